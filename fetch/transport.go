@@ -1,0 +1,60 @@
+package fetch
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/corsim/corsim/policy"
+)
+
+// WireRequest is a request as it leaves the browser: what a server receives.
+type WireRequest struct {
+	// Method is the request method, after normalization.
+	Method string
+	// URL is the request's current URL.
+	URL *url.URL
+	// Header holds the header lines in the order the browser sends them,
+	// including the ones fetch adds (Origin, Access-Control-Request-*).
+	Header policy.HeaderList
+	// Body is the request body, nil for none.
+	Body []byte
+	// Credentials reports whether the browser would attach credentials
+	// (cookies, HTTP authentication) to this request: the spec's
+	// includeCredentials in HTTP-network-or-cache fetch.
+	// See https://fetch.spec.whatwg.org/#http-network-or-cache-fetch.
+	Credentials bool
+	// Preflight reports whether this is a CORS-preflight request.
+	Preflight bool
+}
+
+// WireResponse is a response as a server sends it, before any filtering.
+type WireResponse struct {
+	// Status is the HTTP status code.
+	Status int
+	// StatusText is the reason phrase; "" means the standard one.
+	StatusText string
+	// Header holds the header lines in the order sent, duplicates kept.
+	Header policy.HeaderList
+	// Body is the response body.
+	Body []byte
+}
+
+// Transport sends one request to a server and returns its response. It is
+// http.RoundTripper-shaped with an explicit context, so in-process handlers,
+// canned responses and real HTTP all fit behind it. An error means the
+// request failed at the network level (no response at all); the fetch
+// algorithm turns it into a network error.
+//
+// Implementations must be safe for concurrent use and must not keep or
+// modify req.
+type Transport interface {
+	RoundTrip(ctx context.Context, req *WireRequest) (*WireResponse, error)
+}
+
+// TransportFunc adapts a function to the Transport interface.
+type TransportFunc func(ctx context.Context, req *WireRequest) (*WireResponse, error)
+
+// RoundTrip calls f(ctx, req).
+func (f TransportFunc) RoundTrip(ctx context.Context, req *WireRequest) (*WireResponse, error) {
+	return f(ctx, req)
+}
