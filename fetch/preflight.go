@@ -1,0 +1,222 @@
+package fetch
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/corsim/corsim/policy"
+)
+
+// Reasons a request is not simple (PreflightReport.Reasons), besides the
+// header Failures of policy.Safelist.Explain.
+const (
+	// CodeMethodNotSafelisted: the method is not GET, HEAD or POST.
+	CodeMethodNotSafelisted policy.Code = "method-not-safelisted"
+	// CodePreflightForced: the use-CORS-preflight flag is set (XHR upload
+	// listeners, a stream body).
+	CodePreflightForced policy.Code = "preflight-forced"
+)
+
+// reasons says why the request takes main fetch's preflight branch.
+func (r *run) reasons() []*policy.Failure {
+	var out []*policy.Failure
+	if r.req.UseCORSPreflight {
+		out = append(out, failure(CodePreflightForced, specBase+"#use-cors-preflight-flag", "",
+			"the use-CORS-preflight flag is set (upload listeners or a stream body)"))
+	}
+	if !policy.IsCORSSafelistedMethod(r.method) {
+		out = append(out, failure(CodeMethodNotSafelisted, specBase+"#cors-safelisted-method", r.method,
+			r.method+" is not a CORS-safelisted method"))
+	}
+	return append(out, r.p.Safelist.Explain(r.header)...)
+}
+
+// preflightIfNeeded is HTTP fetch step 4.1, "if makeCORSPreflight is true and
+// one of these conditions is true": no method cache entry match for a
+// method that needs one, or an unsafe header name without a header-name
+// cache entry match — then CORS-preflight fetch.
+func (r *run) preflightIfNeeded() *policy.Failure {
+	rep := PreflightReport{Hop: r.hop(), Required: true, Reasons: r.reasons()}
+	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Preflight: true, Outcome: OutcomeRequired})
+
+	needMethod := r.req.UseCORSPreflight || !r.p.methodExempt(r.method)
+	names := r.unsafeNames()
+	if !needMethod && len(names) == 0 {
+		// Only with a Profile whose CacheExemptMethods exempts an unsafe
+		// method: nothing needs a cache entry, so nothing is preflighted.
+		r.res.Preflights = append(r.res.Preflights, rep)
+		return nil
+	}
+	methodOK, missing := !needMethod, names
+	c := r.f.Cache
+	switch {
+	case c == nil:
+		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "no cache"})
+	case r.p.bypassesCache(r.req.Cache):
+		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "cache mode " + string(r.req.Cache)})
+	default:
+		methodOK, missing = c.lookup(r.cacheKey(), r.creds, r.method, needMethod, names, r.f.now())
+		if methodOK && len(missing) == 0 {
+			rep.FromCache = true
+			r.event(Event{Step: StepCacheLookup, Spec: anchorCacheMatch, Preflight: true, Outcome: OutcomeHit})
+			r.res.Preflights = append(r.res.Preflights, rep)
+			return nil
+		}
+		r.event(Event{Step: StepCacheLookup, Spec: anchorCacheMatch, Preflight: true, Outcome: OutcomeMiss})
+	}
+	if !methodOK {
+		rep.Missing = append(rep.Missing, r.method)
+	}
+	rep.Missing = append(rep.Missing, missing...)
+	err := r.corsPreflightFetch(&rep, names)
+	r.res.Preflights = append(r.res.Preflights, rep)
+	if err != nil {
+		r.res.FailedInPreflight = true
+	}
+	return err
+}
+
+// corsPreflightFetch is CORS-preflight fetch
+// (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0).
+func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.Failure {
+	// Steps 1–5: OPTIONS to the current URL, Accept: */*,
+	// Access-Control-Request-Method, Access-Control-Request-Headers (the
+	// CORS-unsafe names, lowercase, sorted, joined by "," without space).
+	h := make(policy.HeaderList, 0, 4)
+	h = append(h, policy.Header{Name: "Accept", Value: "*/*"},
+		policy.Header{Name: "Access-Control-Request-Method", Value: r.method})
+	if len(names) > 0 {
+		h = append(h, policy.Header{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
+	}
+	// Step 6, HTTP-network-or-cache fetch of the preflight: its tainting is
+	// cors, so Origin is always appended; its credentials mode is the
+	// default same-origin with cors tainting, so no credentials.
+	origin := r.serializedOrigin()
+	h = append(h, policy.Header{Name: "Origin", Value: origin})
+	wreq := &WireRequest{Method: "OPTIONS", URL: wireURL(r.urls[r.hop()]), Header: h, Preflight: true}
+	rep.Request = wreq
+	wr, err := r.send(wreq, true)
+	if err != nil {
+		rep.Err = err
+		r.event(Event{Step: StepPreflightSent, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeFail, Err: err})
+		return err
+	}
+	rep.Sent, rep.Response = true, wr
+	r.event(Event{Step: StepPreflightSent, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK, Detail: h[1].Value})
+
+	if err := r.checkPreflight(wr, names); err != nil {
+		rep.Err = err
+		r.event(Event{Step: StepPreflightChecked, Spec: err.Spec, Preflight: true, Outcome: OutcomeFail, Err: err})
+		return err
+	}
+	r.event(Event{Step: StepPreflightChecked, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK})
+	return nil
+}
+
+func (r *run) statusFailure(wr *WireResponse) *policy.Failure {
+	if policy.IsOKStatus(wr.Status) {
+		return nil
+	}
+	st := strconv.Itoa(wr.Status)
+	if policy.IsRedirectStatus(wr.Status) {
+		return failure(CodePreflightRedirect, anchorPreflight, st,
+			"the preflight response is a redirect ("+st+"), which is never followed")
+	}
+	return failure(CodePreflightStatusNotOK, anchorPreflight, st,
+		"the preflight response's status "+st+" is not an ok status (200-299)")
+}
+
+// checkPreflight is CORS-preflight fetch steps 7–8: the CORS check and
+// ok status (else step 8, network error), then the Access-Control-Allow-*
+// checks (7.1–7.7), then the cache (7.8–7.15).
+func (r *run) checkPreflight(wr *WireResponse, names []string) *policy.Failure {
+	if r.p.PreflightRedirectFirst && policy.IsRedirectStatus(wr.Status) {
+		return r.statusFailure(wr)
+	}
+	// "If a CORS check for request and response returns success and
+	// response's status is an ok status" — the CORS check uses the actual
+	// request's credentials mode.
+	corsCheck := func() *policy.Failure {
+		return asFailure(policy.CORSCheck(wr.Header, r.serializedOrigin(), r.creds), policy.CodeAllowOriginMismatch, anchorCORSCheck)
+	}
+	if r.p.PreflightStatusFirst {
+		if err := r.statusFailure(wr); err != nil {
+			return err
+		}
+		if err := corsCheck(); err != nil {
+			return err
+		}
+	} else {
+		if err := corsCheck(); err != nil {
+			return err
+		}
+		if err := r.statusFailure(wr); err != nil {
+			return err
+		}
+	}
+	// 7.1–7.3: extract ACAM and ACAH; failure → network error.
+	methods, _, err := policy.ExtractHeaderListValues(wr.Header, "Access-Control-Allow-Methods")
+	if err != nil {
+		f := asFailure(err, CodeInvalidAllowMethods, anchorPreflight)
+		return failure(CodeInvalidAllowMethods, anchorPreflight, f.Subject, "Access-Control-Allow-Methods does not parse: "+f.Message)
+	}
+	headerNames, _, err := policy.ExtractHeaderListValues(wr.Header, "Access-Control-Allow-Headers")
+	if err != nil {
+		f := asFailure(err, CodeInvalidAllowHeaders, anchorPreflight)
+		return failure(CodeInvalidAllowHeaders, anchorPreflight, f.Subject, "Access-Control-Allow-Headers does not parse: "+f.Message)
+	}
+	// 7.4: methods null and use-CORS-preflight flag → « request's method ».
+	if methods == nil && r.req.UseCORSPreflight {
+		methods = []string{r.method}
+	}
+	// 7.5: the method check.
+	if err := policy.CheckPreflightMethod(r.method, methods, r.creds); err != nil {
+		return asFailure(err, policy.CodeMethodNotAllowed, anchorPreflight)
+	}
+	// 7.6–7.7: Authorization (non-wildcard name) and the unsafe names.
+	if err := policy.CheckPreflightHeaders(r.header, names, headerNames, r.creds, r.p.WildcardCoversAuthorization); err != nil {
+		return asFailure(err, policy.CodeHeaderNotAllowed, anchorPreflight)
+	}
+	if r.p.WildcardCoversAuthorization && r.p.WarnWildcardAuthorization && !r.creds &&
+		r.header.Contains("Authorization") && contains(headerNames, "*") && !containsFold(headerNames, "authorization") {
+		r.event(Event{Step: StepWarning, Spec: specBase + "#cors-non-wildcard-request-header-name", Preflight: true, Outcome: OutcomeOK,
+			Detail: "Access-Control-Allow-Headers: * covered Authorization; the spec requires it to be listed"})
+	}
+	// 7.8–7.10: max-age (default, cap); 7.11: no cache → done;
+	// 7.12–7.15: update or create the method and header-name entries.
+	if r.f.Cache == nil {
+		return nil
+	}
+	ma := policy.ParseMaxAge(wr.Header)
+	d, store := r.p.maxAgeFor(ma)
+	if !store {
+		r.event(Event{Step: StepCacheStore, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeNotStore, Detail: ma.Raw})
+		return nil
+	}
+	k := r.cacheKey()
+	if r.f.Cache.Store(k, r.creds, methods, headerNames, d, r.f.now()) {
+		r.event(Event{Step: StepCacheStore, Spec: anchorCacheCreate, Preflight: true, Outcome: OutcomeStored, Detail: d.String()})
+	} else {
+		r.event(Event{Step: StepCacheStore, Spec: anchorCacheCreate, Preflight: true, Outcome: OutcomeNotStore, Detail: "URL too long"})
+	}
+	return nil
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(l []string, s string) bool {
+	for _, x := range l {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+

@@ -1,0 +1,287 @@
+package fetch
+
+import (
+	"time"
+
+	"github.com/corsim/corsim/policy"
+)
+
+// Profile gathers every choice the Fetch standard leaves to the user agent
+// and every place where browsers are known to differ from the standard, as
+// data. The algorithm never branches on a browser's name: package browser
+// builds one Profile per browser. The zero Profile behaves as the spec (each
+// field says how its zero value does); Spec is that zero value.
+//
+// Sources for the browser columns are in shared/reference/browsers.md
+// (§1 Chromium, §2 Firefox, §3 WebKit, §4 the differences table).
+type Profile struct {
+	// Name labels the profile in reports; it never changes behaviour.
+	Name string
+
+	// --- Preflight cache: max-age (fetch#cors-preflight-fetch-0 steps 7.8–7.10) ---
+
+	// DefaultMaxAge is the max-age used when Access-Control-Max-Age is
+	// absent or (per the rules below) unusable. Zero means 5 s, the spec's
+	// value, which all three engines share.
+	DefaultMaxAge time.Duration
+	// MaxAgeCap is the "imposed limit on max-age". Zero means none (the spec
+	// leaves it to the UA). Chromium 7200 s, Firefox 86400 s, WebKit 600 s.
+	MaxAgeCap time.Duration
+	// MaxAgeAbsent says what a preflight response without
+	// Access-Control-Max-Age does. Zero (MaxAgeRuleSpec) means use the
+	// default, as the spec and all engines do.
+	MaxAgeAbsent MaxAgeRule
+	// MaxAgeInvalid is for a value that is not delta-seconds ("1.5", "+5",
+	// "", two lines). Zero: the spec's "failure → 5 s" (Chromium and WebKit
+	// agree); Firefox does not cache (MaxAgeRuleNoStore).
+	MaxAgeInvalid MaxAgeRule
+	// MaxAgeNegative is for "-N". Zero: the spec treats it as a parse
+	// failure, so 5 s; Chromium and WebKit store an already-expired result
+	// (MaxAgeRuleStoreExpired); Firefox does not cache (MaxAgeRuleNoStore).
+	// WPT cors/preflight-cache.htm expects engines' behaviour (not cached).
+	MaxAgeNegative MaxAgeRule
+	// MaxAgeZero is for "0". Zero: the spec stores entries with max-age 0,
+	// which must be removed at once (= MaxAgeRuleStoreExpired: existing
+	// entries are updated or replaced and so stop matching); Chromium and
+	// WebKit do the same; Firefox does not cache (MaxAgeRuleNoStore:
+	// existing entries are left alone).
+	MaxAgeZero MaxAgeRule
+
+	// --- Preflight cache: shape and capacity (fetch#cors-preflight-cache) ---
+
+	// CacheCapacity bounds the number of cache keys (partition, origin,
+	// URL[, credentials]) — what browsers count, not the spec's per-method
+	// entries. Zero means unbounded (spec, WebKit); Chromium 1024, Firefox
+	// 100.
+	CacheCapacity int
+	// Eviction chooses what goes when a new key arrives at capacity.
+	// Zero (EvictOldest) drops the oldest-stored key; Chromium uses
+	// EvictRandomRun, Firefox EvictExpiredThenLRU.
+	Eviction EvictionPolicy
+	// EvictRunLength is the number of consecutive keys EvictRandomRun
+	// removes at once. Zero means 10 (Chromium's kPurgeUnit).
+	EvictRunLength int
+	// MaxCacheURLLength: a result whose URL serialization is this long or
+	// longer is not cached. Zero means no limit (spec); Chromium 1024.
+	MaxCacheURLLength int
+	// ReplaceEntries: a new preflight result replaces every entry stored
+	// under the same key, instead of the spec's update-or-create per method
+	// and header name (which merges with older entries). Chromium and
+	// WebKit replace (one result per key); the spec and Firefox merge.
+	ReplaceEntries bool
+	// NoWildcardReuse: a cached "*" (method or header name) never matches a
+	// later request, so wildcard-authorised requests preflight every time.
+	// Zero: "*" entries match as the spec says (Chromium, WebKit). Firefox
+	// stores "*" as a literal token [I].
+	NoWildcardReuse bool
+	// LiteralCredentialedWildcard follows the spec's text literally for a
+	// "*" entry created by a credentialed preflight: method/header-name
+	// cache entry match accepts it without looking at credentials, so a
+	// later credentialed request with any method would skip its preflight.
+	// Zero (the default we chose, fetch-cors.md §10 [Q]): a "*" entry
+	// matches as a wildcard only for a request whose credentials mode is
+	// not include — the same answer the preflight response itself would
+	// give (step 7.5/7.7), and what every engine does (Chromium checks
+	// `!credentials_ && *`, WebKit `policy != Use`, Firefox never reuses *).
+	LiteralCredentialedWildcard bool
+	// SeparateCredentials: credentialed and uncredentialed results live
+	// under different keys, so an entry made by a credentialed preflight
+	// does not serve an uncredentialed request. Zero: the spec's
+	// asymmetric match (credentials=true entries serve both), as Chromium
+	// and WebKit do; Firefox keys "cred"/"nocred" separately.
+	SeparateCredentials bool
+	// Partition chooses the network partition key. Zero
+	// (PartitionTopLevelSite) is the spec's (top-level site) and
+	// Chromium's; WebKit keys by top-level origin; PartitionNone shares
+	// entries across top-level sites.
+	Partition PartitionKind
+	// KeyByUntaintedOrigin keys entries by the request's origin even when
+	// the request is redirect-tainted (Chromium uses the initiator). Zero:
+	// the spec's byte-serialized request origin ("null" when tainted).
+	KeyByUntaintedOrigin bool
+	// CacheExemptMethods replaces "method is a CORS-safelisted method" in
+	// HTTP fetch step 2's cache test: a method in this list needs no method
+	// cache entry. nil means GET, HEAD and POST (spec, Chromium, WebKit);
+	// Firefox exempts only GET and POST.
+	CacheExemptMethods []string
+	// CacheBypassModes lists request cache modes for which the preflight
+	// cache is not consulted (a preflight is always sent; its result is
+	// still stored). nil: none (spec). Chromium bypasses on its
+	// VALIDATE/BYPASS/DISABLE load flags ≈ no-store, reload, no-cache [I];
+	// Firefox on LOAD_BYPASS_CACHE ≈ reload, no-store [I].
+	CacheBypassModes []CacheMode
+	// KeepCacheOnFailure: main fetch does not clear the request's cache
+	// entries after a network error in the preflight branch. Zero: clear
+	// (spec; Firefox on a failed actual CORS check).
+	KeepCacheOnFailure bool
+
+	// --- Preflight response evaluation (fetch#cors-preflight-fetch-0 step 7) ---
+
+	// PreflightStatusFirst checks the preflight response's status before
+	// the CORS check (WebKit: "Preflight response is not successful" wins).
+	// Zero: the CORS check first, as the spec's condition and Chromium and
+	// Firefox order it.
+	PreflightStatusFirst bool
+	// PreflightRedirectFirst reports a redirect answer to a preflight as
+	// CodePreflightRedirect before any other check (Chromium's
+	// kPreflightDisallowedRedirect, Firefox's CORSExternalRedirectNotAllowed).
+	// Zero: a 3xx is simply not an ok status; it is reported as
+	// CodePreflightRedirect only when the CORS check passed.
+	PreflightRedirectFirst bool
+	// WildcardCoversAuthorization: "Access-Control-Allow-Headers: *" also
+	// allows Authorization. Zero: no — Authorization is the CORS
+	// non-wildcard request-header name (spec, Chromium). Firefox and WebKit
+	// let "*" cover it.
+	WildcardCoversAuthorization bool
+	// WarnWildcardAuthorization records a StepWarning event when
+	// WildcardCoversAuthorization lets "*" cover Authorization (Firefox
+	// logs CORSAllowHeaderFromPreflightDeprecation).
+	WarnWildcardAuthorization bool
+
+	// --- Requests ---
+
+	// Safelist extends the CORS-safelisted request-headers (Chromium's
+	// client hints: DPR, Width, Viewport-Width, Device-Memory, RTT,
+	// Downlink, ECT, Save-Data). Zero: the spec's list.
+	Safelist policy.Safelist
+	// AcceptLanguage is the Accept-Language value fetch appends when the
+	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
+	// none is appended, which keeps traces free of a UA-chosen value.
+	AcceptLanguage string
+	// RedirectLimit is the number of redirects after which HTTP-redirect
+	// fetch fails. Zero means 20 (spec and all engines).
+	RedirectLimit int
+}
+
+// Spec is the profile of the Fetch standard itself: the zero Profile.
+var Spec = Profile{Name: "spec"}
+
+// MaxAgeRule says what a class of Access-Control-Max-Age values does.
+type MaxAgeRule int
+
+const (
+	// MaxAgeRuleSpec does what the spec does for the class (see the
+	// Profile field).
+	MaxAgeRuleSpec MaxAgeRule = iota
+	// MaxAgeRuleDefault uses Profile.DefaultMaxAge.
+	MaxAgeRuleDefault
+	// MaxAgeRuleNoStore does not touch the cache at all.
+	MaxAgeRuleNoStore
+	// MaxAgeRuleStoreExpired stores (updates or replaces) with max-age 0:
+	// the entries exist but never match.
+	MaxAgeRuleStoreExpired
+)
+
+// EvictionPolicy chooses which cache keys go when the cache is full.
+type EvictionPolicy int
+
+const (
+	// EvictOldest removes the key stored first.
+	EvictOldest EvictionPolicy = iota
+	// EvictRandomRun removes EvictRunLength consecutive keys (in key
+	// order) starting at a random index, from the cache's seeded source
+	// (Chromium's PreflightCache::MayPurge).
+	EvictRandomRun
+	// EvictExpiredThenLRU removes every key whose entries have all expired,
+	// or if there is none the least recently used key (Firefox).
+	EvictExpiredThenLRU
+)
+
+// PartitionKind chooses the network partition key of cache entries.
+type PartitionKind int
+
+const (
+	// PartitionTopLevelSite: the client's top-level site (schemeful), the
+	// spec's network partition key (fetch#network-partition-keys).
+	PartitionTopLevelSite PartitionKind = iota
+	// PartitionTopLevelOrigin: the client's top-level origin (WebKit).
+	PartitionTopLevelOrigin
+	// PartitionNone: one partition for everything.
+	PartitionNone
+)
+
+const (
+	defaultMaxAge        = 5 * time.Second
+	defaultRedirectLimit = 20
+	defaultRunLength     = 10
+)
+
+func (p *Profile) defaultMaxAge() time.Duration {
+	if p.DefaultMaxAge > 0 {
+		return p.DefaultMaxAge
+	}
+	return defaultMaxAge
+}
+
+func (p *Profile) redirectLimit() int {
+	if p.RedirectLimit > 0 {
+		return p.RedirectLimit
+	}
+	return defaultRedirectLimit
+}
+
+// methodExempt reports whether method needs no method cache entry.
+func (p *Profile) methodExempt(method string) bool {
+	if p.CacheExemptMethods == nil {
+		return policy.IsCORSSafelistedMethod(method)
+	}
+	for _, m := range p.CacheExemptMethods {
+		if m == method {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Profile) bypassesCache(m CacheMode) bool {
+	for _, b := range p.CacheBypassModes {
+		if b == m {
+			return true
+		}
+	}
+	return false
+}
+
+// maxAgeFor applies the profile's max-age rules to a parsed
+// Access-Control-Max-Age (fetch#cors-preflight-fetch-0 steps 7.8–7.10).
+// store is false when the cache must not be touched.
+func (p *Profile) maxAgeFor(m policy.MaxAge) (d time.Duration, store bool) {
+	var rule MaxAgeRule
+	switch m.Kind {
+	case policy.MaxAgeAbsent:
+		rule = p.MaxAgeAbsent
+	case policy.MaxAgeInvalid:
+		rule = p.MaxAgeInvalid
+	case policy.MaxAgeNegative:
+		rule = p.MaxAgeNegative
+	case policy.MaxAgeZero:
+		rule = p.MaxAgeZero
+		if rule == MaxAgeRuleSpec {
+			rule = MaxAgeRuleStoreExpired
+		}
+	default:
+		d = time.Duration(m.Seconds) * time.Second
+		if m.Seconds > int64(maxDurationSeconds) {
+			d = time.Duration(maxDurationSeconds) * time.Second
+		}
+		if p.MaxAgeCap > 0 && d > p.MaxAgeCap {
+			d = p.MaxAgeCap
+		}
+		return d, true
+	}
+	switch rule {
+	case MaxAgeRuleNoStore:
+		return 0, false
+	case MaxAgeRuleStoreExpired:
+		return 0, true
+	}
+	d = p.defaultMaxAge()
+	if p.MaxAgeCap > 0 && d > p.MaxAgeCap {
+		d = p.MaxAgeCap
+	}
+	return d, true
+}
+
+// maxDurationSeconds keeps a max-age in seconds representable as a
+// time.Duration.
+const maxDurationSeconds = int64(1<<63-1) / int64(time.Second)
