@@ -219,4 +219,3 @@ func containsFold(l []string, s string) bool {
 	}
 	return false
 }
-
