@@ -1,6 +1,7 @@
 package chromium
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"testing"
@@ -313,5 +314,62 @@ func TestExplicitPortOrigin(t *testing.T) {
 	mustEqual(t, "requests", summary(res.Requests), []string{"GET http://api.test:8080/p origin=http://app.test"})
 	if res.Requests[0].Host != "api.test:8080" {
 		t.Errorf("Host %q", res.Requests[0].Host)
+	}
+}
+
+func TestSameOriginFrame(t *testing.T) {
+	// A same-site frame shares the tab's process, so the harness addresses
+	// it by execution context instead of attaching to a frame target.
+	b := browserFor(t)
+	s, ctx := session(t, b, Plan{Servers: map[string]http.Handler{"https://api.test": acao("")}})
+	if err := s.OpenFrame(ctx, "https://app.test", "https://app.test"); err != nil {
+		t.Fatal(err)
+	}
+	if s.contextID == 0 {
+		t.Errorf("same-origin frame not addressed by execution context")
+	}
+	res, err := s.Fetch(ctx, FetchRequest{URL: "https://api.test/f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resolved || len(res.Requests) != 1 || res.Requests[0].Origin != "https://app.test" {
+		t.Errorf("got resolved=%v requests %v", res.Resolved, summary(res.Requests))
+	}
+	if len(corsErrors(res.Failures)) != 1 || len(res.Console) != 2 {
+		t.Errorf("console %v failures %v", consoleTexts(res.Console), res.Failures)
+	}
+	// The referrer shows the fetch ran in the framed document.
+	if got := res.Requests[0].Header.Get("Referer"); got != "https://app.test/" {
+		t.Errorf("Referer %q", got)
+	}
+}
+
+func TestNoCorsIsOpaqueWithoutOrigin(t *testing.T) {
+	b := browserFor(t)
+	s, ctx := session(t, b, Plan{Servers: map[string]http.Handler{"http://api.test": acao("")}})
+	if err := s.Open(ctx, "http://app.test"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Fetch(ctx, FetchRequest{URL: "http://api.test/img", Mode: "no-cors"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Resolved || res.Type != "opaque" || res.Status != 0 || len(res.Headers) != 0 || res.Body != "" {
+		t.Errorf("got %+v", res)
+	}
+	mustEqual(t, "requests", summary(res.Requests), []string{"GET http://api.test/img"})
+}
+
+func TestUnknownOrigin(t *testing.T) {
+	b := browserFor(t)
+	if _, err := b.NewSession(t.Context(), Plan{Servers: map[string]http.Handler{"https://nowhere.test": acao("*")}}); !errors.Is(err, ErrUnknownOrigin) {
+		t.Fatalf("NewSession = %v, want ErrUnknownOrigin", err)
+	}
+	s, ctx := session(t, b, Plan{})
+	if err := s.Open(ctx, "http://nowhere.test"); !errors.Is(err, ErrUnknownOrigin) {
+		t.Errorf("Open = %v, want ErrUnknownOrigin", err)
+	}
+	if _, err := s.Fetch(ctx, FetchRequest{URL: "http://api.test/"}); err == nil {
+		t.Errorf("Fetch before Open succeeded")
 	}
 }

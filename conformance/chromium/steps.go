@@ -15,6 +15,10 @@ import (
 // always) arrive before the promise settles.
 const consoleGrace = 500 * time.Millisecond
 
+// stepTimeout bounds a step whose ctx has no deadline, so that a server that
+// never answers cannot hang the run.
+const stepTimeout = 15 * time.Second
+
 // Header is one request or response header, in order.
 type Header struct {
 	Name, Value string
@@ -212,6 +216,11 @@ func (s *Session) step(ctx context.Context, script string, spec jsSpec) (*Result
 		return nil, fmt.Errorf("chromium: encoding the step: %w", err)
 	}
 	expr := fmt.Sprintf(script, arg)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, stepTimeout)
+		defer cancel()
+	}
 	m := s.mark()
 	start := time.Now()
 	var raw string
