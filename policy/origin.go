@@ -114,13 +114,14 @@ func OriginOf(u *url.URL) Origin {
 	if u == nil {
 		return Origin{}
 	}
-	switch u.Scheme {
+	scheme := asciiLower(u.Scheme)
+	switch scheme {
 	case "ftp", "http", "https", "ws", "wss":
-		host, port, hasPort, err := parseAuthorityHostPort(u.Scheme, u.Host)
-		if err != nil {
+		host, port, hasPort, err := parseAuthorityHostPort(scheme, u.Host)
+		if err != nil || host == "" {
 			return Origin{}
 		}
-		return Origin{tuple: true, scheme: u.Scheme, host: host, port: port, hasPort: hasPort}
+		return Origin{tuple: true, scheme: scheme, host: host, port: port, hasPort: hasPort}
 	case "blob":
 		// url#concept-url-origin, blob: step 2-3: parse the path.
 		inner := u.Opaque

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"net/url"
 	"testing"
 )
 
@@ -186,6 +187,12 @@ func TestOriginAccessors(t *testing.T) {
 	to, err := TupleOrigin("HTTPS", "A.Example", 443)
 	if err != nil || to != d {
 		t.Errorf("TupleOrigin = %v, %v; want %v", to, err, d)
+	}
+	if o := OriginOf(&url.URL{Scheme: "HTTPS", Host: "A.Example:443", Path: "/"}); o != d {
+		t.Errorf("OriginOf(net/url URL) = %v, want %v", o, d)
+	}
+	if o := OriginOf(&url.URL{Scheme: "https", Path: "/"}); !o.IsOpaque() {
+		t.Errorf("OriginOf(URL without host) = %v, want opaque", o)
 	}
 	if _, err := TupleOrigin("data", "x", 0); err == nil {
 		t.Error("TupleOrigin(data) succeeded")

@@ -47,6 +47,7 @@ func (r ValueRule) allows(v string) bool {
 	return false
 }
 
+// String describes the values the rule accepts, for messages.
 func (r ValueRule) String() string {
 	switch r {
 	case RuleAny:
