@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/corsim/corsim/policy"
 )
 
 // CacheKey is the part of a CORS-preflight cache entry that "cache entry
@@ -74,6 +76,27 @@ type PreflightCache struct {
 	rng  *rand.Rand
 	m    map[bucketKey]*bucket
 	tick uint64
+	// sites memoizes policy.Site with the default public suffix list for
+	// partition keys (the lookup is the costliest part of a warm fetch).
+	sites map[policy.Origin]string
+}
+
+// site returns policy.Site(o, nil), memoized.
+func (c *PreflightCache) site(o policy.Origin) string {
+	c.mu.Lock()
+	s, ok := c.sites[o]
+	c.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = policy.Site(o, nil)
+	c.mu.Lock()
+	if c.sites == nil || len(c.sites) >= 4096 {
+		c.sites = make(map[policy.Origin]string)
+	}
+	c.sites[o] = s
+	c.mu.Unlock()
+	return s
 }
 
 // NewPreflightCache returns an empty cache that follows p's cache knobs.

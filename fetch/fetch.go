@@ -55,6 +55,7 @@ type run struct {
 	ctx context.Context
 	req *Request
 	res *Result
+	buf *resultBuf
 
 	method   string
 	header   policy.HeaderList
@@ -71,13 +72,57 @@ type run struct {
 	partition string
 	havePart  bool
 	opaqueRdr bool // the response is an opaque-redirect
+	names     []string // CORS-unsafe request-header names of this hop
+	memo      *hopMemo // memoized names and reasons for hop 0, or nil
+}
+
+// resultBuf holds a Result, the run state and room for the usual sizes of
+// their slices, so that a typical fetch costs a handful of allocations.
+type resultBuf struct {
+	res     Result
+	run     run
+	events  [12]Event
+	wire    [2]Exchange
+	pre     [1]PreflightReport
+	urls    [2]*url.URL
+	origins [2]policy.Origin
+	wreqs   [2]WireRequest
+	nwreq   int
+	resp    Response
+	arena   [24]policy.Header
+	narena  int
+}
+
+// headers returns an empty header list with capacity n, carved from the
+// buffer's arena when it has room.
+func (b *resultBuf) headers(n int) policy.HeaderList {
+	if b.narena+n <= len(b.arena) {
+		h := b.arena[b.narena : b.narena : b.narena+n]
+		b.narena += n
+		return h
+	}
+	return make(policy.HeaderList, 0, n)
+}
+
+func (b *resultBuf) wireRequest() *WireRequest {
+	if b.nwreq < len(b.wreqs) {
+		b.nwreq++
+		return &b.wreqs[b.nwreq-1]
+	}
+	return new(WireRequest)
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
 // and returns what happened. It never panics and never returns nil; a
 // network error is reported in Result.Err with Result.Response nil.
 func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
-	res := &Result{Request: req, Trace: make([]Event, 0, 12)}
+	// One allocation for the Result and the usual sizes of its slices.
+	buf := new(resultBuf)
+	res := &buf.res
+	res.Request = req
+	res.Trace = buf.events[:0]
+	res.Wire = buf.wire[:0]
+	res.Preflights = buf.pre[:0]
 	if req == nil || len(req.URLList) == 0 || req.URL() == nil {
 		res.Err = failure(CodeInvalidRequest, anchorFetch, "", "the request has no URL")
 		res.Trace = append(res.Trace, Event{Step: StepNetworkError, Spec: anchorFetch, Outcome: OutcomeFail, Err: res.Err})
@@ -86,15 +131,16 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	r := &run{
-		f: f, p: &f.Profile, ctx: ctx, req: req, res: res,
+	r := &buf.run
+	*r = run{
+		f: f, p: &f.Profile, ctx: ctx, req: req, res: res, buf: buf,
 		method:   req.Method,
 		body:     req.Body,
 		tainting: TaintingBasic,
 		origin:   req.Client.Origin,
 		creds:    req.Credentials == CredentialsInclude,
 	}
-	r.originStr = r.origin.String()
+	r.originStr = req.originString()
 	for i, h := range req.DroppedHeaders {
 		var why *policy.Failure
 		if i < len(req.DroppedReasons) {
@@ -108,8 +154,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 
 	// fetch steps: append `Accept: */*` (destination is the empty string)
 	// and, if the UA chooses, Accept-Language, when the author set none.
-	r.header = make(policy.HeaderList, len(req.Header), len(req.Header)+2)
-	copy(r.header, req.Header)
+	r.header = append(buf.headers(len(req.Header)+2), req.Header...)
 	if !r.header.Contains("Accept") {
 		r.header = append(r.header, policy.Header{Name: "Accept", Value: "*/*"})
 		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept: */*"})
@@ -118,11 +163,10 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 		r.header = append(r.header, policy.Header{Name: "Accept-Language", Value: r.p.AcceptLanguage})
 		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept-Language: " + r.p.AcceptLanguage})
 	}
-	r.urls = make([]*url.URL, len(req.URLList), len(req.URLList)+2)
-	copy(r.urls, req.URLList)
-	r.origins = make([]policy.Origin, len(r.urls), cap(r.urls))
+	r.urls = append(buf.urls[:0], req.URLList...)
+	r.origins = buf.origins[:0]
 	for i, u := range r.urls {
-		r.origins[i] = policy.OriginOf(u)
+		r.origins = append(r.origins, policy.OriginOf(u))
 		if i > 0 {
 			r.taint = max(r.taint, r.hopTaint(i))
 		}
@@ -148,7 +192,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	if r.tainting == TaintingCORS {
 		exposed = policy.ExposedHeaderNames(wr.Header, r.creds)
 	}
-	res.Response = filter(r.tainting, r.method, wr, r.urls, exposed)
+	res.Response = filter(&buf.resp, r.tainting, r.method, wr, r.urls, exposed)
 	res.Trace = append(res.Trace, Event{Step: StepFiltered, Spec: anchorFiltered, Hop: r.hop(), Outcome: string(res.Response.Type)})
 	return res
 }
@@ -224,6 +268,7 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 	}
 	r.tainting = TaintingCORS
 	r.event(Event{Step: StepSameOrigin, Spec: anchorMainFetch, Outcome: OutcomeCORS})
+	r.names, r.memo = r.unsafeNamesForHop(hop)
 	if r.needsPreflightBranch() {
 		// "request's use-CORS-preflight flag is set, or request's
 		// unsafe-request flag is set and either its method is not a
@@ -240,13 +285,13 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 	return r.httpFetch(false)
 }
 
-func (r *run) unsafeNames() []string { return r.p.Safelist.UnsafeNames(r.header) }
+func (r *run) needsPreflightBranch() bool { return r.needsPreflightBranchFor(r.names) }
 
-func (r *run) needsPreflightBranch() bool {
+func (r *run) needsPreflightBranchFor(names []string) bool {
 	if r.req.UseCORSPreflight {
 		return true
 	}
-	return r.req.UnsafeRequest && (!policy.IsCORSSafelistedMethod(r.method) || len(r.unsafeNames()) > 0)
+	return r.req.UnsafeRequest && (!policy.IsCORSSafelistedMethod(r.method) || len(names) > 0)
 }
 
 // schemeFetch is scheme fetch (https://fetch.spec.whatwg.org/#concept-scheme-fetch)
@@ -284,7 +329,14 @@ func (r *run) cacheKey() CacheKey {
 	if r.p.KeyByUntaintedOrigin {
 		origin = r.originStr
 	}
-	return CacheKey{Partition: r.partition, Origin: origin, URL: r.urls[r.hop()].String()}
+	u := r.urls[r.hop()]
+	us := ""
+	if r.hop() == 0 && r.req.urlFor == u {
+		us = r.req.urlStr
+	} else {
+		us = u.String()
+	}
+	return CacheKey{Partition: r.partition, Origin: origin, URL: us}
 }
 
 // partitionKey determines the network partition key from the client's
@@ -296,6 +348,9 @@ func (r *run) partitionKey() string {
 		return ""
 	case PartitionTopLevelOrigin:
 		return top.String()
+	}
+	if r.f.PublicSuffixList == nil && r.f.Cache != nil {
+		return r.f.Cache.site(top)
 	}
 	return policy.Site(top, r.f.PublicSuffixList)
 }

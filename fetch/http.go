@@ -92,13 +92,13 @@ func wireURL(u *url.URL) *url.URL {
 // (https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch) that
 // CORS sees: credentials, the Origin header, then the network.
 func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
-	wreq := &WireRequest{
+	wreq := r.buf.wireRequest()
+	*wreq = WireRequest{
 		Method:      r.method,
 		URL:         wireURL(r.urls[r.hop()]),
 		Credentials: r.includeCredentials(),
 	}
-	h := make(policy.HeaderList, len(r.header), len(r.header)+1)
-	copy(h, r.header)
+	h := append(r.buf.headers(len(r.header)+1), r.header...)
 	if v, ok := r.originHeader(); ok {
 		h = append(h, policy.Header{Name: "Origin", Value: v})
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeOK, Detail: v})

@@ -36,11 +36,16 @@ func (r *run) reasons() []*policy.Failure {
 // method that needs one, or an unsafe header name without a header-name
 // cache entry match — then CORS-preflight fetch.
 func (r *run) preflightIfNeeded() *policy.Failure {
-	rep := PreflightReport{Hop: r.hop(), Required: true, Reasons: r.reasons()}
+	rep := PreflightReport{Hop: r.hop(), Required: true}
+	if r.memo != nil {
+		rep.Reasons = r.memo.reasons
+	} else {
+		rep.Reasons = r.reasons()
+	}
 	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Preflight: true, Outcome: OutcomeRequired})
 
 	needMethod := r.req.UseCORSPreflight || !r.p.methodExempt(r.method)
-	names := r.unsafeNames()
+	names := r.names
 	if !needMethod && len(names) == 0 {
 		// Only with a Profile whose CacheExemptMethods exempts an unsafe
 		// method: nothing needs a cache entry, so nothing is preflighted.
@@ -82,7 +87,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// Steps 1–5: OPTIONS to the current URL, Accept: */*,
 	// Access-Control-Request-Method, Access-Control-Request-Headers (the
 	// CORS-unsafe names, lowercase, sorted, joined by "," without space).
-	h := make(policy.HeaderList, 0, 4)
+	h := r.buf.headers(4)
 	h = append(h, policy.Header{Name: "Accept", Value: "*/*"},
 		policy.Header{Name: "Access-Control-Request-Method", Value: r.method})
 	if len(names) > 0 {
@@ -93,7 +98,8 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// default same-origin with cors tainting, so no credentials.
 	origin := r.serializedOrigin()
 	h = append(h, policy.Header{Name: "Origin", Value: origin})
-	wreq := &WireRequest{Method: "OPTIONS", URL: wireURL(r.urls[r.hop()]), Header: h, Preflight: true}
+	wreq := r.buf.wireRequest()
+	*wreq = WireRequest{Method: "OPTIONS", URL: wireURL(r.urls[r.hop()]), Header: h, Preflight: true}
 	rep.Request = wreq
 	wr, err := r.send(wreq, true)
 	if err != nil {

@@ -163,6 +163,14 @@ type Request struct {
 	// DefaultContentType is the Content-Type the body kind added, "" when
 	// none was added.
 	DefaultContentType string
+
+	urlFor *url.URL // URLList[0] when urlStr was computed
+	urlStr string   // its serialization, for cache keys
+
+	originFor policy.Origin // Client.Origin when originStr was computed
+	originStr string
+
+	memo *memoBox // hop-0 unsafe names and preflight reasons, per profile
 }
 
 // URL returns the request's current URL (the last of its URL list).
@@ -245,6 +253,9 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	}
 	u.User = nil
 	r.URLList = []*url.URL{u}
+	r.urlFor, r.urlStr = u, u.String()
+	r.originFor, r.originStr = client.Origin, client.Origin.String()
+	r.memo = new(memoBox)
 
 	// only-if-cached requires same-origin mode (new Request step 28).
 	if r.Cache == CacheOnlyIfCached && r.Mode != ModeSameOrigin {
@@ -433,4 +444,12 @@ func trimHTTPWhitespace(s string) string {
 // isHeaderValue: no NUL, LF or CR (https://fetch.spec.whatwg.org/#header-value).
 func isHeaderValue(v string) bool {
 	return !strings.ContainsAny(v, "\x00\n\r")
+}
+
+// originString is the serialization of the client's origin, memoized.
+func (r *Request) originString() string {
+	if r.originFor == r.Client.Origin && r.originStr != "" {
+		return r.originStr
+	}
+	return r.Client.Origin.String()
 }

@@ -125,8 +125,8 @@ func (r *Result) Blocked() bool { return r.Err != nil }
 // filter wraps the internal response in the filtered response for the
 // tainting. See https://fetch.spec.whatwg.org/#concept-filtered-response
 // and main fetch step 14.
-func filter(t Tainting, method string, wr *WireResponse, urls []*url.URL, exposed []string) *Response {
-	r := &Response{Status: wr.Status, StatusText: wr.StatusText, Internal: wr}
+func filter(r *Response, t Tainting, method string, wr *WireResponse, urls []*url.URL, exposed []string) *Response {
+	*r = Response{Status: wr.Status, StatusText: wr.StatusText, Internal: wr}
 	if len(urls) > 0 {
 		r.URL = urls[len(urls)-1]
 	}

@@ -1,0 +1,66 @@
+package fetch
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/corsim/corsim/policy"
+)
+
+// hopMemo holds what the first hop of a request computes from its method
+// and header list alone: the CORS-unsafe request-header names and the
+// reasons it is not a simple request. They depend on the profile's
+// safelist and Accept-Language too, which key the memo.
+type hopMemo struct {
+	extra      []policy.SafelistExtension
+	acceptLang string
+	method     string
+	header0    *policy.Header
+	nheader    int
+	names      []string
+	reasons    []*policy.Failure
+}
+
+// memoBox is shared by a Request and its copies; a mutex guards it.
+type memoBox struct {
+	mu    sync.Mutex
+	memos []*hopMemo
+}
+
+// unsafeNamesForHop returns the CORS-unsafe request-header names of the
+// current hop and, on hop 0 of a Request built by NewRequest, the memo they
+// came from (nil otherwise). Later hops may have changed the method or
+// header list, so they compute afresh.
+func (r *run) unsafeNamesForHop(hop int) ([]string, *hopMemo) {
+	box := r.req.memo
+	if hop != 0 || box == nil {
+		return r.p.Safelist.UnsafeNames(r.header), nil
+	}
+	var h0 *policy.Header
+	if len(r.req.Header) > 0 {
+		h0 = &r.req.Header[0]
+	}
+	box.mu.Lock()
+	for _, m := range box.memos {
+		if m.method == r.req.Method && m.header0 == h0 && m.nheader == len(r.req.Header) &&
+			m.acceptLang == r.p.AcceptLanguage && slices.Equal(m.extra, r.p.Safelist.Extra) {
+			box.mu.Unlock()
+			return m.names, m
+		}
+	}
+	box.mu.Unlock()
+	m := &hopMemo{
+		extra: slices.Clone(r.p.Safelist.Extra), acceptLang: r.p.AcceptLanguage,
+		method: r.req.Method, header0: h0, nheader: len(r.req.Header),
+		names: r.p.Safelist.UnsafeNames(r.header),
+	}
+	if r.needsPreflightBranchFor(m.names) {
+		m.reasons = r.reasons()
+	}
+	box.mu.Lock()
+	if len(box.memos) < 8 {
+		box.memos = append(box.memos, m)
+	}
+	box.mu.Unlock()
+	return m.names, m
+}
