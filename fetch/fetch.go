@@ -71,7 +71,7 @@ type run struct {
 	creds     bool // credentials mode is include
 	partition string
 	havePart  bool
-	opaqueRdr bool // the response is an opaque-redirect
+	opaqueRdr bool     // the response is an opaque-redirect
 	names     []string // CORS-unsafe request-header names of this hop
 	memo      *hopMemo // memoized names and reasons for hop 0, or nil
 }
