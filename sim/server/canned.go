@@ -241,7 +241,7 @@ func parseRaw(file string, first int, raw []byte) (*cannedEntry, error) {
 	if !sawStatus {
 		fail(first, "empty response: want a status line such as \"HTTP/1.1 200 OK\"")
 	}
-	if inBody {
+	if inBody && len(rest) > 0 {
 		e.resp.Body = bytes.Clone(rest)
 	}
 	if cl, ok := e.resp.Header.Get("Content-Length"); ok && len(errs) == 0 {
@@ -251,10 +251,12 @@ func parseRaw(file string, first int, raw []byte) (*cannedEntry, error) {
 		case err != nil || n < 0:
 			fail(first, "Content-Length %q is not a length", cl)
 		case n == len(body):
-		case n == len(body)-1 && bytes.HasSuffix(body, []byte("\n")):
-			e.resp.Body = body[:n]
-		case n == len(body)-2 && bytes.HasSuffix(body, []byte("\r\n")):
-			e.resp.Body = body[:n]
+		case n == len(body)-1 && bytes.HasSuffix(body, []byte("\n")),
+			n == len(body)-2 && bytes.HasSuffix(body, []byte("\r\n")):
+			e.resp.Body = body[:n:n]
+			if n == 0 {
+				e.resp.Body = nil
+			}
 		default:
 			fail(first, "Content-Length is %d but the body has %d bytes", n, len(body))
 		}

@@ -132,6 +132,9 @@ func (l *Live) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.Wi
 	if err != nil {
 		return nil, fmt.Errorf("server: live: reading the body of %s %s: %w", req.Method, req.URL, err)
 	}
+	if len(b) == 0 {
+		b = nil
+	}
 	text := strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode))
 	return &fetch.WireResponse{
 		Status:     resp.StatusCode,

@@ -185,7 +185,11 @@ func (p *configParser) directive(d string, args []string) {
 		if !p.atLeast(d, args, 1) {
 			return
 		}
-		name, value, _ := strings.Cut(args[0], ":")
+		name, value, ok := strings.Cut(args[0], ":")
+		if !ok {
+			p.errorf("response-header %q: want NAME: VALUE, with the colon right after the name", args[0])
+			return
+		}
 		rest := args[1:]
 		if value != "" {
 			rest = append([]string{value}, rest...)
