@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -375,6 +376,9 @@ func (c *Canned) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	resp := e.resp
 	sendBody := r.Method != http.MethodHead && bodyAllowed(resp.Status)
 	if hj, ok := w.(http.Hijacker); ok && !c.UseHeaderMap && r.ProtoMajor == 1 {
+		// Read the request body first: closing a connection with unread
+		// input makes TCP reset it, and the client may lose the response.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
 		if conn, buf, err := hj.Hijack(); err == nil {
 			defer conn.Close()
 			_, _ = buf.Write(rawHead(resp))
@@ -394,6 +398,10 @@ func (c *Canned) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(resp.Body)
 	}
 }
+
+// maxDrain bounds how much of a request body ServeHTTP reads before it
+// takes the connection over.
+const maxDrain = 8 << 20
 
 // rawHead serializes the status line and header lines as HTTP/1.1.
 func rawHead(r *fetch.WireResponse) []byte {

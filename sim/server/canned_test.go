@@ -259,3 +259,23 @@ func mustRequest(t *testing.T, method, url string) *http.Request {
 	}
 	return r
 }
+
+// TestCannedServeHTTPBody: a POST body is read before the connection is
+// taken over, so the client gets the response.
+func TestCannedServeHTTPBody(t *testing.T) {
+	c := NewCanned()
+	if err := c.AddRaw("POST", "/up", []byte("HTTP/1.1 201 Created\nContent-Length: 2\n\nok")); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	resp, err := http.Post(srv.URL+"/up", "text/plain", strings.NewReader(strings.Repeat("x", 1<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || string(b) != "ok" {
+		t.Errorf("got %d %q", resp.StatusCode, b)
+	}
+}

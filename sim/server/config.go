@@ -46,8 +46,8 @@ type Config struct {
 	// standard methods (GET HEAD POST PUT DELETE PATCH OPTIONS) plus
 	// Methods.
 	Routes []Route
-	// ResponseHeaders are extra lines added to every actual response
-	// (not to preflights), e.g. Cache-Control.
+	// ResponseHeaders are extra lines added to every successful (200)
+	// actual response, not to preflights or errors, e.g. Cache-Control.
 	ResponseHeaders policy.HeaderList
 	// Mistakes are deliberate misconfigurations switched on for a lab.
 	Mistakes []Mistake

@@ -30,7 +30,9 @@ const DefaultLiveMaxBody = 1 << 20
 //
 // Live builds the request itself and never follows redirects (the fetch
 // algorithm does that). The header lines of the WireRequest are sent with
-// their names and values; lines with the same name keep their order, but
+// their values and their names canonicalized as net/http does (x-token
+// becomes X-Token; names are case-insensitive); lines with the same name
+// keep their order, but
 // net/http's client writes the lines of different names sorted by name, so
 // the order across names is not kept. Go's client still adds:
 //

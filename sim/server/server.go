@@ -200,7 +200,7 @@ func (s *Server) respond(method, path string, get func(string) (string, bool)) *
 	if hasOrigin {
 		if acao, ok := s.allowOrigin(origin); ok {
 			a.add("Access-Control-Allow-Origin", acao)
-			if s.cfg.Credentials || s.mistakes.has(MistakeWildcardWithCredentials) {
+			if s.credentials(acao) {
 				a.add("Access-Control-Allow-Credentials", "true")
 			}
 			if s.expose != "" {
@@ -231,7 +231,7 @@ func (s *Server) preflight(a *answer, origin, acrm string, get func(string) (str
 	if !ok {
 		return // no CORS headers: the browser's CORS check fails
 	}
-	creds := s.cfg.Credentials || s.mistakes.has(MistakeWildcardWithCredentials)
+	creds := s.credentials(acao)
 	a.add("Access-Control-Allow-Origin", acao)
 	if creds {
 		a.add("Access-Control-Allow-Credentials", "true")
@@ -304,6 +304,13 @@ func (s *Server) resource(a *answer, method, path string) {
 			a.add(h.Name, h.Value)
 		}
 	}
+}
+
+// credentials reports whether to send Access-Control-Allow-Credentials:
+// true alongside acao. A correct server never pairs it with "*" (a Config
+// with origins "*" and Credentials is invalid; its server sends "*" alone).
+func (s *Server) credentials(acao string) bool {
+	return s.mistakes.has(MistakeWildcardWithCredentials) || s.cfg.Credentials && acao != "*"
 }
 
 // allowOrigin decides whether origin is allowed and what

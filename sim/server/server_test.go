@@ -377,3 +377,16 @@ func TestOriginHeaderSplitAcrossLines(t *testing.T) {
 		t.Errorf("ACAO = %q", got)
 	}
 }
+
+// TestInvalidWildcardCredentials: a programmatic Config with origins "*"
+// and credentials is invalid; its server never pairs "*" with ACAC.
+func TestInvalidWildcardCredentials(t *testing.T) {
+	c := &Config{Origins: []string{"*"}, Credentials: true}
+	if c.Validate() == nil {
+		t.Error("Validate accepted origins * with credentials")
+	}
+	resp := roundTrip(t, c, req("GET", "https://api.example/", "Origin", "https://a.test"))
+	if got := hdr(resp, acao, acac); got != "*|-" {
+		t.Errorf("got %s, want *|-", got)
+	}
+}
