@@ -361,6 +361,10 @@ func upsert(rs []record, name string, cred bool, maxAge time.Duration, now, expi
 	for i := range rs {
 		r := &rs[i]
 		if r.credentials == cred && (r.name == name || (fold && strings.EqualFold(r.name, name))) {
+			if !r.live(now) {
+				// An expired entry is gone: this is a new entry.
+				r.name = name
+			}
 			r.maxAge, r.stored, r.expires = maxAge, now, expires
 			return rs
 		}
