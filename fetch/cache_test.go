@@ -25,7 +25,7 @@ func TestCORSPreflightFetchStep7_8MaxAge(t *testing.T) {
 	s := func(n int) want { return want{time.Duration(n) * time.Second, true} }
 	no := want{}
 	tests := []struct {
-		value                            string // "<absent>" for none
+		value                           string // "<absent>" for none
 		spec, chromium, firefox, webkit want
 	}{
 		{"<absent>", s(5), s(5), s(5), s(5)},
