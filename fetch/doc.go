@@ -1,0 +1,28 @@
+// Package fetch models the Fetch standard's fetch algorithm along its CORS
+// path: main fetch, HTTP fetch, CORS-preflight fetch and the CORS-preflight
+// cache, the HTTP-network-or-cache steps CORS sees (credentials, the Origin
+// header), HTTP-redirect fetch with redirect-taint, and the filtered
+// responses script gets. See https://fetch.spec.whatwg.org/#fetching.
+//
+// Build a Request with NewRequest (it validates as new Request() does),
+// then run it with a Fetcher, which sends every request that would reach a
+// server through a Transport and returns a Result: the filtered Response or
+// a network error (*policy.Failure with a stable Code), whether the actual
+// request reached the server, every preflight and why it was needed, the
+// wire log, and a trace of typed Events citing spec steps.
+//
+// Every user-agent choice and browser difference is a field of Profile; the
+// zero Profile is the spec. Time comes only from the Fetcher's Clock.
+//
+// Choices where the spec leaves room (each also documented where it
+// applies): a "*" cache entry made by a credentialed preflight acts as a
+// wildcard only for uncredentialed requests (Profile.LiteralCredentialedWildcard
+// restores the literal reading); updating a cache entry restarts its
+// max-age and only touches the entry with the same method/name and
+// credentials; cache capacity counts keys, not per-method entries; the
+// network partition key is the serialized top-level site (opaque → "null");
+// the Origin header of a non-CORS request follows the default referrer
+// policy strict-origin-when-cross-origin; FormData bodies use a fixed
+// boundary; Referer, User-Agent, Sec-Fetch-*, cookies, CSP, mixed content,
+// CORP, service workers and Private Network Access are not modelled.
+package fetch
