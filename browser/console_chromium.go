@@ -1,0 +1,216 @@
+package browser
+
+import (
+	"strings"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// Chromium's console, from cors_error_string.cc GetErrorString
+// (browsers.md §1.10) as corrected by what Chromium 156 printed here
+// (harness; conformance/chromium TestConsoleTexts): the no-cors hints are
+// gone — a missing ACAO has no suffix, and the ACAO value errors end with
+// " Have the server send the header with a valid value." — and every CORS
+// line (source "javascript") is followed by "Failed to load resource:
+// net::ERR_FAILED" (source "network").
+var chromiumDialect = dialect{
+	typeError:      "TypeError: Failed to fetch",
+	abortError:     "AbortError: signal is aborted without reason",
+	render:         chromiumConsole,
+	warn:           chromiumWarn,
+	constructError: genericConstructError,
+}
+
+const (
+	// chromiumNoCORSInfo is kNoCorsInformation as Chromium 156 prints it
+	// (harness).
+	chromiumNoCORSInfo = " Have the server send the header with a valid value."
+	// chromiumXHRSuffix is appended for XMLHttpRequest to the wildcard and
+	// credentials messages (browsers.md §1.10).
+	chromiumXHRSuffix = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
+	// chromiumSchemes is SchemeRegistry::ListOfCorsEnabledURLSchemes() as
+	// observed (browsers.md §1.10 [O]).
+	chromiumSchemes = "http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted"
+)
+
+func chromiumNet(netErr string) ConsoleMessage {
+	return ConsoleMessage{Level: LevelError, Source: "network", Text: "Failed to load resource: net::" + netErr}
+}
+
+// chromiumFetchManager is FetchManager's own error line: "Fetch API cannot
+// load {url}. {why}" (harness: the same-origin mode text; no network line).
+func chromiumFetchManager(c *blockContext, why string) []ConsoleMessage {
+	return []ConsoleMessage{{Level: LevelError, Source: "javascript", Text: "Fetch API cannot load " + c.url + ". " + why}}
+}
+
+func chromiumConsole(c *blockContext) []ConsoleMessage {
+	xhr := c.initiator == fetch.InitiatorXHR
+	var id, detail string
+	prefixable := false
+	switch c.code {
+	case fetch.CodeAborted:
+		return nil
+	case fetch.CodeSameOriginModeCrossOrigin:
+		return chromiumFetchManager(c, `Request mode is "same-origin" but the URL's origin is not same as the request origin `+c.origin+".")
+	case fetch.CodeSchemeNotHTTP:
+		if !xhr {
+			// fetch_manager.cc: a CORS request to a non-HTTP(S) URL [U].
+			return chromiumFetchManager(c, `URL scheme must be "http" or "https" for CORS request.`)
+		}
+		id, detail = "CorsDisabledScheme", "Cross origin requests are only supported for protocol schemes: "+chromiumSchemes+"."
+	case fetch.CodeSchemeNotSupported:
+		scheme := c.url
+		if i := strings.IndexByte(scheme, ':'); i >= 0 {
+			scheme = scheme[:i]
+		}
+		return chromiumFetchManager(c, `URL scheme "`+scheme+`" is not supported.`)
+	case fetch.CodeRedirectSchemeNotHTTP:
+		// cors_url_loader.cc CheckRedirectLocation [I].
+		id, detail = "CorsDisabledScheme", "Cross origin requests are only supported for protocol schemes: "+chromiumSchemes+"."
+	case fetch.CodeTransportError:
+		switch c.netErrorKind() {
+		case ErrNameNotResolved, ErrConnectionRefused:
+			return []ConsoleMessage{chromiumNet(string(c.netErrorKind()))}
+		}
+		return []ConsoleMessage{chromiumNet("ERR_FAILED")}
+	case fetch.CodeRedirectLimit:
+		return []ConsoleMessage{chromiumNet("ERR_TOO_MANY_REDIRECTS")}
+	case fetch.CodeRedirectBadLocation:
+		return []ConsoleMessage{chromiumNet("ERR_INVALID_REDIRECT")}
+	case fetch.CodeRedirectStreamBody:
+		// cors_url_loader.cc: non-303 redirect with a streaming body
+		// (browsers.md §1.8).
+		return []ConsoleMessage{chromiumNet("ERR_INVALID_ARGUMENT")}
+	case policy.CodeMissingAllowOrigin:
+		id, detail, prefixable = "MissingAllowOriginHeader", "No 'Access-Control-Allow-Origin' header is present on the requested resource.", true
+	case policy.CodeWildcardOriginWithCredentials:
+		id, detail, prefixable = "WildcardOriginNotAllowed", "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.", true
+		if xhr {
+			detail += chromiumXHRSuffix
+		}
+	case policy.CodeAllowOriginMismatch:
+		// cors.cc CheckAccess: " ," → multiple values; "null" →
+		// mismatch; !GURL(value).is_valid() → invalid; else mismatch.
+		v := c.acao()
+		prefixable = true
+		switch {
+		case strings.ContainsAny(v, " ,"):
+			id, detail = "MultipleAllowOriginValues", "The 'Access-Control-Allow-Origin' header contains multiple values '"+v+"', but only one is allowed."
+		case v != "null" && !gurlValid(v):
+			id, detail = "InvalidAllowOriginValue", "The 'Access-Control-Allow-Origin' header contains the invalid value '"+v+"'."
+		default:
+			id, detail = "AllowOriginMismatch", "The 'Access-Control-Allow-Origin' header has a value '"+v+"' that is not equal to the supplied origin."
+		}
+		if !xhr {
+			detail += chromiumNoCORSInfo
+		}
+	case policy.CodeAllowCredentialsNotTrue:
+		id, prefixable = "InvalidAllowCredentials", true
+		detail = "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + c.err.Subject + "' which must be 'true' when the request's credentials mode is 'include'."
+		if xhr {
+			detail += chromiumXHRSuffix
+		}
+	case fetch.CodePreflightStatusNotOK:
+		id, detail, prefixable = "PreflightInvalidStatus", "It does not have HTTP ok status.", true
+	case fetch.CodePreflightRedirect:
+		id, detail, prefixable = "PreflightDisallowedRedirect", "Redirect is not allowed for a preflight request.", true
+	case fetch.CodeInvalidAllowMethods:
+		id, detail = "InvalidAllowMethodsPreflightResponse", "Cannot parse Access-Control-Allow-Methods response header field in preflight response."
+	case fetch.CodeInvalidAllowHeaders:
+		id, detail = "InvalidAllowHeadersPreflightResponse", "Cannot parse Access-Control-Allow-Headers response header field in preflight response."
+	case policy.CodeMethodNotAllowed, policy.CodeWildcardMethodWithCredentials:
+		id, detail = "MethodDisallowedByPreflightResponse", "Method "+c.method+" is not allowed by Access-Control-Allow-Methods in preflight response."
+	case policy.CodeHeaderNotAllowed, policy.CodeWildcardHeaderWithCredentials, policy.CodeAuthorizationNotAllowed:
+		// Hint: the first failing name in request order, lower-cased
+		// (browsers.md §1.2, §1.6).
+		id, detail = "HeaderDisallowedByPreflightResponse", "Request header field "+strings.ToLower(c.disallowedHeader())+" is not allowed by Access-Control-Allow-Headers in preflight response."
+	case fetch.CodeRedirectHasCredentials:
+		// The status is built without its parameter (browsers.md §1.10).
+		id, detail = "RedirectContainsCredentials", "Redirect location '' contains a username and password, which is disallowed for cross-origin requests."
+	default:
+		// redirect mode error and anything else: only the network line
+		// (harness: redirect: 'error').
+		return []ConsoleMessage{chromiumNet("ERR_FAILED")}
+	}
+	if prefixable && c.preflight {
+		id = chromiumPreflightID(id)
+		detail = "Response to preflight request doesn't pass access control check: " + detail
+	}
+	kind := "fetch"
+	if xhr {
+		kind = "XMLHttpRequest"
+	}
+	var b strings.Builder
+	b.WriteString("Access to ")
+	b.WriteString(kind)
+	b.WriteString(" at '")
+	b.WriteString(c.url)
+	b.WriteString("' ")
+	if c.redirected {
+		b.WriteString("(redirected from '")
+		b.WriteString(c.initialURL)
+		b.WriteString("') ")
+	}
+	b.WriteString("from origin '")
+	b.WriteString(c.origin)
+	b.WriteString("' has been blocked by CORS policy: ")
+	b.WriteString(detail)
+	return []ConsoleMessage{
+		{Level: LevelError, Source: "javascript", Text: b.String(), ID: id},
+		chromiumNet("ERR_FAILED"),
+	}
+}
+
+// chromiumPreflightID is the CorsError of the preflight variant (cors.cc
+// CheckPreflightAccess remaps the CheckAccess errors; browsers.md §1.5).
+func chromiumPreflightID(id string) string {
+	if strings.HasPrefix(id, "Preflight") {
+		return id
+	}
+	return "Preflight" + id
+}
+
+// gurlValid approximates GURL(value).is_valid(): an absolute URL.
+func gurlValid(v string) bool {
+	_, err := policy.ParseURL(v)
+	return err == nil
+}
+
+// chromiumWarn: Chromium 156 lets "*" cover Authorization without a
+// console line, raising only a DevTools DeprecationIssue (harness).
+func chromiumWarn(p *Page, res *fetch.Result) ([]ConsoleMessage, []Issue) {
+	var out []Issue
+	for _, e := range res.Trace {
+		if e.Step == fetch.StepWarning {
+			out = append(out, Issue{Kind: "DeprecationIssue", Code: "AuthorizationCoveredByWildcard", URL: hopURL(res, e.Hop)})
+		}
+	}
+	return nil, out
+}
+
+// hopURL returns the URL of hop i of the result's URL list.
+func hopURL(res *fetch.Result, i int) string {
+	if i >= 0 && i < len(res.URLList) {
+		return res.URLList[i].String()
+	}
+	return warningURL(res)
+}
+
+// genericConstructError is the exception for a request that could not be
+// built. The exception type follows the standards (fetch(): TypeError;
+// XMLHttpRequest open(): SyntaxError for a bad method, URL or header,
+// SecurityError for a forbidden method); the message is corsim's, not a
+// browser's.
+func genericConstructError(init fetch.Initiator, f *policy.Failure) string {
+	if init != fetch.InitiatorXHR {
+		return "TypeError: " + f.Message
+	}
+	switch f.Code {
+	case fetch.CodeForbiddenMethod:
+		return "SecurityError: " + f.Message
+	case policy.CodeInvalidMethod, policy.CodeInvalidURL, policy.CodeInvalidHost, fetch.CodeInvalidHeader, fetch.CodeURLHasCredentials:
+		return "SyntaxError: " + f.Message
+	}
+	return "TypeError: " + f.Message
+}

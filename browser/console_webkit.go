@@ -1,0 +1,110 @@
+package browser
+
+import (
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// WebKit's console, from CrossOriginAccessControl.cpp,
+// NetworkLoadChecker.cpp and DocumentThreadableLoader::logErrorAndFail
+// (browsers.md §3.4, §3.6, §3.7): the error's description (source
+// "security"), then "Fetch API cannot load <url> due to access control
+// checks." (or "XMLHttpRequest cannot load …"), then the Web Inspector's
+// "Failed to load resource: <description>" ([O] in browsers.md §3.7).
+var webkitDialect = dialect{
+	typeError:      "TypeError: Load failed",
+	abortError:     "AbortError: Fetch is aborted",
+	render:         webkitConsole,
+	warn:           func(*Page, *fetch.Result) ([]ConsoleMessage, []Issue) { return nil, nil },
+	constructError: genericConstructError,
+}
+
+func webkitConsole(c *blockContext) []ConsoleMessage {
+	api := "Fetch API"
+	if c.initiator == fetch.InitiatorXHR {
+		api = "XMLHttpRequest"
+	}
+	desc := ""
+	switch c.code {
+	case fetch.CodeAborted:
+		return nil
+	case fetch.CodeTransportError:
+		// CFNetwork's descriptions [O]; Safari reports a failed
+		// cross-origin load "due to access control checks" too.
+		switch c.netErrorKind() {
+		case ErrNameNotResolved:
+			desc = "A server with the specified hostname could not be found."
+		default:
+			desc = "Could not connect to the server."
+		}
+		last := api + " cannot load " + c.url + "."
+		if c.tainting == fetch.TaintingCORS {
+			last = api + " cannot load " + c.url + " due to access control checks."
+		}
+		return []ConsoleMessage{
+			{Level: LevelError, Source: "network", Text: "Failed to load resource: " + desc},
+			{Level: LevelError, Source: "javascript", Text: last},
+		}
+	case fetch.CodeSameOriginModeCrossOrigin:
+		// NetworkLoadChecker (browsers.md §3.6); the source ends in "\n".
+		desc = "Unsafe attempt to load URL " + c.url + " from origin " + c.origin + ". Domains, protocols and ports must match."
+	case fetch.CodeSchemeNotHTTP, fetch.CodeSchemeNotSupported:
+		desc = "Cross origin requests are only supported for HTTP." // [U] not in browsers.md
+	case fetch.CodePreflightStatusNotOK, fetch.CodePreflightRedirect:
+		desc = "Preflight response is not successful. Status code: " + c.status()
+	case policy.CodeWildcardOriginWithCredentials:
+		desc = "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."
+	case policy.CodeMissingAllowOrigin, policy.CodeAllowOriginMismatch:
+		if v := c.acao(); c.code == policy.CodeAllowOriginMismatch && containsComma(v) {
+			desc = "Access-Control-Allow-Origin cannot contain more than one origin."
+		} else {
+			// WebKit has no separate text for a missing header.
+			desc = "Origin " + c.origin + " is not allowed by Access-Control-Allow-Origin. Status code: " + c.status()
+		}
+	case policy.CodeAllowCredentialsNotTrue:
+		desc = `Credentials flag is true, but Access-Control-Allow-Credentials is not "true".`
+	case fetch.CodeInvalidAllowMethods:
+		v, _ := c.header("Access-Control-Allow-Methods")
+		desc = "Header Access-Control-Allow-Methods has an invalid value: " + v
+	case fetch.CodeInvalidAllowHeaders:
+		v, _ := c.header("Access-Control-Allow-Headers")
+		desc = "Header Access-Control-Allow-Headers has an invalid value: " + v
+	case policy.CodeMethodNotAllowed, policy.CodeWildcardMethodWithCredentials:
+		desc = "Method " + c.method + " is not allowed by Access-Control-Allow-Methods."
+	case policy.CodeHeaderNotAllowed, policy.CodeWildcardHeaderWithCredentials, policy.CodeAuthorizationNotAllowed:
+		// The name as the script spelled it (browsers.md §3.4).
+		desc = "Request header field " + c.disallowedHeader() + " is not allowed by Access-Control-Allow-Headers."
+	case fetch.CodeRedirectModeError:
+		desc = "Not allowed to follow a redirection while loading " + c.url
+	case fetch.CodeRedirectLimit:
+		desc = "Load cannot follow more than 20 redirections"
+	case fetch.CodeRedirectSchemeNotHTTP:
+		desc = "Cross-origin redirection to " + c.redirectTarget() + " denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme"
+	case fetch.CodeRedirectHasCredentials:
+		loc := c.redirectTarget()
+		desc = "Cross-origin redirection to " + loc + " denied by Cross-Origin Resource Sharing policy: redirection URL " + loc + " has credentials"
+	default:
+		desc = c.err.Message
+	}
+	// checkRedirection: a redirect response failing the CORS check
+	// (browsers.md §3.6).
+	if !c.preflight && isCORSCheckCode(c.code) {
+		if to := c.redirectTarget(); to != "" {
+			desc = "Cross-origin redirection to " + to + " denied by Cross-Origin Resource Sharing policy: " + desc
+		}
+	}
+	return []ConsoleMessage{
+		{Level: LevelError, Source: "security", Text: desc},
+		{Level: LevelError, Source: "javascript", Text: api + " cannot load " + c.url + " due to access control checks."},
+		{Level: LevelError, Source: "network", Text: "Failed to load resource: " + desc},
+	}
+}
+
+func containsComma(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ',' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,149 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// Network is the simulated internet a Browser reaches: one server
+// (a fetch.Transport) per origin. A request to an origin without a server
+// fails as a real one would at the network level — a DNS failure when no
+// server uses the host at all, a refused connection when the host has
+// servers on other ports or schemes. Network implements fetch.Transport and
+// is safe for concurrent use; several browsers may share one.
+type Network struct {
+	mu      sync.RWMutex
+	servers map[policy.Origin]fetch.Transport
+	hosts   map[string]int // host → number of servers on it
+}
+
+// NewNetwork returns an empty network.
+func NewNetwork() *Network {
+	return &Network{servers: make(map[policy.Origin]fetch.Transport), hosts: make(map[string]int)}
+}
+
+// Serve registers t as the server of origin (a serialized origin such as
+// "https://api.example" or "http://localhost:8080"; a URL is accepted and
+// reduced to its origin). A later call for the same origin replaces the
+// server; a nil t removes it.
+func (n *Network) Serve(origin string, t fetch.Transport) error {
+	o, err := parseServeOrigin(origin)
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	_, had := n.servers[o]
+	switch {
+	case t == nil && had:
+		delete(n.servers, o)
+		if n.hosts[o.Host()]--; n.hosts[o.Host()] <= 0 {
+			delete(n.hosts, o.Host())
+		}
+	case t != nil:
+		if !had {
+			n.hosts[o.Host()]++
+		}
+		n.servers[o] = t
+	}
+	return nil
+}
+
+func parseServeOrigin(s string) (policy.Origin, error) {
+	o, err := policy.ParseOrigin(s)
+	if err != nil {
+		u, uerr := policy.ParseURL(s)
+		if uerr != nil {
+			return policy.Origin{}, fmt.Errorf("browser: %q is neither an origin nor a URL: %w", s, err)
+		}
+		o = policy.OriginOf(u)
+	}
+	if o.IsOpaque() {
+		return policy.Origin{}, fmt.Errorf("browser: %q has an opaque origin; a server needs a scheme, host and port", s)
+	}
+	return o, nil
+}
+
+// Origins returns the origins that have a server, serialized, in no
+// particular order.
+func (n *Network) Origins() []string {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	out := make([]string, 0, len(n.servers))
+	for o := range n.servers {
+		out = append(out, o.String())
+	}
+	return out
+}
+
+// RoundTrip sends req to the server registered for the origin of its URL.
+func (n *Network) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.WireResponse, error) {
+	if req == nil || req.URL == nil {
+		return nil, &NetError{Kind: ErrInvalidURL}
+	}
+	o := policy.OriginOf(req.URL)
+	n.mu.RLock()
+	t := n.servers[o]
+	hostKnown := n.hosts[o.Host()] > 0
+	n.mu.RUnlock()
+	if t == nil {
+		kind := ErrNameNotResolved
+		if hostKnown {
+			kind = ErrConnectionRefused
+		}
+		return nil, &NetError{Kind: kind, Host: req.URL.Host, Origin: o.String()}
+	}
+	return t.RoundTrip(ctx, req)
+}
+
+// NetErrorKind names a network-level failure in Chromium's net error
+// spelling (net/base/net_error_list.h), which the console renderers map to
+// each browser's wording.
+type NetErrorKind string
+
+// Network failures the simulated network produces.
+const (
+	// ErrNameNotResolved: no server uses the host (a DNS failure).
+	ErrNameNotResolved NetErrorKind = "ERR_NAME_NOT_RESOLVED"
+	// ErrConnectionRefused: the host has servers, but not on this scheme
+	// and port.
+	ErrConnectionRefused NetErrorKind = "ERR_CONNECTION_REFUSED"
+	// ErrInvalidURL: the request had no URL.
+	ErrInvalidURL NetErrorKind = "ERR_INVALID_URL"
+)
+
+// NetError is the error Network returns when a request cannot reach a
+// server. The fetch algorithm turns it into a transport-error network
+// error; Outcome keeps it for the console.
+type NetError struct {
+	Kind   NetErrorKind
+	Host   string // the URL's host[:port]
+	Origin string // the serialized origin nothing serves
+}
+
+// Error says what failed, for people.
+func (e *NetError) Error() string {
+	switch e.Kind {
+	case ErrNameNotResolved:
+		return "DNS lookup of " + hostOnly(e.Host) + " failed: no server is registered for " + e.Origin
+	case ErrConnectionRefused:
+		return "connection to " + e.Host + " refused: the host has no server for " + e.Origin
+	}
+	return "invalid URL"
+}
+
+func hostOnly(hostport string) string {
+	if hostport == "" || hostport[0] == '[' {
+		return hostport
+	}
+	for i := len(hostport) - 1; i >= 0; i-- {
+		if hostport[i] == ':' {
+			return hostport[:i]
+		}
+	}
+	return hostport
+}

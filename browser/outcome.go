@@ -1,0 +1,265 @@
+package browser
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// Level is a console message's level.
+type Level string
+
+// Console levels.
+const (
+	LevelError   Level = "error"
+	LevelWarning Level = "warning"
+	LevelInfo    Level = "info"
+)
+
+// ConsoleMessage is one line a browser's developer console shows.
+type ConsoleMessage struct {
+	// Level is error or warning.
+	Level Level
+	// Source is where the browser files the message: for Chromium the
+	// DevTools Log.entryAdded source ("javascript", "network"), for Firefox
+	// the nsIScriptError category ("CORS"), for WebKit the MessageSource
+	// ("security", "javascript", "network").
+	Source string
+	// Text is the message, exactly as the browser prints it.
+	Text string
+	// ID is the browser's machine name for the message where it has one:
+	// Chromium's CorsError (as in Network.loadingFailed's corsErrorStatus),
+	// Firefox's security.properties key; "" otherwise.
+	ID string
+	// Link is the "Learn more" page the console links to (Firefox: MDN).
+	Link string
+}
+
+// String renders the message as "source/level: text", the form the
+// conformance harness records.
+func (m ConsoleMessage) String() string { return m.Source + "/" + string(m.Level) + ": " + m.Text }
+
+// Issue is a DevTools issue (Chromium's Audits/Issues panel): raised
+// without a console line, e.g. when "Access-Control-Allow-Headers: *"
+// covers Authorization in Chromium 156.
+type Issue struct {
+	// Kind is the issue type, e.g. "DeprecationIssue".
+	Kind string
+	// Code is the issue's detail code, e.g. "AuthorizationCoveredByWildcard".
+	Code string
+	// URL is the request's URL.
+	URL string
+}
+
+// Outcome is what a page's script sees from one fetch() or XMLHttpRequest,
+// plus what the developer tools show.
+type Outcome struct {
+	// Profile is the Name of the browser's profile.
+	Profile string
+	// Initiator is fetch or xmlhttprequest.
+	Initiator fetch.Initiator
+	// RequestErr is the failure of building the request (what new
+	// Request(), fetch() or XMLHttpRequest open()/send() throw before any
+	// network activity); Result is nil then.
+	RequestErr *policy.Failure
+	// Result is the fetch algorithm's full account: trace, wire log,
+	// preflight reports.
+	Result *fetch.Result
+	// Response is the response script gets (nil when the promise rejects
+	// or the XHR errors).
+	Response *fetch.Response
+	// JSError is the exception script sees: the rejection of fetch()
+	// ("TypeError: Failed to fetch" in Chromium, "TypeError:
+	// NetworkError when attempting to fetch resource." in Firefox,
+	// "TypeError: Load failed" in WebKit) or a synchronous exception from
+	// XMLHttpRequest's open()/send(). "" when none. An asynchronous XHR
+	// network error throws nothing: see XHR.
+	JSError string
+	// XHR is the XMLHttpRequest's state after the request ended (nil for
+	// fetch()).
+	XHR *XHRState
+	// Console holds the console lines the browser prints, in order.
+	Console []ConsoleMessage
+	// Issues holds DevTools issues raised without a console line.
+	Issues []Issue
+}
+
+// Blocked reports that script did not get a response.
+func (o *Outcome) Blocked() bool { return o.Response == nil }
+
+// Trace returns the fetch trace (nil when the request was never built).
+func (o *Outcome) Trace() []fetch.Event {
+	if o.Result == nil {
+		return nil
+	}
+	return o.Result.Trace
+}
+
+// Wire returns every exchange that reached a server, in order.
+func (o *Outcome) Wire() []fetch.Exchange {
+	if o.Result == nil {
+		return nil
+	}
+	return o.Result.Wire
+}
+
+// XHRState is an XMLHttpRequest after its (asynchronous) send() finished:
+// what its attributes read and which events it fired.
+// See https://xhr.spec.whatwg.org/.
+type XHRState struct {
+	// ReadyState is 4 (DONE) once the request ended; 1 (OPENED) when
+	// send() threw.
+	ReadyState int
+	// Status and StatusText: 0 and "" after a network error.
+	Status     int
+	StatusText string
+	// ResponseURL is "" after a network error.
+	ResponseURL string
+	// ResponseText is the body as text ("" after a network error).
+	ResponseText string
+	// Headers is what getAllResponseHeaders() exposes.
+	Headers policy.HeaderList
+	// Events lists the events fired, in order: "loadstart", "readystatechange:N",
+	// "progress", "load", "error", "loadend", and "upload.<type>" for the
+	// upload object when it has listeners.
+	Events []string
+}
+
+// Fetch runs fetch(url, init) in the page (init.URL is replaced by url
+// when url is not ""; init.Initiator is forced to fetch).
+func (p *Page) Fetch(ctx context.Context, url string, init fetch.RequestInit) *Outcome {
+	if url != "" {
+		init.URL = url
+	}
+	init.Initiator = fetch.InitiatorFetch
+	init.UploadListeners = false
+	return p.run(ctx, init)
+}
+
+// XHRRequest is what a script sets on an XMLHttpRequest before send().
+type XHRRequest struct {
+	// Header holds setRequestHeader() calls, in order.
+	Header policy.HeaderList
+	// Body is send()'s argument (dropped for GET and HEAD).
+	Body fetch.Body
+	// WithCredentials is the withCredentials attribute: credentials mode
+	// include instead of same-origin.
+	WithCredentials bool
+	// UploadListeners: listeners are registered on xhr.upload, which sets
+	// the use-CORS-preflight flag (a preflight even for a simple request).
+	UploadListeners bool
+}
+
+// XHR runs xhr.open(method, url); xhr.send(body) asynchronously in the page
+// and waits for it to end. See https://xhr.spec.whatwg.org/#the-send()-method.
+func (p *Page) XHR(ctx context.Context, method, url string, x XHRRequest) *Outcome {
+	init := fetch.RequestInit{
+		Method: method, URL: url, Header: x.Header, Body: x.Body,
+		Mode: fetch.ModeCORS, Credentials: fetch.CredentialsSameOrigin,
+		Initiator: fetch.InitiatorXHR, UploadListeners: x.UploadListeners,
+	}
+	if x.WithCredentials {
+		init.Credentials = fetch.CredentialsInclude
+	}
+	return p.run(ctx, init)
+}
+
+// run builds the request, fetches it and renders what script and the
+// console see.
+func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
+	b := p.b
+	out := &Outcome{Profile: b.profile.Name, Initiator: init.Initiator}
+	req, err := fetch.NewRequest(p.client, init)
+	if err != nil {
+		out.RequestErr = asFailure(err)
+		out.JSError = b.dialect.constructError(init.Initiator, out.RequestErr)
+		if init.Initiator == fetch.InitiatorXHR {
+			out.XHR = &XHRState{ReadyState: 1}
+		}
+		return out
+	}
+	res := b.fetcher.Fetch(ctx, req)
+	out.Result = res
+	out.Response = res.Response
+	if res.Err != nil {
+		out.Response = nil
+		c := newBlockContext(p, res)
+		out.Console = b.dialect.render(c)
+		if init.Initiator != fetch.InitiatorXHR {
+			out.JSError = b.dialect.typeError
+			if res.Err.Code == fetch.CodeAborted {
+				out.JSError = b.dialect.abortError
+			}
+		}
+	}
+	if hasWarning(res) {
+		msgs, issues := b.dialect.warn(p, res)
+		out.Console = append(out.Console, msgs...)
+		out.Issues = append(out.Issues, issues...)
+	}
+	if init.Initiator == fetch.InitiatorXHR {
+		out.XHR = xhrState(req, res)
+	}
+	return out
+}
+
+func hasWarning(res *fetch.Result) bool {
+	for i := range res.Trace {
+		if res.Trace[i].Step == fetch.StepWarning {
+			return true
+		}
+	}
+	return false
+}
+
+func asFailure(err error) *policy.Failure {
+	if f, ok := err.(*policy.Failure); ok {
+		return f
+	}
+	return &policy.Failure{Code: fetch.CodeInvalidRequest, Message: err.Error()}
+}
+
+// xhrState is the XMLHttpRequest after send() and the fetch ended: the
+// request error steps on a network error, else the response steps.
+// See https://xhr.spec.whatwg.org/#request-error-steps.
+func xhrState(req *fetch.Request, res *fetch.Result) *XHRState {
+	upload := req.UseCORSPreflight && req.Body.Kind != fetch.BodyNone
+	x := &XHRState{ReadyState: 4}
+	x.Events = append(x.Events, "loadstart")
+	if upload {
+		x.Events = append(x.Events, "upload.loadstart")
+	}
+	if res.Err != nil || res.Response == nil {
+		x.Events = append(x.Events, "readystatechange:4")
+		if upload {
+			x.Events = append(x.Events, "upload.error", "upload.loadend")
+		}
+		x.Events = append(x.Events, "error", "loadend")
+		return x
+	}
+	if upload {
+		x.Events = append(x.Events, "upload.progress", "upload.load", "upload.loadend")
+	}
+	r := res.Response
+	x.Status, x.StatusText = r.Status, r.StatusText
+	if x.StatusText == "" && r.Status != 0 {
+		x.StatusText = statusText(r.Status)
+	}
+	if r.URL != nil {
+		x.ResponseURL = r.URL.String()
+	}
+	x.Headers = r.Header
+	x.ResponseText = string(r.Body)
+	x.Events = append(x.Events, "readystatechange:2")
+	if len(r.Body) > 0 {
+		x.Events = append(x.Events, "readystatechange:3", "progress")
+	}
+	x.Events = append(x.Events, "readystatechange:4", "load", "loadend")
+	return x
+}
+
+// statusText is the standard reason phrase, which WireResponse's empty
+// StatusText stands for.
+func statusText(code int) string { return http.StatusText(code) }

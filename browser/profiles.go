@@ -1,0 +1,285 @@
+package browser
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// Source tags used in the comments below: "browsers.md §x" is the digest
+// in shared/reference/browsers.md (which names the browser source file and
+// commit read), "harness" is an observation of the real Chromium 156
+// driven over DevTools on this machine (shared/reference/chromium-harness.md
+// and package conformance/chromium), which wins over the source digest
+// for Chromium.
+
+// Spec is the Fetch standard itself: the zero fetch.Profile (no max-age
+// cap, unbounded cache, per-method/per-header entries merged, "*" never
+// covering Authorization, the standard safelist). Its console messages are
+// corsim's own wording, not a browser's.
+var Spec = fetch.Spec
+
+// Chromium is Chromium 156 as shipped (Debian 156.0.8078.108), including
+// its default feature state: "Access-Control-Allow-Headers: *" covers
+// Authorization. ChromiumSpecAuthorization is the same browser with
+// --enable-features=CorsNonWildcardRequestHeadersSupport.
+var Chromium = fetch.Profile{
+	Name: NameChromium,
+	// preflight_result.cc kDefaultTimeout = base::Seconds(5) (browsers.md
+	// §1.6); harness: no header → hit at 4 s, re-preflight at 5.5 s.
+	DefaultMaxAge: 5 * time.Second,
+	// preflight_result.cc kMaxTimeout = base::Hours(2) (browsers.md §1.6);
+	// harness: 10000 → capped at 7200 s.
+	MaxAgeCap: 7200 * time.Second,
+	// Absent → kDefaultTimeout (browsers.md §1.6).
+	MaxAgeAbsent: fetch.MaxAgeRuleDefault,
+	// !base::StringToInt64 → kDefaultTimeout (browsers.md §1.6); harness:
+	// "abc" → 5 s.
+	MaxAgeInvalid: fetch.MaxAgeRuleDefault,
+	// seconds < 0 → base::TimeDelta(), "entry cannot be cached"; the result
+	// still replaces the key's entry (browsers.md §1.6–1.7).
+	MaxAgeNegative: fetch.MaxAgeRuleStoreExpired,
+	// IsExpired is expiry <= Now, so 0 is never reused (browsers.md §1.6);
+	// harness: 0 → never cached.
+	MaxAgeZero: fetch.MaxAgeRuleStoreExpired,
+	// preflight_cache.cc kMaxCacheEntries = 1024, MayPurge erases
+	// kPurgeUnit = 10 consecutive entries from base::RandInt (browsers.md
+	// §1.7); the randomness comes from the browser's seed.
+	CacheCapacity:  1024,
+	Eviction:       fetch.EvictRandomRun,
+	EvictRunLength: 10,
+	// preflight_cache.cc: url_spec.length() >= kMaxKeyLength (1024) is not
+	// cached (browsers.md §1.7).
+	MaxCacheURLLength: 1024,
+	// One PreflightResult per key, overwritten (browsers.md §1.7).
+	ReplaceEntries: true,
+	// Key = (initiator origin, URL, NetworkIsolationKey, address space);
+	// credentials are checked, not keyed (browsers.md §1.7).
+	KeyByUntaintedOrigin: true,
+	// NetworkIsolationKey: top-frame site (browsers.md §1.7); harness: an
+	// app.test frame inside other.test preflights again.
+	Partition: fetch.PartitionTopLevelSite,
+	// !RetrieveCacheFlags(load_flags): VALIDATE/BYPASS/DISABLE skip the
+	// cache (browsers.md §1.7; the cache-mode → load-flag mapping is [I]).
+	CacheBypassModes: []fetch.CacheMode{fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache},
+	// preflight_cache.cc has no removal path on a failed request, only
+	// purge and ClearCache (browsers.md §1.7) [I].
+	KeepCacheOnFailure: true,
+	// HandleRedirect → kPreflightDisallowedRedirect before any header
+	// check (browsers.md §1.4).
+	PreflightRedirectFirst: true,
+	// harness: ACAH "*" with an Authorization request header is allowed in
+	// Chromium 156 as shipped; only with
+	// --enable-features=CorsNonWildcardRequestHeadersSupport is it blocked.
+	WildcardCoversAuthorization: true,
+	// harness: no console line, but a DevTools DeprecationIssue
+	// AuthorizationCoveredByWildcard; the warning event becomes
+	// Outcome.Issues, never a console message.
+	WarnWildcardAuthorization: true,
+	// cors.cc IsCorsSafelistedHeader: client hints and "intervention"
+	// (browsers.md §1.3).
+	Safelist: chromiumSafelist,
+	// cors_url_loader.cc: redirect_count_++ == 20 (browsers.md §1.8).
+	RedirectLimit: 20,
+}
+
+// chromiumSafelist is cors.cc IsCorsSafelistedHeader's names beyond the
+// standard, with its value rules (browsers.md §1.3): device-memory, dpr,
+// downlink → 1*DIGIT ["." 1*DIGIT]; width, viewport-width, rtt → 1*DIGIT;
+// ect → a connection type; save-data → "on"; intervention → any. The
+// sec-ch-* hints are forbidden request-headers for script, so they are
+// left out.
+var chromiumSafelist = policy.Safelist{Extra: []policy.SafelistExtension{
+	{Name: "Device-Memory", Rule: policy.RuleDecimal},
+	{Name: "DPR", Rule: policy.RuleDecimal},
+	{Name: "Downlink", Rule: policy.RuleDecimal},
+	{Name: "Width", Rule: policy.RuleDigits},
+	{Name: "Viewport-Width", Rule: policy.RuleDigits},
+	{Name: "RTT", Rule: policy.RuleDigits},
+	{Name: "ECT", Rule: policy.RuleEffectiveConnectionType},
+	{Name: "Save-Data", Rule: policy.RuleOn},
+	{Name: "Intervention", Rule: policy.RuleAny},
+}}
+
+// FeatureCorsNonWildcardRequestHeadersSupport is the Chromium feature that
+// makes "Access-Control-Allow-Headers: *" stop covering Authorization, as
+// the Fetch standard says (harness: off by default in Chromium 156).
+const FeatureCorsNonWildcardRequestHeadersSupport = "CorsNonWildcardRequestHeadersSupport"
+
+// ChromiumSpecAuthorization is Chromium 156 started with
+// --enable-features=CorsNonWildcardRequestHeadersSupport: "*" in
+// Access-Control-Allow-Headers does not cover Authorization, and the
+// preflight fails with "Request header field authorization is not allowed
+// by Access-Control-Allow-Headers in preflight response." (harness).
+var ChromiumSpecAuthorization = chromiumSpecAuthorization()
+
+func chromiumSpecAuthorization() fetch.Profile {
+	p := Chromium
+	applyChromiumFeature(&p, FeatureCorsNonWildcardRequestHeadersSupport)
+	return p
+}
+
+// applyChromiumFeature turns on one Chromium feature; false if unknown.
+func applyChromiumFeature(p *fetch.Profile, f string) bool {
+	switch f {
+	case FeatureCorsNonWildcardRequestHeadersSupport:
+		p.WildcardCoversAuthorization = false
+		p.WarnWildcardAuthorization = false
+	default:
+		return false
+	}
+	p.Name += "+" + f
+	return true
+}
+
+// ChromiumWithFeatures returns the Chromium profile as if started with
+// --enable-features=<features>. Known features:
+// FeatureCorsNonWildcardRequestHeadersSupport. The profile's Name is
+// "chromium+<feature>[+<feature>…]", so its console messages stay
+// Chromium's. An unknown feature is an error.
+func ChromiumWithFeatures(features ...string) (fetch.Profile, error) {
+	p := Chromium
+	for _, f := range features {
+		if !applyChromiumFeature(&p, f) {
+			return fetch.Profile{}, fmt.Errorf("browser: unknown Chromium feature %q", f)
+		}
+	}
+	return p, nil
+}
+
+// Firefox is Firefox (Gecko) as read in nsCORSListenerProxy.cpp and
+// security.properties (browsers.md §2).
+var Firefox = fetch.Profile{
+	Name: NameFirefox,
+	// PREFLIGHT_DEFAULT_EXPIRY_SECONDS 5 (browsers.md §2.5).
+	DefaultMaxAge: 5 * time.Second,
+	// std::min(age, 86400U) "Cap at 24 hours" (browsers.md §2.5).
+	MaxAgeCap: 86400 * time.Second,
+	// Header absent → 5 s (browsers.md §2.5).
+	MaxAgeAbsent: fetch.MaxAgeRuleDefault,
+	// Any non-digit → return without caching (browsers.md §2.5). An empty
+	// value gives 5 s in Firefox; policy classifies "" as invalid, so this
+	// profile does not cache it (a gap noted in the package doc).
+	MaxAgeInvalid: fetch.MaxAgeRuleNoStore,
+	// "-" is a non-digit → not cached (browsers.md §2.5).
+	MaxAgeNegative: fetch.MaxAgeRuleNoStore,
+	// if (!age) return → not cached (browsers.md §2.5).
+	MaxAgeZero: fetch.MaxAgeRuleNoStore,
+	// PREFLIGHT_CACHE_SIZE 100; expired entries first, then LRU
+	// mList.popLast() (browsers.md §2.5).
+	CacheCapacity: 100,
+	Eviction:      fetch.EvictExpiredThenLRU,
+	// Per-token expiry lists, merged across preflights (browsers.md §2.5).
+	ReplaceEntries: false,
+	// "*" is stored as a literal token and never satisfies a lookup
+	// (browsers.md §2.5 [I]).
+	NoWildcardReuse: true,
+	// Key starts with "cred"/"nocred" (GetPrefLightCacheKey, browsers.md
+	// §2.5).
+	SeparateCredentials: true,
+	// OriginAttributes partition key = top-level site (browsers.md §2.5
+	// [I]: network partitioning).
+	Partition: fetch.PartitionTopLevelSite,
+	// CheckRequest: only GET and POST are exempt; HEAD needs a cached
+	// method token (browsers.md §2.5, the HEAD quirk).
+	CacheExemptMethods: []string{"GET", "POST"},
+	// LOAD_BYPASS_CACHE ≈ cache modes reload and no-store (browsers.md
+	// §2.3 [I]).
+	CacheBypassModes: []fetch.CacheMode{fetch.CacheReload, fetch.CacheNoStore},
+	// RemoveEntries on a failed actual CORS check (browsers.md §2.5).
+	KeepCacheOnFailure: false,
+	// nsCORSPreflightListener::AsyncOnChannelRedirect →
+	// CORSExternalRedirectNotAllowed (browsers.md §2.3).
+	PreflightRedirectFirst: true,
+	// network.cors_preflight.authorization_covered_by_wildcard, default
+	// true since 115: "*" covers Authorization with the
+	// CORSAllowHeaderFromPreflightDeprecation warning (browsers.md §2.4).
+	WildcardCoversAuthorization: true,
+	WarnWildcardAuthorization:   true,
+	// [U] network.http.redirection-limit, believed 20 (browsers.md §2.7).
+	RedirectLimit: 20,
+}
+
+// WebKit is WebKit/Safari as read in CrossOriginAccessControl.cpp,
+// CrossOriginPreflightResultCache.cpp and NetworkLoadChecker.cpp
+// (browsers.md §3).
+var WebKit = fetch.Profile{
+	Name: NameWebKit,
+	// defaultPreflightCacheTimeout = 5_s (browsers.md §3.5).
+	DefaultMaxAge: 5 * time.Second,
+	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5).
+	MaxAgeCap: 600 * time.Second,
+	// parseInteger failure or absent → 5 s (browsers.md §3.5).
+	MaxAgeAbsent:  fetch.MaxAgeRuleDefault,
+	MaxAgeInvalid: fetch.MaxAgeRuleDefault,
+	// Negative accepted → an already-expired entry; 0 likewise
+	// (browsers.md §3.5, §4).
+	MaxAgeNegative: fetch.MaxAgeRuleStoreExpired,
+	MaxAgeZero:     fetch.MaxAgeRuleStoreExpired,
+	// Singleton HashMap, no size limit, no eviction (browsers.md §3.5).
+	CacheCapacity: 0,
+	// One CrossOriginPreflightResultCacheItem per key (browsers.md §3.5).
+	ReplaceEntries: true,
+	// Key (sessionID, ClientOrigin{topOrigin, clientOrigin}, url)
+	// (browsers.md §3.5).
+	Partition: fetch.PartitionTopLevelOrigin,
+	// Entries are removed on a failed lookup, not on a failed request
+	// (browsers.md §3.5) [I].
+	KeepCacheOnFailure: true,
+	// validatePreflightResponse checks isSuccessful() before
+	// passesAccessControlCheck (browsers.md §3.4).
+	PreflightStatusFirst: true,
+	// allowsCrossOriginHeaders: the wildcard covers every header, with no
+	// non-wildcard special case and no message (browsers.md §3.5).
+	WildcardCoversAuthorization: true,
+	// ++m_redirectCount > 20 (browsers.md §3.6).
+	RedirectLimit: 20,
+}
+
+// Profile names, as used by ProfileByName and as the Name of the profiles
+// above. The console dialect of a profile is chosen from the part of its
+// Name before the first "+".
+const (
+	NameSpec     = "spec"
+	NameChromium = "chromium"
+	NameFirefox  = "firefox"
+	NameWebKit   = "webkit"
+)
+
+// Profiles returns the four main profiles in a stable order: spec,
+// chromium, firefox, webkit.
+func Profiles() []fetch.Profile {
+	return []fetch.Profile{Spec, Chromium, Firefox, WebKit}
+}
+
+// ProfileByName returns the profile called name (ASCII case-insensitive):
+// "spec", "chromium" (also "chrome"), "firefox", "webkit" (also "safari"),
+// or "chromium+<feature>…" as ChromiumWithFeatures builds it.
+func ProfileByName(name string) (fetch.Profile, bool) {
+	base, features, _ := strings.Cut(name, "+")
+	switch strings.ToLower(base) {
+	case NameSpec:
+		return Spec, features == ""
+	case NameChromium, "chrome":
+		if features == "" {
+			return Chromium, true
+		}
+		p, err := ChromiumWithFeatures(strings.Split(features, "+")...)
+		return p, err == nil
+	case NameFirefox:
+		return Firefox, features == ""
+	case NameWebKit, "safari":
+		return WebKit, features == ""
+	}
+	return fetch.Profile{}, false
+}
+
+// family returns the console dialect name of a profile name: the part
+// before the first "+", lower-cased.
+func family(name string) string {
+	base, _, _ := strings.Cut(name, "+")
+	return strings.ToLower(base)
+}
