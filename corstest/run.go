@@ -1,0 +1,86 @@
+package corstest
+
+import (
+	"context"
+	"time"
+
+	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// run is one request in one fresh browser: its own virtual clock and
+// empty preflight cache, with the Tester's transport as the only server.
+type run struct {
+	profile Browser
+	br      *browser.Browser
+	page    *browser.Page
+	init    fetch.RequestInit
+	tr      fetch.Transport
+
+	res      *fetch.Result
+	console  []string
+	jsError  string
+	setupErr error
+}
+
+// newRun opens a page at origin in a new browser of profile p and makes
+// the request once.
+func newRun(p Browser, tr fetch.Transport, origin policy.Origin, init fetch.RequestInit) *run {
+	r := &run{profile: p, init: init}
+	// The transport is the only server on the browser's network, at the
+	// origin of the request URL.
+	r.br = browser.New(p, browser.WithClock(fetch.NewVirtualClock(browser.Epoch)))
+	page := r.br.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: origin})
+	r.page = page
+	r.res = r.do(tr)
+	return r
+}
+
+// do makes the request through tr and records the outcome.
+func (r *run) do(tr fetch.Transport) *fetch.Result {
+	net := r.br.Network()
+	if err := net.Serve(serverOrigin(r.init.URL), tr); err != nil {
+		r.setupErr = err
+		return &fetch.Result{Err: &policy.Failure{Code: fetch.CodeInvalidRequest, Message: err.Error()}}
+	}
+	r.tr = tr
+	var out *browser.Outcome
+	ctx := context.Background()
+	if r.init.Initiator == fetch.InitiatorXHR {
+		out = r.page.XHR(ctx, r.init.Method, r.init.URL, browser.XHRRequest{
+			Header:          r.init.Header,
+			Body:            r.init.Body,
+			WithCredentials: r.init.Credentials == fetch.CredentialsInclude,
+			UploadListeners: r.init.UploadListeners,
+		})
+	} else {
+		out = r.page.Fetch(ctx, "", r.init)
+	}
+	if out.RequestErr != nil {
+		r.setupErr = out.RequestErr
+		return &fetch.Result{Err: out.RequestErr}
+	}
+	r.console = r.console[:0]
+	for _, m := range out.Console {
+		r.console = append(r.console, m.Text)
+	}
+	r.jsError = out.JSError
+	return out.Result
+}
+
+// again repeats the request in the same browser.
+func (r *run) again() *fetch.Result { return r.do(r.tr) }
+
+// advance moves the browser's virtual clock forward.
+func (r *run) advance(d time.Duration) { r.br.Advance(d) }
+
+// serverOrigin is the origin part of a request URL, as the browser's
+// network keys servers by.
+func serverOrigin(raw string) string {
+	u, err := policy.ParseURL(raw)
+	if err != nil {
+		return raw
+	}
+	return policy.OriginOf(u).String()
+}
