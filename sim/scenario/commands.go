@@ -1,0 +1,264 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/server"
+)
+
+// Command is one script line.
+type Command struct {
+	// Line is the line number in the file.
+	Line int
+	// Text is the line as written, trimmed.
+	Text string
+	// Conds must all hold for the command to run under a profile.
+	Conds []Cond
+	// Must is the "!" / "?" prefix (fetch only).
+	Must Must
+	// Name is the command name; Args are its words after the name.
+	Name string
+	Args []string
+
+	// Exactly one of the following is set, by Name.
+	Page    *Page
+	Server  *Server
+	Fetch   *Fetch
+	Advance time.Duration // advance
+	Expect  *Expect
+}
+
+// Applies reports whether the command runs under profile.
+func (c *Command) Applies(profile string) bool {
+	for _, cond := range c.Conds {
+		if !cond.Holds(profile) {
+			return false
+		}
+	}
+	return true
+}
+
+// Page is "page ORIGIN [in TOP-ORIGIN]": the page later fetches run in.
+type Page struct {
+	Origin policy.Origin
+	// Top is the top-level origin the page is framed in; equal to Origin
+	// for a top-level page.
+	Top policy.Origin
+}
+
+// Server kinds.
+const (
+	ServerConfig  = "config"
+	ServerCanned  = "canned"
+	ServerHandler = "handler"
+)
+
+// Server is "server ORIGIN config|canned|handler NAME".
+type Server struct {
+	Origin policy.Origin
+	// Kind is ServerConfig, ServerCanned or ServerHandler.
+	Kind string
+	// Source is the file (config, canned) or handler name.
+	Source string
+	// Config is the parsed declarative configuration (Kind config).
+	Config *server.Config
+	// Transport is the compiled server for config and canned; nil for a
+	// handler, which the runner looks up by name.
+	Transport fetch.Transport
+}
+
+// Fetch is "fetch [METHOD] URL [flags]": the init given to fetch() or
+// XMLHttpRequest.
+type Fetch struct {
+	Init fetch.RequestInit
+}
+
+// Usage documents one command.
+type Usage struct {
+	Name, Args, Summary string
+}
+
+// Vocabulary lists the commands, for help texts and docs.
+var Vocabulary = []Usage{
+	{"browsers", "PROFILE...", "profiles to run the scenario under (chromium firefox webkit spec); default chromium"},
+	{"page", "ORIGIN [in TOP-ORIGIN]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN"},
+	{"server", "ORIGIN config|canned|handler NAME", "serve ORIGIN from a config file, a canned-response file or a named Go handler"},
+	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --upload-listeners)"},
+	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
+	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
+	{"conformance", "skip REASON", "mark the scenario as not replayable in a real browser"},
+}
+
+// command fills the typed payload of cmd and checks its arguments; it
+// returns a message for an Error, or "".
+func (p *parser) command(cmd *Command) string {
+	if cmd.Must != MustSucceed && cmd.Name != "fetch" {
+		return "a ! or ? prefix applies only to fetch"
+	}
+	switch cmd.Name {
+	case "browsers":
+		return p.browsers(cmd)
+	case "conformance":
+		if len(cmd.Conds) > 0 {
+			return "conformance cannot have conditions"
+		}
+		if len(cmd.Args) != 2 || cmd.Args[0] != "skip" {
+			return "usage: conformance skip 'reason'"
+		}
+		if p.skipL > 0 {
+			return fmt.Sprintf("given twice (first at line %d)", p.skipL)
+		}
+		p.skipL = cmd.Line
+		p.sc.Skip = cmd.Args[1]
+		return ""
+	case "page":
+		return p.page(cmd)
+	case "server":
+		return p.server(cmd)
+	case "fetch":
+		if !p.sawPage {
+			return "no page yet: open one with page ORIGIN first"
+		}
+		f, msg := parseFetch(cmd.Args)
+		if msg != "" {
+			return msg
+		}
+		cmd.Fetch = f
+		p.sawFetch = true
+		return ""
+	case "advance":
+		if len(cmd.Args) != 1 {
+			return "usage: advance DURATION"
+		}
+		d, err := time.ParseDuration(cmd.Args[0])
+		if err != nil || d < 0 {
+			return fmt.Sprintf("%q is not a duration like 2s or 500ms", cmd.Args[0])
+		}
+		cmd.Advance = d
+		return ""
+	case "expect":
+		if !p.sawFetch {
+			return "no fetch yet: expect checks the last fetch"
+		}
+		e, msg := parseExpect(cmd.Args)
+		if msg != "" {
+			return msg
+		}
+		cmd.Expect = e
+		return ""
+	}
+	names := make([]string, len(Vocabulary))
+	for i, u := range Vocabulary {
+		names[i] = u.Name
+	}
+	return fmt.Sprintf("unknown command (want one of %s)", strings.Join(names, ", "))
+}
+
+func (p *parser) browsers(cmd *Command) string {
+	if len(cmd.Conds) > 0 {
+		return "browsers cannot have conditions"
+	}
+	if p.browsersL > 0 {
+		return fmt.Sprintf("given twice (first at line %d)", p.browsersL)
+	}
+	if len(p.sc.Commands) > 0 {
+		return "must come before page, server and fetch"
+	}
+	if len(cmd.Args) == 0 {
+		return "usage: browsers PROFILE..."
+	}
+	seen := map[string]bool{}
+	for _, a := range cmd.Args {
+		if !knownProfile(a) {
+			return fmt.Sprintf("unknown profile %q (want one of %s)", a, strings.Join(Profiles, ", "))
+		}
+		if seen[a] {
+			return fmt.Sprintf("profile %q listed twice", a)
+		}
+		seen[a] = true
+	}
+	p.browsersL = cmd.Line
+	p.sc.Browsers = append([]string(nil), cmd.Args...)
+	return ""
+}
+
+func (p *parser) page(cmd *Command) string {
+	a := cmd.Args
+	if len(a) != 1 && (len(a) != 3 || a[1] != "in") {
+		return "usage: page ORIGIN [in TOP-ORIGIN]"
+	}
+	o, err := parseOrigin(a[0])
+	if err != "" {
+		return err
+	}
+	pg := &Page{Origin: o, Top: o}
+	if len(a) == 3 {
+		if pg.Top, err = parseOrigin(a[2]); err != "" {
+			return err
+		}
+	}
+	cmd.Page = pg
+	p.sawPage = true
+	return ""
+}
+
+func parseOrigin(s string) (policy.Origin, string) {
+	o, err := policy.ParseOrigin(s)
+	if err != nil {
+		return o, fmt.Sprintf("%q is not a serialized origin (scheme://host[:port], lower case, no path)", s)
+	}
+	return o, ""
+}
+
+func (p *parser) server(cmd *Command) string {
+	a := cmd.Args
+	if len(a) != 3 {
+		return "usage: server ORIGIN config|canned|handler NAME"
+	}
+	o, msg := parseOrigin(a[0])
+	if msg != "" {
+		return msg
+	}
+	if o.IsOpaque() {
+		return "a server needs a tuple origin, not null"
+	}
+	s := &Server{Origin: o, Kind: a[1], Source: a[2]}
+	switch s.Kind {
+	case ServerHandler:
+	case ServerConfig, ServerCanned:
+		data, ok := p.sc.Files[s.Source]
+		if !ok {
+			return fmt.Sprintf("no file %q in the archive", s.Source)
+		}
+		// Pad with the lines before the file so that the server parsers'
+		// line numbers are line numbers of the scenario file.
+		padded := make([]byte, p.sc.FileLine[s.Source], p.sc.FileLine[s.Source]+len(data))
+		for i := range padded {
+			padded[i] = '\n'
+		}
+		padded = append(padded, data...)
+		if s.Kind == ServerConfig {
+			cfg, err := server.ParseConfig(p.sc.Name, padded)
+			if err != nil {
+				p.errs = append(p.errs, err)
+				return ""
+			}
+			s.Config, s.Transport = cfg, cfg.Server()
+		} else {
+			c, err := server.ParseCanned(p.sc.Name, padded)
+			if err != nil {
+				p.errs = append(p.errs, err)
+				return ""
+			}
+			s.Transport = c
+		}
+	default:
+		return fmt.Sprintf("server kind %q: want config, canned or handler", s.Kind)
+	}
+	cmd.Server = s
+	return ""
+}

@@ -1,0 +1,190 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// FetchFlags documents the fetch command's flags.
+var FetchFlags = []Usage{
+	{"-X", "METHOD", "the request method (also the first argument)"},
+	{"-H", "'Name: value'", "an author request header (repeatable; 'Name;' sends an empty value)"},
+	{"-d", "DATA", "the request body (a text body unless --body says otherwise; implies POST like curl)"},
+	{"--body", "text|urlsearchparams|formdata|blob|stream|bytes", "the kind of object the body is made from (decides the default Content-Type)"},
+	{"--blob-type", "TYPE", "the Blob's type, for --body blob"},
+	{"--credentials", "omit|same-origin|include", "the credentials mode (default same-origin)"},
+	{"--mode", "cors|no-cors|same-origin|navigate", "the request mode (default cors)"},
+	{"--redirect", "follow|error|manual", "the redirect mode (default follow)"},
+	{"--cache", "default|no-store|reload|no-cache|force-cache|only-if-cached", "the cache mode"},
+	{"--xhr", "", "make the request with XMLHttpRequest instead of fetch()"},
+	{"--upload-listeners", "", "XMLHttpRequest with upload event listeners (forces a preflight)"},
+}
+
+func oneOf[T ~string](flag, v string, allowed ...T) (T, string) {
+	for _, a := range allowed {
+		if string(a) == v {
+			return a, ""
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	return "", fmt.Sprintf("%s %q: want one of %s", flag, v, strings.Join(names, ", "))
+}
+
+// parseFetch parses the fetch command's arguments.
+func parseFetch(args []string) (*Fetch, string) {
+	f := &Fetch{}
+	in := &f.Init
+	var (
+		positional []string
+		data       *string
+		msg        string
+	)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			positional = append(positional, a)
+			continue
+		}
+		switch a {
+		case "--xhr":
+			in.Initiator = fetch.InitiatorXHR
+			continue
+		case "--upload-listeners":
+			in.UploadListeners = true
+			continue
+		}
+		if i+1 >= len(args) {
+			return nil, fmt.Sprintf("flag %s needs a value", a)
+		}
+		v := args[i+1]
+		i++
+		switch a {
+		case "-X", "--request":
+			in.Method = v
+		case "-H", "--header":
+			h, ok := parseHeaderFlag(v)
+			if !ok {
+				return nil, fmt.Sprintf("-H %q: want 'Name: value'", v)
+			}
+			in.Header = append(in.Header, h)
+		case "-d", "--data":
+			data = &v
+		case "--body":
+			in.Body.Kind, msg = oneOf("--body", v, fetch.BodyText, fetch.BodyURLSearchParams, fetch.BodyFormData, fetch.BodyBlob, fetch.BodyStream, fetch.BodyBytes)
+		case "--blob-type":
+			in.Body.Type = v
+		case "--credentials":
+			in.Credentials, msg = oneOf("--credentials", v, fetch.CredentialsOmit, fetch.CredentialsSameOrigin, fetch.CredentialsInclude)
+		case "--mode":
+			in.Mode, msg = oneOf("--mode", v, fetch.ModeCORS, fetch.ModeNoCORS, fetch.ModeSameOrigin, fetch.ModeNavigate)
+		case "--redirect":
+			in.Redirect, msg = oneOf("--redirect", v, fetch.RedirectFollow, fetch.RedirectError, fetch.RedirectManual)
+		case "--cache":
+			in.Cache, msg = oneOf("--cache", v, fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached)
+		default:
+			return nil, fmt.Sprintf("unknown flag %s", a)
+		}
+		if msg != "" {
+			return nil, msg
+		}
+	}
+	switch len(positional) {
+	case 1:
+		in.URL = positional[0]
+	case 2:
+		if in.Method != "" {
+			return nil, "the method is given twice (argument and -X)"
+		}
+		in.Method, in.URL = positional[0], positional[1]
+	default:
+		return nil, "usage: fetch [METHOD] URL [flags]"
+	}
+	if in.URL == "" {
+		return nil, "empty URL"
+	}
+	if data != nil {
+		in.Body.Data = *data
+		if in.Body.Kind == fetch.BodyNone {
+			in.Body.Kind = fetch.BodyText
+		}
+	}
+	if in.Body.Kind != fetch.BodyNone && in.Method == "" {
+		in.Method = "POST" // curl: -d implies POST
+	}
+	if in.Body.Type != "" && in.Body.Kind != fetch.BodyBlob {
+		return nil, "--blob-type needs --body blob"
+	}
+	if in.UploadListeners && in.Initiator != fetch.InitiatorXHR {
+		return nil, "--upload-listeners needs --xhr"
+	}
+	if in.Initiator == fetch.InitiatorXHR {
+		// XMLHttpRequest has no mode, redirect or cache option; its
+		// credentials are withCredentials: include or same-origin.
+		if in.Mode != "" || in.Redirect != "" || in.Cache != "" {
+			return nil, "--mode, --redirect and --cache are fetch() options; XMLHttpRequest has none"
+		}
+		if in.Credentials == fetch.CredentialsOmit {
+			return nil, "XMLHttpRequest cannot omit credentials (withCredentials is include or same-origin)"
+		}
+	}
+	return f, ""
+}
+
+// parseHeaderFlag parses "Name: value" (curl's -H); "Name;" is an empty
+// value.
+func parseHeaderFlag(v string) (policy.Header, bool) {
+	if name, ok := strings.CutSuffix(v, ";"); ok && !strings.Contains(name, ":") {
+		return policy.Header{Name: strings.TrimSpace(name)}, name != ""
+	}
+	name, value, ok := strings.Cut(v, ":")
+	if !ok || strings.TrimSpace(name) == "" {
+		return policy.Header{}, false
+	}
+	return policy.Header{Name: strings.TrimSpace(name), Value: strings.TrimLeft(value, " \t")}, true
+}
+
+// String renders the fetch as a command line: "fetch PUT URL -H '…' …".
+// Parse gives back an equal Fetch.
+func (f *Fetch) String() string {
+	in := f.Init
+	var b strings.Builder
+	b.WriteString("fetch")
+	if in.Method != "" {
+		b.WriteString(" " + Quote(in.Method))
+	}
+	b.WriteString(" " + Quote(in.URL))
+	for _, h := range in.Header {
+		b.WriteString(" -H " + Quote(h.Name+": "+h.Value))
+	}
+	if in.Body.Kind != fetch.BodyNone {
+		if in.Body.Kind != fetch.BodyText {
+			b.WriteString(" --body " + string(in.Body.Kind))
+		}
+		if in.Body.Type != "" {
+			b.WriteString(" --blob-type " + Quote(in.Body.Type))
+		}
+		b.WriteString(" -d " + Quote(in.Body.Data))
+	}
+	flag := func(name, v string) {
+		if v != "" {
+			b.WriteString(" " + name + " " + Quote(v))
+		}
+	}
+	flag("--credentials", string(in.Credentials))
+	flag("--mode", string(in.Mode))
+	flag("--redirect", string(in.Redirect))
+	flag("--cache", string(in.Cache))
+	if in.Initiator == fetch.InitiatorXHR {
+		b.WriteString(" --xhr")
+	}
+	if in.UploadListeners {
+		b.WriteString(" --upload-listeners")
+	}
+	return b.String()
+}

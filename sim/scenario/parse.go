@@ -1,0 +1,339 @@
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/txtar"
+)
+
+// Profiles lists the browser profile names a scenario may name in its
+// browsers command and in conditions.
+var Profiles = []string{"chromium", "firefox", "webkit", "spec"}
+
+// DefaultProfile is the profile a scenario without a browsers command runs
+// under.
+const DefaultProfile = "chromium"
+
+// Scenario is a parsed scenario file.
+type Scenario struct {
+	// Name is the file name given to Parse; it prefixes error messages.
+	Name string
+	// Title is the first comment line: what the scenario teaches.
+	Title string
+	// Spec is the anchor of the "# spec:" line ("" when there is none).
+	Spec string
+	// Browsers lists the profiles to run under, in order (default
+	// chromium).
+	Browsers []string
+	// Skip is the reason given by "conformance skip", "" when the scenario
+	// can be replayed in a real browser.
+	Skip string
+	// Commands are the script's commands in order.
+	Commands []*Command
+	// Files holds the archive's files by name.
+	Files map[string][]byte
+	// FileLine gives the line number of each file's "-- name --" marker.
+	FileLine map[string]int
+}
+
+// Must says what a prefix demands of a fetch's outcome.
+type Must int
+
+const (
+	// MustSucceed: no prefix; the fetch must not be rejected.
+	MustSucceed Must = iota
+	// MustFail: "!"; the fetch must be rejected (blocked or network error).
+	MustFail
+	// MayFail: "?"; either is fine.
+	MayFail
+)
+
+// Cond is one bracketed condition: it holds under a profile whose name is
+// in Profiles, or (Not) whose name is not.
+type Cond struct {
+	Not      bool
+	Profiles []string
+}
+
+// Holds reports whether the condition holds under profile. A profile
+// with features ("chromium+Feature") counts as its family ("chromium").
+func (c Cond) Holds(profile string) bool {
+	profile = Family(profile)
+	in := false
+	for _, p := range c.Profiles {
+		if p == profile {
+			in = true
+			break
+		}
+	}
+	return in != c.Not
+}
+
+// String returns the condition as written: "[chromium,webkit]", "[!spec]".
+func (c Cond) String() string {
+	not := ""
+	if c.Not {
+		not = "!"
+	}
+	return "[" + not + strings.Join(c.Profiles, ",") + "]"
+}
+
+// Error is a problem in a scenario file, at a line, in a command.
+type Error struct {
+	File    string
+	Line    int
+	Command string // the command name, "" for a problem outside one
+	Msg     string
+}
+
+// Error returns "file:line: command: msg".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Command != "" {
+		b.WriteString(e.Command)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ParseFile reads and parses the scenario file at path; the name used in
+// messages is the path as given.
+func ParseFile(path string) (*Scenario, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(filepath.ToSlash(path), src)
+}
+
+// Parse parses a scenario. name labels error messages. Every problem found
+// is reported, joined with errors.Join, each one an *Error. Parse never
+// panics.
+func Parse(name string, src []byte) (sc *Scenario, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sc, err = nil, &Error{File: name, Msg: fmt.Sprintf("internal error: %v", r)}
+		}
+	}()
+	a := txtar.Parse(src)
+	sc = &Scenario{Name: name, Files: make(map[string][]byte, len(a.Files)), FileLine: make(map[string]int, len(a.Files))}
+	p := &parser{sc: sc}
+	line := 1 + bytes.Count(a.Comment, []byte("\n"))
+	for _, f := range a.Files {
+		if _, dup := sc.Files[f.Name]; dup {
+			p.errorf(line, "", "file %q appears twice (first at line %d)", f.Name, sc.FileLine[f.Name])
+		} else {
+			sc.Files[f.Name] = f.Data
+			sc.FileLine[f.Name] = line
+		}
+		line += 1 + bytes.Count(f.Data, []byte("\n"))
+	}
+	p.header(a.Comment)
+	for i, raw := range strings.Split(string(a.Comment), "\n") {
+		p.line(i+1, strings.TrimSuffix(raw, "\r"))
+	}
+	if sc.Browsers == nil {
+		sc.Browsers = []string{DefaultProfile}
+	}
+	if len(p.errs) > 0 {
+		return nil, errors.Join(p.errs...)
+	}
+	return sc, nil
+}
+
+type parser struct {
+	sc        *Scenario
+	errs      []error
+	browsersL int // line of the browsers command
+	skipL     int
+	servers   map[string]int // origin → line
+	sawPage   bool
+	sawFetch  bool
+	afterCmds bool
+}
+
+func (p *parser) errorf(line int, cmd, format string, args ...any) {
+	p.errs = append(p.errs, &Error{File: p.sc.Name, Line: line, Command: cmd, Msg: fmt.Sprintf(format, args...)})
+}
+
+// header takes the title and the spec anchor from the leading comment
+// lines: the first "# text" line is the title, a "# spec: URL" line among
+// the leading comments is the anchor.
+func (p *parser) header(comment []byte) {
+	for _, raw := range strings.Split(string(comment), "\n") {
+		l := strings.TrimSpace(raw)
+		if l == "" {
+			continue
+		}
+		text, ok := strings.CutPrefix(l, "#")
+		if !ok {
+			return
+		}
+		text = strings.TrimSpace(text)
+		if anchor, ok := strings.CutPrefix(text, "spec:"); ok {
+			if p.sc.Spec == "" {
+				p.sc.Spec = strings.TrimSpace(anchor)
+			}
+			continue
+		}
+		if p.sc.Title == "" {
+			p.sc.Title = text
+		}
+	}
+}
+
+// line parses one script line.
+func (p *parser) line(n int, raw string) {
+	words, msg := splitWords(raw)
+	if msg != "" {
+		p.errorf(n, "", "%s", msg)
+		return
+	}
+	if len(words) == 0 {
+		return
+	}
+	cmd := &Command{Line: n, Text: strings.TrimSpace(raw)}
+	// Conditions, then a "!" or "?" prefix.
+	for len(words) > 0 && strings.HasPrefix(words[0].text, "[") && !words[0].quoted {
+		c, ok := p.cond(n, words[0].text)
+		if !ok {
+			return
+		}
+		cmd.Conds = append(cmd.Conds, c)
+		words = words[1:]
+	}
+	if len(words) > 0 && !words[0].quoted {
+		switch words[0].text {
+		case "!":
+			cmd.Must = MustFail
+			words = words[1:]
+		case "?":
+			cmd.Must = MayFail
+			words = words[1:]
+		}
+	}
+	if len(words) == 0 {
+		p.errorf(n, "", "missing command after prefix")
+		return
+	}
+	cmd.Name = words[0].text
+	for _, w := range words[1:] {
+		cmd.Args = append(cmd.Args, w.text)
+	}
+	if err := p.command(cmd); err != "" {
+		p.errorf(n, cmd.Name, "%s", err)
+		return
+	}
+	p.sc.Commands = append(p.sc.Commands, cmd)
+}
+
+// cond parses "[name]", "[!name]" or "[a,b]".
+func (p *parser) cond(n int, w string) (Cond, bool) {
+	inner, ok := strings.CutSuffix(strings.TrimPrefix(w, "["), "]")
+	if !ok {
+		p.errorf(n, "", "condition %q: want [profile], [!profile] or [a,b]", w)
+		return Cond{}, false
+	}
+	var c Cond
+	if rest, ok := strings.CutPrefix(inner, "!"); ok {
+		c.Not, inner = true, rest
+	}
+	for _, name := range strings.Split(inner, ",") {
+		if !knownProfile(name) {
+			p.errorf(n, "", "condition %q: unknown profile %q (want one of %s)", w, name, strings.Join(Profiles, ", "))
+			return Cond{}, false
+		}
+		c.Profiles = append(c.Profiles, name)
+	}
+	return c, true
+}
+
+// Family returns the profile family of name: the part before the first
+// "+" ("chromium+CorsNonWildcardRequestHeadersSupport" → "chromium").
+func Family(name string) string {
+	base, _, _ := strings.Cut(name, "+")
+	return base
+}
+
+func knownProfile(name string) bool {
+	name = Family(name)
+	for _, p := range Profiles {
+		if p == name {
+			return true
+		}
+	}
+	return false
+}
+
+type word struct {
+	text   string
+	quoted bool // some of the word was quoted
+}
+
+// splitWords splits a line into words (see the package doc).
+func splitWords(line string) ([]word, string) {
+	var (
+		words   []word
+		cur     strings.Builder
+		inWord  bool
+		inQuote bool
+		quoted  bool
+		quoteAt int
+	)
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case inQuote:
+			if c == '\'' {
+				if i+1 < len(line) && line[i+1] == '\'' {
+					cur.WriteByte('\'')
+					i++
+					continue
+				}
+				inQuote = false
+				continue
+			}
+			cur.WriteByte(c)
+		case c == ' ' || c == '\t':
+			if inWord {
+				words = append(words, word{cur.String(), quoted})
+				cur.Reset()
+				inWord, quoted = false, false
+			}
+		case c == '#' && !inWord:
+			return words, ""
+		case c == '\'':
+			inWord, inQuote, quoted, quoteAt = true, true, true, i
+		default:
+			inWord = true
+			cur.WriteByte(c)
+		}
+	}
+	if inQuote {
+		return nil, fmt.Sprintf("unterminated quote at column %d", quoteAt+1)
+	}
+	if inWord {
+		words = append(words, word{cur.String(), quoted})
+	}
+	return words, ""
+}
+
+// Quote returns s as one scenario word: unchanged when it needs no quotes,
+// else in single quotes with inner quotes doubled.
+func Quote(s string) string {
+	if s == "" || s == "!" || s == "?" || strings.ContainsAny(s, " \t'") || s[0] == '#' || s[0] == '[' {
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return s
+}

@@ -1,0 +1,233 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+const good = `# Teaches something.
+# spec: https://fetch.spec.whatwg.org/#cors-check
+browsers chromium webkit
+page https://app.example in https://top.example
+server https://api.example config api.conf
+server https://other.example canned canned.txt
+server https://go.example handler echo
+fetch PUT https://api.example/x -H 'X-A: 1' -H 'Content-Type: text/plain' -d 'a b' --credentials include
+[chromium] expect header 'X-A' '1 2' # trailing comment
+[!webkit] ! fetch https://other.example/ --mode no-cors
+[chromium,webkit] ? fetch https://go.example/ --xhr --upload-listeners
+advance 1500ms
+expect requests 'OPTIONS /x' 'PUT https://api.example/x'
+expect request 1 header X-Y ''
+conformance skip 'waits too long'
+-- api.conf --
+origins https://app.example
+-- canned.txt --
+-- GET / --
+HTTP/1.1 200 OK
+
+`
+
+func TestParseGood(t *testing.T) {
+	sc, err := Parse("good.txtar", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Title != "Teaches something." || sc.Spec != "https://fetch.spec.whatwg.org/#cors-check" {
+		t.Errorf("title %q spec %q", sc.Title, sc.Spec)
+	}
+	if diff := cmp.Diff([]string{"chromium", "webkit"}, sc.Browsers); diff != "" {
+		t.Error(diff)
+	}
+	if sc.Skip != "waits too long" {
+		t.Errorf("skip %q", sc.Skip)
+	}
+	var names []string
+	for _, c := range sc.Commands {
+		names = append(names, c.Name)
+	}
+	want := []string{"browsers", "page", "server", "server", "server", "fetch", "expect", "fetch", "fetch", "advance", "expect", "expect", "conformance"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Fatalf("commands (-want +got):\n%s", diff)
+	}
+	pg := sc.Commands[1].Page
+	if pg.Origin.String() != "https://app.example" || pg.Top.String() != "https://top.example" {
+		t.Errorf("page %v in %v", pg.Origin, pg.Top)
+	}
+	if sc.Commands[2].Server.Transport == nil || sc.Commands[2].Server.Config == nil {
+		t.Error("config server not compiled")
+	}
+	if sc.Commands[3].Server.Transport == nil {
+		t.Error("canned server not compiled")
+	}
+	if s := sc.Commands[4].Server; s.Kind != ServerHandler || s.Source != "echo" || s.Transport != nil {
+		t.Errorf("handler server %+v", s)
+	}
+	f := sc.Commands[5].Fetch.Init
+	wantInit := fetch.RequestInit{Method: "PUT", URL: "https://api.example/x",
+		Header:      policy.HeaderList{{Name: "X-A", Value: "1"}, {Name: "Content-Type", Value: "text/plain"}},
+		Body:        fetch.Body{Kind: fetch.BodyText, Data: "a b"},
+		Credentials: fetch.CredentialsInclude}
+	if diff := cmp.Diff(wantInit, f); diff != "" {
+		t.Errorf("fetch init (-want +got):\n%s", diff)
+	}
+	e := sc.Commands[6]
+	if !e.Applies("chromium") || e.Applies("webkit") || e.Expect.What != "header" || e.Expect.Args[1] != "1 2" {
+		t.Errorf("conditional expect: %+v %+v", e, e.Expect)
+	}
+	neg := sc.Commands[7]
+	if neg.Must != MustFail || neg.Applies("webkit") || !neg.Applies("firefox") || neg.Fetch.Init.Mode != fetch.ModeNoCORS {
+		t.Errorf("negated fetch: %+v", neg)
+	}
+	may := sc.Commands[8]
+	if may.Must != MayFail || !may.Applies("webkit") || may.Applies("spec") || may.Fetch.Init.Initiator != fetch.InitiatorXHR || !may.Fetch.Init.UploadListeners {
+		t.Errorf("xhr fetch: %+v", may)
+	}
+	if sc.Commands[9].Advance.Milliseconds() != 1500 {
+		t.Errorf("advance %v", sc.Commands[9].Advance)
+	}
+	if r := sc.Commands[11].Expect; r.N != 1 || r.Args[3] != "" {
+		t.Errorf("request expect %+v", r)
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	sc, err := Parse("d", []byte("page https://a.example\nfetch https://b.example/ -d x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{DefaultProfile}, sc.Browsers); diff != "" {
+		t.Error(diff)
+	}
+	if in := sc.Commands[1].Fetch.Init; in.Method != "POST" || in.Body.Kind != fetch.BodyText {
+		t.Errorf("-d should imply POST and a text body: %+v", in)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"frobnicate", "x.txtar:1: frobnicate: unknown command"},
+		{"page https://a.example/", `x.txtar:1: page: "https://a.example/" is not a serialized origin`},
+		{"page https://a.example\nfetch", "x.txtar:2: fetch: usage: fetch [METHOD] URL [flags]"},
+		{"fetch https://a.example/", "x.txtar:1: fetch: no page yet"},
+		{"page https://a.example\nexpect status 200", "x.txtar:2: expect: no fetch yet"},
+		{"page https://a.example\nfetch https://b.example/ --mode cros", `x.txtar:2: fetch: --mode "cros": want one of cors, no-cors, same-origin, navigate`},
+		{"page https://a.example\nfetch https://b.example/ -H 'nocolon'", `x.txtar:2: fetch: -H "nocolon": want 'Name: value'`},
+		{"page https://a.example\nfetch https://b.example/ -H", "x.txtar:2: fetch: flag -H needs a value"},
+		{"page https://a.example\nfetch https://b.example/ --xhr --mode cors", "x.txtar:2: fetch: --mode, --redirect and --cache are fetch() options"},
+		{"page https://a.example\nfetch https://b.example/\nexpect outcome maybe", `x.txtar:3: expect: "maybe": want allowed|blocked|network-error|opaque`},
+		{"page https://a.example\nfetch https://b.example/\nexpect preflight none method", "x.txtar:3: expect: a reason makes no sense with none"},
+		{"page https://a.example\nfetch https://b.example/\nexpect request 0 origin x", `x.txtar:3: expect: "0" is not a request number`},
+		{"page https://a.example\nfetch https://b.example/\nexpect requests 'GET'", `x.txtar:3: expect: "GET": want 'METHOD /path' or 'METHOD URL'`},
+		{"page https://a.example\nfetch https://b.example/\nexpect colour red", `x.txtar:3: expect: unknown check "colour"`},
+		{"[chrome] page https://a.example", `x.txtar:1: condition "[chrome]": unknown profile "chrome"`},
+		{"page https://a.example\n! advance 1s", "x.txtar:2: advance: a ! or ? prefix applies only to fetch"},
+		{"advance soon", `x.txtar:1: advance: "soon" is not a duration`},
+		{"page 'https://a.example", "x.txtar:1: unterminated quote at column 6"},
+		{"page https://a.example\nbrowsers chromium", "x.txtar:2: browsers: must come before page"},
+		{"browsers chromium chromium", `x.txtar:1: browsers: profile "chromium" listed twice`},
+		{"browsers netscape", `x.txtar:1: browsers: unknown profile "netscape"`},
+		{"server https://a.example config missing.conf", `x.txtar:1: server: no file "missing.conf" in the archive`},
+		{"server https://a.example config c\n-- c --\norigins https://b.example\nbogus x", "x.txtar:4: "},
+		{"conformance skip a b", "x.txtar:1: conformance: usage: conformance skip 'reason'"},
+	} {
+		_, err := Parse("x.txtar", []byte(tc.src))
+		if err == nil {
+			t.Errorf("%q: no error, want %q", tc.src, tc.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q:\n got %q\nwant %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+func TestParseReportsEveryError(t *testing.T) {
+	_, err := Parse("x", []byte("bogus1\nbogus2\n"))
+	if err == nil || !strings.Contains(err.Error(), "x:1:") || !strings.Contains(err.Error(), "x:2:") {
+		t.Fatalf("want both lines reported, got %v", err)
+	}
+}
+
+func TestSplitWords(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"a b\tc", []string{"a", "b", "c"}},
+		{"a 'b c' d", []string{"a", "b c", "d"}},
+		{"'null' '*'", []string{"null", "*"}},
+		{"a'b'c", []string{"abc"}},
+		{"'it''s'", []string{"it's"}},
+		{"a # comment 'x", []string{"a"}},
+		{"a#b", []string{"a#b"}},
+		{"''", []string{""}},
+	} {
+		ws, msg := splitWords(tc.in)
+		if msg != "" {
+			t.Errorf("%q: %s", tc.in, msg)
+			continue
+		}
+		var got []string
+		for _, w := range ws {
+			got = append(got, w.text)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+func TestFetchStringRoundTrip(t *testing.T) {
+	for _, line := range []string{
+		"fetch https://b.example/",
+		"fetch PUT https://b.example/x -H 'X-A: 1' -H 'Authorization: Bearer a''b' --credentials include",
+		"fetch POST https://b.example/ --body blob --blob-type 'text/plain' -d 'hi there' --mode no-cors --redirect manual --cache no-store",
+		"fetch POST https://b.example/ -d x --xhr --upload-listeners",
+	} {
+		sc, err := Parse("r", []byte("page https://a.example\n"+line+"\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		f := sc.Commands[1].Fetch
+		sc2, err := Parse("r", []byte("page https://a.example\n"+f.String()+"\n"))
+		if err != nil {
+			t.Fatalf("re-parse of %q: %v", f.String(), err)
+		}
+		if diff := cmp.Diff(f.Init, sc2.Commands[1].Fetch.Init); diff != "" {
+			t.Errorf("%s → %s (-first +second):\n%s", line, f.String(), diff)
+		}
+	}
+}
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{"a": "a", "": "''", "a b": "'a b'", "it's": "'it''s'", "#x": "'#x'", "!": "'!'", "*": "*", "null": "null"} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte("page https://a.example\nfetch x -H\n"))
+	f.Add([]byte("[!firefox,webkit] ! fetch 'a''b\n-- a --\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		sc, err := Parse("fuzz", src)
+		if err == nil && sc == nil {
+			t.Fatal("nil scenario without error")
+		}
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "fuzz") {
+					t.Fatalf("error line without file name: %q", line)
+				}
+			}
+		}
+	})
+}
