@@ -131,15 +131,12 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// buf is fresh zeroed memory: set fields one by one rather than copy a
+	// whole struct in (which costs write barriers during GC).
 	r := &buf.run
-	*r = run{
-		f: f, p: &f.Profile, ctx: ctx, req: req, res: res, buf: buf,
-		method:   req.Method,
-		body:     req.Body,
-		tainting: TaintingBasic,
-		origin:   req.Client.Origin,
-		creds:    req.Credentials == CredentialsInclude,
-	}
+	r.f, r.p, r.ctx, r.req, r.res, r.buf = f, &f.Profile, ctx, req, res, buf
+	r.method, r.body, r.tainting = req.Method, req.Body, TaintingBasic
+	r.origin, r.creds = req.Client.Origin, req.Credentials == CredentialsInclude
 	r.originStr = req.originString()
 	for i, h := range req.DroppedHeaders {
 		var why *policy.Failure

@@ -93,11 +93,7 @@ func wireURL(u *url.URL) *url.URL {
 // CORS sees: credentials, the Origin header, then the network.
 func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	wreq := r.buf.wireRequest()
-	*wreq = WireRequest{
-		Method:      r.method,
-		URL:         wireURL(r.urls[r.hop()]),
-		Credentials: r.includeCredentials(),
-	}
+	wreq.Method, wreq.URL, wreq.Credentials = r.method, wireURL(r.urls[r.hop()]), r.includeCredentials()
 	h := append(r.buf.headers(len(r.header)+1), r.header...)
 	if v, ok := r.originHeader(); ok {
 		h = append(h, policy.Header{Name: "Origin", Value: v})

@@ -99,7 +99,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	origin := r.serializedOrigin()
 	h = append(h, policy.Header{Name: "Origin", Value: origin})
 	wreq := r.buf.wireRequest()
-	*wreq = WireRequest{Method: "OPTIONS", URL: wireURL(r.urls[r.hop()]), Header: h, Preflight: true}
+	wreq.Method, wreq.URL, wreq.Header, wreq.Preflight = "OPTIONS", wireURL(r.urls[r.hop()]), h, true
 	rep.Request = wreq
 	wr, err := r.send(wreq, true)
 	if err != nil {

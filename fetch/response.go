@@ -126,7 +126,7 @@ func (r *Result) Blocked() bool { return r.Err != nil }
 // tainting. See https://fetch.spec.whatwg.org/#concept-filtered-response
 // and main fetch step 14.
 func filter(r *Response, t Tainting, method string, wr *WireResponse, urls []*url.URL, exposed []string) *Response {
-	*r = Response{Status: wr.Status, StatusText: wr.StatusText, Internal: wr}
+	r.Status, r.StatusText, r.Internal = wr.Status, wr.StatusText, wr // r is zeroed
 	if len(urls) > 0 {
 		r.URL = urls[len(urls)-1]
 	}
