@@ -70,8 +70,10 @@ type blockContext struct {
 	// pre is the report of the failing preflight, if any.
 	pre *fetch.PreflightReport
 	req *fetch.Request
-	// tainting is the response tainting the fetch reached.
+	// tainting is the response tainting the fetch reached; tainted that
+	// the request became redirect-tainted (its origin serialized "null").
 	tainting fetch.Tainting
+	tainted  bool
 }
 
 func newBlockContext(p *Page, res *fetch.Result) *blockContext {
@@ -83,6 +85,7 @@ func newBlockContext(p *Page, res *fetch.Result) *blockContext {
 		origin:    p.client.Origin.String(),
 		req:       res.Request,
 		tainting:  res.Tainting,
+		tainted:   res.Tainted,
 	}
 	if res.Request != nil {
 		c.initiator = res.Request.Initiator

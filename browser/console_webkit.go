@@ -58,8 +58,14 @@ func webkitConsole(c *blockContext) []ConsoleMessage {
 		if v := c.acao(); c.code == policy.CodeAllowOriginMismatch && containsComma(v) {
 			desc = "Access-Control-Allow-Origin cannot contain more than one origin."
 		} else {
-			// WebKit has no separate text for a missing header.
-			desc = "Origin " + c.origin + " is not allowed by Access-Control-Allow-Origin. Status code: " + c.status()
+			// WebKit has no separate text for a missing header; after a
+			// tainting redirect its origin is a unique one, "null"
+			// (browsers.md §3.6).
+			origin := c.origin
+			if c.tainted {
+				origin = "null"
+			}
+			desc = "Origin " + origin + " is not allowed by Access-Control-Allow-Origin. Status code: " + c.status()
 		}
 	case policy.CodeAllowCredentialsNotTrue:
 		desc = `Credentials flag is true, but Access-Control-Allow-Credentials is not "true".`
