@@ -1,0 +1,67 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/scenario"
+)
+
+// engine is the simulated browser one profile's run drives.
+type engine struct {
+	b    *browser.Browser
+	page *browser.Page
+}
+
+func newEngine(profile string, seed int64) (*engine, error) {
+	p, ok := browser.ProfileByName(profile)
+	if !ok {
+		return nil, fmt.Errorf("unknown profile %q", profile)
+	}
+	if seed == 0 {
+		seed = 1
+	}
+	return &engine{b: browser.New(p, browser.WithSeed(seed))}, nil
+}
+
+func (e *engine) now() time.Time { return e.b.Now() }
+
+func (e *engine) advance(d time.Duration) { e.b.Advance(d) }
+
+func (e *engine) open(origin, top policy.Origin) {
+	e.page = e.b.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: top})
+}
+
+func (e *engine) serve(origin policy.Origin, t fetch.Transport) error {
+	return e.b.Serve(origin.String(), t)
+}
+
+func (e *engine) fetch(ctx context.Context, init fetch.RequestInit) *FetchStep {
+	fs := &FetchStep{Init: init, Client: e.page.Client(), At: e.b.Now()}
+	var out *browser.Outcome
+	if init.Initiator == fetch.InitiatorXHR {
+		out = e.page.XHR(ctx, init.Method, init.URL, browser.XHRRequest{
+			Header: init.Header, Body: init.Body,
+			WithCredentials: init.Credentials == fetch.CredentialsInclude,
+			UploadListeners: init.UploadListeners,
+		})
+	} else {
+		out = e.page.Fetch(ctx, "", init)
+	}
+	fs.Browser = out
+	fs.RequestErr = out.RequestErr
+	fs.Result = out.Result
+	fs.JSError = out.JSError
+	fs.Console = out.Console
+	if out.RequestErr != nil {
+		fs.Outcome = scenario.OutcomeNetworkError
+	} else {
+		fs.Outcome = Classify(out.Result)
+	}
+	fs.CacheEntries = len(e.b.CacheEntries())
+	return fs
+}

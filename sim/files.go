@@ -1,0 +1,81 @@
+package sim
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Collect expands paths into scenario files: a file is taken as is, a
+// directory is walked for files ending in ".txtar". The result is sorted
+// and without duplicates.
+func Collect(paths ...string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".txtar") && !seen[path] {
+				seen[path] = true
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// RunFiles parses and runs the scenario files at paths in parallel (up to
+// GOMAXPROCS at a time) and returns their results in the order of paths.
+// A file that cannot be read or parsed has its error in Result.Err.
+func RunFiles(ctx context.Context, paths []string, opts Options) []*Result {
+	out := make([]*Result, len(paths))
+	workers := min(runtime.GOMAXPROCS(0), len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = runFile(ctx, paths[i], opts)
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func runFile(ctx context.Context, path string, opts Options) *Result {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return &Result{Name: filepath.ToSlash(path), Err: err}
+	}
+	return RunSource(ctx, filepath.ToSlash(path), src, opts)
+}

@@ -1,0 +1,74 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/corsim/corsim/sim"
+)
+
+// Mermaid writes one Mermaid sequence diagram per profile run of a result
+// (https://mermaid.js.org/syntax/sequenceDiagram.html), each in a fenced
+// ```mermaid block under a "## profile" heading, so the output renders on
+// GitHub and in most Markdown viewers. Lanes: the page, the browser, the
+// preflight cache, and one per server origin; arrows: the preflight, cache
+// lookups and stores, the actual request, the response or the block.
+func Mermaid(w io.Writer, r *sim.Result) error {
+	bw := bufio.NewWriter(w)
+	title := r.Name
+	if r.Scenario != nil && r.Scenario.Title != "" {
+		title += ": " + r.Scenario.Title
+	}
+	fmt.Fprintf(bw, "# %s\n", title)
+	if r.Err != nil {
+		fmt.Fprintf(bw, "\nError: %v\n", r.Err)
+	}
+	for _, run := range r.Runs {
+		fmt.Fprintf(bw, "\n## %s\n\n```mermaid\n", run.Profile)
+		writeMermaid(bw, buildSequence(run))
+		bw.WriteString("```\n")
+	}
+	return bw.Flush()
+}
+
+func writeMermaid(w *bufio.Writer, s *sequence) {
+	w.WriteString("sequenceDiagram\n")
+	ids := map[string]string{}
+	for i, l := range s.lanes {
+		id := fmt.Sprintf("L%d", i)
+		switch l.id {
+		case lanePage:
+			id = "P"
+		case laneBrowser:
+			id = "B"
+		case laneCache:
+			id = "C"
+		default:
+			id = fmt.Sprintf("S%d", i-2)
+		}
+		ids[l.id] = id
+		fmt.Fprintf(w, "    participant %s as %s\n", id, mermaidText(l.label))
+	}
+	for _, a := range s.arrows {
+		from, to, text := ids[a.from], ids[a.to], mermaidText(a.text)
+		switch a.kind {
+		case arrowCall:
+			fmt.Fprintf(w, "    %s->>%s: %s\n", from, to, text)
+		case arrowReply:
+			fmt.Fprintf(w, "    %s-->>%s: %s\n", from, to, text)
+		case arrowBlock:
+			fmt.Fprintf(w, "    %s--x%s: %s\n", from, to, text)
+		case arrowNote:
+			fmt.Fprintf(w, "    Note over %s: %s\n", from, text)
+		}
+	}
+}
+
+// mermaidText makes s safe as a Mermaid label: "#" and ";" are written as
+// Mermaid entity codes, line breaks become spaces.
+func mermaidText(s string) string {
+	r := strings.NewReplacer("#", "#35;", ";", "#59;", "\n", " ", "\r", " ")
+	return r.Replace(s)
+}

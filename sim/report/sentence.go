@@ -1,0 +1,178 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/sim"
+)
+
+// Sentence says in plain words what a trace event means. res gives context
+// (URLs, reasons); it may be nil.
+func Sentence(ev fetch.Event, res *fetch.Result) string {
+	errMsg := ""
+	if ev.Err != nil {
+		errMsg = ev.Err.Message
+	}
+	switch ev.Step {
+	case fetch.StepRequestValidated:
+		if ev.Outcome == fetch.OutcomeSkip {
+			return fmt.Sprintf("The Headers guard drops %s: %s.", ev.Detail, trimDot(errMsg))
+		}
+		return fmt.Sprintf("The body's kind sets Content-Type: %s.", ev.Detail)
+	case fetch.StepFetch:
+		return fmt.Sprintf("Fetch adds the default header %s.", ev.Detail)
+	case fetch.StepMainFetch:
+		return fmt.Sprintf("Main fetch starts for %s.", hopURL(res, ev.Hop))
+	case fetch.StepSameOrigin:
+		switch ev.Outcome {
+		case fetch.OutcomeBasic:
+			return "The URL is same-origin with the page (or a data: URL or a navigation): no CORS, response tainting basic."
+		case fetch.OutcomeOpaque:
+			return "Mode no-cors: the request goes out without CORS and script will get an opaque response."
+		case fetch.OutcomeCORS:
+			return "The URL is cross-origin and the mode is cors: the CORS protocol applies (response tainting cors)."
+		}
+		return "Main fetch stops: " + trimDot(errMsg) + "."
+	case fetch.StepPreflightDecision:
+		if ev.Outcome == fetch.OutcomeNone {
+			return "The request is simple (safelisted method and headers): no preflight is needed."
+		}
+		return "The request is not simple, so a CORS-preflight is needed: " + reasonText(res, ev.Hop) + "."
+	case fetch.StepCacheLookup:
+		switch ev.Outcome {
+		case fetch.OutcomeHit:
+			return "The preflight cache has live entries for the method and every header: no preflight is sent."
+		case fetch.OutcomeMiss:
+			return "The preflight cache does not cover the request" + missingText(res, ev.Hop) + "."
+		}
+		return "The preflight cache is not consulted (" + ev.Detail + ")."
+	case fetch.StepPreflightSent:
+		return fmt.Sprintf("The browser sends a preflight: OPTIONS %s asking for %s.", hopURL(res, ev.Hop), ev.Detail)
+	case fetch.StepPreflightChecked:
+		if ev.Outcome == fetch.OutcomeOK {
+			return "The preflight response passes: CORS check, ok status, method and headers allowed."
+		}
+		return "The preflight response fails: " + trimDot(errMsg) + "."
+	case fetch.StepCacheStore:
+		if ev.Outcome == fetch.OutcomeStored {
+			return "The preflight result is stored in the cache for " + ev.Detail + "."
+		}
+		return "The preflight result is not cached (" + ev.Detail + ")."
+	case fetch.StepCacheCleared:
+		return "After the failure, the cache entries for " + ev.Detail + " are cleared."
+	case fetch.StepOriginHeader:
+		if ev.Outcome == fetch.OutcomeNone {
+			return "No Origin header is sent."
+		}
+		return "The request carries Origin: " + ev.Detail + "."
+	case fetch.StepActualSent:
+		return fmt.Sprintf("The browser sends the request itself to %s.", hopURL(res, ev.Hop))
+	case fetch.StepCORSCheck:
+		if ev.Outcome == fetch.OutcomeOK {
+			return "The response passes the CORS check (Access-Control-Allow-Origin, and -Credentials when needed)."
+		}
+		return "The response fails the CORS check: " + trimDot(errMsg) + "."
+	case fetch.StepRedirect:
+		if ev.Outcome == fetch.OutcomeOK {
+			return "The response is a redirect; the browser follows it to " + ev.Detail + "."
+		}
+		if errMsg == "" {
+			return "The response is a redirect, which is not followed (" + ev.Detail + ")."
+		}
+		return "The redirect is refused: " + trimDot(errMsg) + "."
+	case fetch.StepTaint:
+		return "The redirect crossed origins: the request is now redirect-tainted, so its origin serializes as null."
+	case fetch.StepFiltered:
+		return "Script gets a " + ev.Outcome + " filtered response."
+	case fetch.StepNetworkError:
+		return "The fetch ends in a network error: " + trimDot(errMsg) + "."
+	case fetch.StepWarning:
+		if errMsg != "" {
+			return "Warning: " + trimDot(errMsg) + "."
+		}
+		return "Warning: " + ev.Detail + "."
+	}
+	s := string(ev.Step) + " " + ev.Outcome
+	if ev.Detail != "" {
+		s += ": " + ev.Detail
+	}
+	if errMsg != "" {
+		s += " (" + errMsg + ")"
+	}
+	return s
+}
+
+func trimDot(s string) string { return strings.TrimSuffix(s, ".") }
+
+func hopURL(res *fetch.Result, hop int) string {
+	if res != nil && hop >= 0 && hop < len(res.URLList) && res.URLList[hop] != nil {
+		return res.URLList[hop].String()
+	}
+	if res != nil && res.Request != nil && res.Request.URL() != nil {
+		return res.Request.URL().String()
+	}
+	return "the URL"
+}
+
+func preflightFor(res *fetch.Result, hop int) *fetch.PreflightReport {
+	if res == nil {
+		return nil
+	}
+	for i := range res.Preflights {
+		if res.Preflights[i].Hop == hop {
+			return &res.Preflights[i]
+		}
+	}
+	return nil
+}
+
+func reasonText(res *fetch.Result, hop int) string {
+	p := preflightFor(res, hop)
+	if p == nil || len(p.Reasons) == 0 {
+		return "the request is not a simple one"
+	}
+	parts := make([]string, len(p.Reasons))
+	for i, r := range p.Reasons {
+		parts[i] = trimDot(r.Message)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func missingText(res *fetch.Result, hop int) string {
+	p := preflightFor(res, hop)
+	if p == nil || len(p.Missing) == 0 {
+		return ""
+	}
+	return " (no live entry for " + strings.Join(p.Missing, ", ") + ")"
+}
+
+// Verdict says in one line what script got.
+func Verdict(fs *sim.FetchStep) string {
+	switch fs.Outcome {
+	case "allowed", "opaque":
+		if fs.Result != nil && fs.Result.Response != nil {
+			r := fs.Result.Response
+			if fs.Outcome == "opaque" {
+				return fmt.Sprintf("opaque: script gets a %s response (status 0, no headers, no body).", r.Type)
+			}
+			return fmt.Sprintf("allowed: script reads a %s response with status %d.", r.Type, r.Status)
+		}
+	}
+	err := fs.Err()
+	if err == nil {
+		return fs.Outcome + "."
+	}
+	where := ""
+	if fs.RequestErr != nil {
+		where = " before anything was sent"
+	} else if fs.Result != nil && fs.Result.FailedInPreflight {
+		where = " in the preflight"
+	}
+	reached := ""
+	if fs.Result != nil && fs.Result.ReachedServer {
+		reached = " The request did reach the server: its side effects happened."
+	}
+	return fmt.Sprintf("%s%s (%s): %s.%s", fs.Outcome, where, err.Code, trimDot(err.Message), reached)
+}

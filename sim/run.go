@@ -1,0 +1,324 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/scenario"
+	"github.com/corsim/corsim/sim/server"
+)
+
+// Options configure a run.
+type Options struct {
+	// Handlers are the Go handlers "server ORIGIN handler NAME" refers to.
+	Handlers map[string]http.Handler
+	// Transports are servers given directly as transports (a live
+	// endpoint, a recorder); a name found here wins over Handlers.
+	Transports map[string]fetch.Transport
+	// Profiles, when not empty, replaces the scenario's browsers command.
+	Profiles []string
+	// HandlerTimeout bounds each call of a Go handler (default 5 s of
+	// real time; the handler's context is cancelled after it).
+	HandlerTimeout time.Duration
+	// Seed seeds the preflight cache's random eviction (default 1).
+	Seed int64
+}
+
+// Result is what running one scenario produced.
+type Result struct {
+	// Name is the scenario's name (its file).
+	Name string
+	// Scenario is the parsed scenario; nil when it did not parse.
+	Scenario *scenario.Scenario
+	// Err is why the scenario could not run at all: a parse error, or an
+	// internal error recovered from (the runner never panics).
+	Err error
+	// Runs has one entry per profile, in the order of the browsers command.
+	Runs []*ProfileRun
+	// Elapsed is the real time the run took.
+	Elapsed time.Duration
+}
+
+// OK reports whether the scenario ran and every expectation held.
+func (r *Result) OK() bool {
+	if r.Err != nil {
+		return false
+	}
+	for _, run := range r.Runs {
+		if !run.OK() {
+			return false
+		}
+	}
+	return true
+}
+
+// Failures returns every failure of every run, in order.
+func (r *Result) Failures() []*Failure {
+	var out []*Failure
+	for _, run := range r.Runs {
+		out = append(out, run.Failures...)
+	}
+	return out
+}
+
+// ProfileRun is one scenario run under one profile.
+type ProfileRun struct {
+	// Profile is the profile's name.
+	Profile string
+	// Steps has one entry per command that applied under the profile.
+	Steps []*Step
+	// Failures lists the expectations that did not hold, and fetches whose
+	// "!"-or-not demand was not met, in order.
+	Failures []*Failure
+}
+
+// OK reports whether the run had no failure.
+func (r *ProfileRun) OK() bool { return len(r.Failures) == 0 }
+
+// Step is one command as it ran.
+type Step struct {
+	// Command is the scenario command.
+	Command *scenario.Command
+	// Clock is the virtual time after the step.
+	Clock time.Time
+	// Fetch is set for a fetch command.
+	Fetch *FetchStep
+	// Failure is set when the step failed (an expectation that did not
+	// hold, a fetch that did not meet its demand, a server that could not
+	// be attached).
+	Failure *Failure
+}
+
+// Failure is a step that did not go as the scenario says.
+type Failure struct {
+	File    string
+	Line    int
+	Profile string
+	Command string // the line as written
+	Msg     string
+}
+
+// Error returns "file:line: [profile] command: msg".
+func (f *Failure) Error() string {
+	return fmt.Sprintf("%s:%d: [%s] %s: %s", f.File, f.Line, f.Profile, f.Command, f.Msg)
+}
+
+// Run runs the scenario under each of its profiles (or opts.Profiles) and
+// returns what happened. It never panics: an internal error is recovered
+// and reported in Result.Err.
+func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (res *Result) {
+	start := time.Now()
+	res = &Result{Scenario: sc}
+	if sc == nil {
+		res.Err = fmt.Errorf("sim: nil scenario")
+		return res
+	}
+	res.Name = sc.Name
+	defer func() {
+		if r := recover(); r != nil {
+			res.Err = fmt.Errorf("%s: internal error (please report): %v\n%s", sc.Name, r, debug.Stack())
+		}
+		res.Elapsed = time.Since(start)
+	}()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	profiles := sc.Browsers
+	if len(opts.Profiles) > 0 {
+		profiles = opts.Profiles
+	}
+	res.Runs = make([]*ProfileRun, 0, len(profiles))
+	for _, p := range profiles {
+		if err := ctx.Err(); err != nil {
+			res.Err = err
+			return res
+		}
+		run, err := runProfile(ctx, sc, p, &opts)
+		if err != nil {
+			res.Err = err
+			return res
+		}
+		res.Runs = append(res.Runs, run)
+	}
+	return res
+}
+
+// RunSource parses src as a scenario named name and runs it; a parse error
+// is reported in Result.Err.
+func RunSource(ctx context.Context, name string, src []byte, opts Options) *Result {
+	sc, err := scenario.Parse(name, src)
+	if err != nil {
+		return &Result{Name: name, Err: err}
+	}
+	return Run(ctx, sc, opts)
+}
+
+// runner is the state of one profile's run.
+type runner struct {
+	ctx  context.Context
+	sc   *scenario.Scenario
+	opts *Options
+	run  *ProfileRun
+	eng  *engine
+	last *FetchStep
+}
+
+func runProfile(ctx context.Context, sc *scenario.Scenario, profile string, opts *Options) (*ProfileRun, error) {
+	eng, err := newEngine(profile, opts.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", sc.Name, err)
+	}
+	r := &runner{ctx: ctx, sc: sc, opts: opts, eng: eng, run: &ProfileRun{Profile: profile}}
+	r.run.Steps = make([]*Step, 0, len(sc.Commands))
+	for _, cmd := range sc.Commands {
+		if !cmd.Applies(profile) {
+			continue
+		}
+		st := &Step{Command: cmd}
+		r.step(st)
+		st.Clock = eng.now()
+		r.run.Steps = append(r.run.Steps, st)
+		if st.Failure != nil {
+			r.run.Failures = append(r.run.Failures, st.Failure)
+		}
+	}
+	return r.run, nil
+}
+
+func (r *runner) fail(st *Step, format string, args ...any) {
+	st.Failure = &Failure{File: r.sc.Name, Line: st.Command.Line, Profile: r.run.Profile, Command: st.Command.Text, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (r *runner) step(st *Step) {
+	cmd := st.Command
+	switch {
+	case cmd.Page != nil:
+		r.eng.open(cmd.Page.Origin, cmd.Page.Top)
+	case cmd.Server != nil:
+		t, msg := r.transport(cmd.Server)
+		if msg != "" {
+			r.fail(st, "%s", msg)
+			return
+		}
+		if err := r.eng.serve(cmd.Server.Origin, t); err != nil {
+			r.fail(st, "%v", err)
+		}
+	case cmd.Fetch != nil:
+		fs := r.eng.fetch(r.ctx, cmd.Fetch.Init)
+		st.Fetch = fs
+		r.last = fs
+		rejected := fs.Outcome == scenario.OutcomeBlocked || fs.Outcome == scenario.OutcomeNetworkError
+		switch {
+		case cmd.Must == scenario.MustFail && !rejected:
+			r.fail(st, "the fetch should have been rejected, but script got %s", fs.describe())
+		case cmd.Must == scenario.MustSucceed && rejected:
+			r.fail(st, "the fetch was rejected (%s); write \"! fetch\" if that is expected", fs.describe())
+		}
+	case cmd.Name == "advance":
+		r.eng.advance(cmd.Advance)
+	case cmd.Expect != nil:
+		if r.last == nil {
+			r.fail(st, "no fetch ran before this check under this profile")
+			return
+		}
+		if msg := r.check(cmd.Expect, r.last); msg != "" {
+			r.fail(st, "%s", msg)
+		}
+	}
+}
+
+// transport returns the server of a server command.
+func (r *runner) transport(s *scenario.Server) (fetch.Transport, string) {
+	if s.Transport != nil {
+		return s.Transport, ""
+	}
+	if t, ok := r.opts.Transports[s.Source]; ok && t != nil {
+		return t, ""
+	}
+	if h, ok := r.opts.Handlers[s.Source]; ok && h != nil {
+		timeout := r.opts.HandlerTimeout
+		if timeout <= 0 {
+			timeout = 5 * time.Second
+		}
+		return server.FromHandler(h, server.WithTimeout(timeout)), ""
+	}
+	names := make([]string, 0, len(r.opts.Handlers)+len(r.opts.Transports))
+	for n := range r.opts.Handlers {
+		names = append(names, n)
+	}
+	for n := range r.opts.Transports {
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Sprintf("no handler named %q: none is registered (Options.Handlers)", s.Source)
+	}
+	return nil, fmt.Sprintf("no handler named %q (registered: %s)", s.Source, strings.Join(sortedStrings(names), ", "))
+}
+
+// FetchStep is one fetch as it ran.
+type FetchStep struct {
+	// Init is what the script passed.
+	Init fetch.RequestInit
+	// Client is the page the fetch ran in.
+	Client fetch.Client
+	// At is the virtual time of the fetch.
+	At time.Time
+	// RequestErr is the TypeError new Request() (or XMLHttpRequest) threw
+	// before anything was fetched; Result is nil then.
+	RequestErr *policy.Failure
+	// Result is the fetch algorithm's result.
+	Result *fetch.Result
+	// Outcome is allowed, blocked, network-error or opaque
+	// (scenario.Outcome…).
+	Outcome string
+	// JSError is what script sees when the fetch is rejected, in the
+	// profile's words ("TypeError: Failed to fetch"); "" otherwise.
+	JSError string
+	// Console is what the profile's developer console prints for the fetch.
+	Console []browser.ConsoleMessage
+	// Browser is the simulated browser's full account of the fetch.
+	Browser *browser.Outcome
+	// CacheEntries is the number of live preflight-cache entries after the
+	// fetch.
+	CacheEntries int
+}
+
+// Err returns the failure that made the fetch a network error or a
+// TypeError, nil for a response.
+func (f *FetchStep) Err() *policy.Failure {
+	if f.RequestErr != nil {
+		return f.RequestErr
+	}
+	if f.Result != nil {
+		return f.Result.Err
+	}
+	return nil
+}
+
+// describe says in a few words what script got.
+func (f *FetchStep) describe() string {
+	if err := f.Err(); err != nil {
+		return fmt.Sprintf("%s %s: %s", f.Outcome, err.Code, err.Message)
+	}
+	if f.Result == nil || f.Result.Response == nil {
+		return f.Outcome
+	}
+	resp := f.Result.Response
+	return fmt.Sprintf("a %s response with status %d", resp.Type, resp.Status)
+}
+
+func sortedStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
