@@ -117,6 +117,24 @@ func (b *Browser) NewSession(ctx context.Context, plan Plan) (*Session, error) {
 	return s, nil
 }
 
+// Serve installs h as the handler of origin for the rest of the session
+// (nil removes it: the origin then answers 404), as a scenario's server
+// command does midway. origin must be in the browser's pool.
+func (s *Session) Serve(origin string, h http.Handler) error {
+	spec, err := s.b.lookup(origin)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h == nil {
+		delete(s.handlers, spec.origin)
+	} else {
+		s.handlers[spec.origin] = h
+	}
+	return nil
+}
+
 // lookup canonicalises origin and checks that it is in the pool.
 func (b *Browser) lookup(origin string) (originSpec, error) {
 	spec, err := parseOrigin(origin)

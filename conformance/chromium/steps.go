@@ -58,6 +58,9 @@ type XHRRequest struct {
 	Body            string
 	BodyType        string
 	WithCredentials bool
+	// UploadListeners registers a listener on xhr.upload before send(),
+	// which sets the use-CORS-preflight flag.
+	UploadListeners bool
 }
 
 // Result is what one fetch or XHR step produced, from both ends.
@@ -145,6 +148,7 @@ const jsXHR = `new Promise((resolve) => {
     x.open(spec.method || "GET", spec.url, true);
     for (const [k, v] of (spec.headers || [])) x.setRequestHeader(k, v);
     x.withCredentials = !!spec.withCredentials;
+    if (spec.uploadListeners) x.upload.addEventListener("progress", () => {});
     x.onload = () => {
       const headers = [];
       for (const line of x.getAllResponseHeaders().split("\r\n")) {
@@ -172,6 +176,7 @@ type jsSpec struct {
 	Redirect        string      `json:"redirect,omitempty"`
 	Cache           string      `json:"cache,omitempty"`
 	WithCredentials bool        `json:"withCredentials,omitempty"`
+	UploadListeners bool        `json:"uploadListeners,omitempty"`
 }
 
 func pairs(hs []Header) [][2]string {
@@ -194,7 +199,8 @@ func (s *Session) Fetch(ctx context.Context, req FetchRequest) (*Result, error) 
 // XHR runs an asynchronous XMLHttpRequest in the current page.
 func (s *Session) XHR(ctx context.Context, req XHRRequest) (*Result, error) {
 	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
-		Body: req.Body, BodyType: req.BodyType, WithCredentials: req.WithCredentials}
+		Body: req.Body, BodyType: req.BodyType, WithCredentials: req.WithCredentials,
+		UploadListeners: req.UploadListeners}
 	return s.step(ctx, jsXHR, spec)
 }
 
