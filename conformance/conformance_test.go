@@ -1,0 +1,282 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/corsim/corsim/conformance/chromium"
+	"github.com/corsim/corsim/sim/scenario"
+)
+
+// corpusDirs are the scenario directories the suite replays.
+var corpusDirs = []string{"../testdata/scenarios", "../testdata/labs"}
+
+var (
+	runFilter  = flag.String("scenario", "", "replay only scenarios whose path contains this string")
+	corpusFlag = flag.String("corpus", "", "comma-separated scenario directories to replay instead of the corpus")
+)
+
+// requireEnv makes a missing browser fail the suite instead of skipping it.
+const requireEnv = "CORSIM_REQUIRE_BROWSER"
+
+// corsimReps is how many times each scenario is replayed in corsim to
+// time its fetches (and to check that replays agree with each other).
+const corsimReps = 50
+
+// testHandlers are the Go handlers scenarios name with "server ORIGIN
+// handler NAME".
+var testHandlers = Handlers{}
+
+type loaded struct {
+	path string
+	sc   *scenario.Scenario
+}
+
+// loadCorpus parses every scenario file under corpusDirs.
+func loadCorpus(t *testing.T, dirs []string) []loaded {
+	t.Helper()
+	var out []loaded
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				return err
+			}
+			if d.IsDir() || filepath.Ext(path) != ".txtar" {
+				return nil
+			}
+			if *runFilter != "" && !strings.Contains(path, *runFilter) {
+				return nil
+			}
+			sc, err := scenario.ParseFile(path)
+			if err != nil {
+				t.Errorf("%v", err)
+				return nil
+			}
+			out = append(out, loaded{path: path, sc: sc})
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("reading %s: %v", dir, err)
+		}
+	}
+	return out
+}
+
+// profilesOf lists the Chromium profiles sc is replayed under: plain
+// chromium always, and each chromium+Feature its browsers command names.
+func profilesOf(sc *scenario.Scenario) []string {
+	out := []string{"chromium"}
+	for _, p := range sc.Browsers {
+		if scenario.Family(p) == "chromium" && p != "chromium" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// summary is what the suite prints at the end.
+type summary struct {
+	scenarios, steps, agreements int
+	skipped                      []string
+	disagreements                []string
+	chromeTime, corsimTime       time.Duration
+	chromeWall, corsimWall       time.Duration
+	chromeSteps, corsimSteps     int
+	launch                       time.Duration
+	version                      string
+}
+
+func (s *summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "conformance: %s\n", s.version)
+	fmt.Fprintf(&b, "  scenarios compared: %d (skipped: %d)\n", s.scenarios, len(s.skipped))
+	fmt.Fprintf(&b, "  fetch steps compared: %d, agreements: %d, disagreements: %d\n", s.steps, s.agreements, len(s.disagreements))
+	for _, d := range s.disagreements {
+		fmt.Fprintf(&b, "    DISAGREE %s\n", d)
+	}
+	for _, k := range s.skipped {
+		fmt.Fprintf(&b, "    skip %s\n", k)
+	}
+	if s.chromeSteps > 0 && s.corsimSteps > 0 {
+		c := s.chromeTime / time.Duration(s.chromeSteps)
+		m := s.corsimTime / time.Duration(s.corsimSteps)
+		ratio := float64(c) / float64(max(m, 1))
+		fmt.Fprintf(&b, "  time per fetch step, the fetch alone: chromium %v, corsim %v (mean of %d replays); chromium/corsim = %.0f×\n", c, m, corsimReps, ratio)
+		cw := s.chromeWall / time.Duration(s.chromeSteps)
+		mw := s.corsimWall / time.Duration(s.corsimSteps)
+		fmt.Fprintf(&b, "  time per fetch step, whole replays without waits: chromium %v, corsim %v; chromium/corsim = %.0f×\n", cw, mw, float64(cw)/float64(max(mw, 1)))
+	}
+	fmt.Fprintf(&b, "  browser launch: %v\n", s.launch)
+	return b.String()
+}
+
+// TestConformance replays every scenario in corsim's Chromium profile and
+// in a real headless Chromium and fails on any difference in a fetch step.
+func TestConformance(t *testing.T) {
+	dirs := corpusDirs
+	if *corpusFlag != "" {
+		dirs = strings.Split(*corpusFlag, ",")
+	}
+	corpus := loadCorpus(t, dirs)
+	if len(corpus) == 0 {
+		t.Skip("no scenarios in " + strings.Join(corpusDirs, ", "))
+	}
+	runCorpus(t, corpus)
+}
+
+// runCorpus launches one browser per Chromium feature set the corpus
+// needs and replays each scenario in a fresh browser context.
+func runCorpus(t *testing.T, corpus []loaded) {
+	if _, err := chromium.FindBinary(chromium.Options{}); err != nil {
+		if os.Getenv(requireEnv) != "" {
+			t.Fatalf("%v (%s is set)", err, requireEnv)
+		}
+		t.Skipf("%v; install it with: apt-get install -y chromium (or set %s=1 to fail instead)", err, requireEnv)
+	}
+	// Group by profile; every origin any scenario of a group uses is in
+	// its browser's pool.
+	origins := map[string][]string{}
+	var profiles []string
+	for _, l := range corpus {
+		if l.sc.Skip != "" {
+			continue
+		}
+		for _, p := range profilesOf(l.sc) {
+			if _, ok := origins[p]; !ok {
+				profiles = append(profiles, p)
+			}
+			for _, o := range Origins(l.sc, p) {
+				if !slices.Contains(origins[p], o) {
+					origins[p] = append(origins[p], o)
+				}
+			}
+		}
+	}
+	sum := &summary{}
+	for _, l := range corpus {
+		if l.sc.Skip != "" {
+			sum.skipped = append(sum.skipped, l.path+": "+l.sc.Skip)
+		}
+	}
+	for _, p := range profiles {
+		if len(origins[p]) == 0 {
+			continue
+		}
+		_, feats, err := Profile(p)
+		if err != nil {
+			t.Errorf("profile %s: %v", p, err)
+			continue
+		}
+		ctx := context.Background()
+		start := time.Now()
+		b, err := chromium.Launch(ctx, chromium.Options{Origins: origins[p], EnableFeatures: feats})
+		if err != nil {
+			t.Fatalf("launching Chromium for %s: %v", p, err)
+		}
+		sum.launch += time.Since(start)
+		sum.version = b.Version()
+		for _, l := range corpus {
+			if l.sc.Skip != "" || !slices.Contains(profilesOf(l.sc), p) {
+				continue
+			}
+			name := strings.TrimPrefix(filepath.ToSlash(l.path), "../testdata/")
+			if p != "chromium" {
+				name += "@" + p
+			}
+			t.Run(name, func(t *testing.T) { replay(t, b, l.sc, p, name, sum) })
+		}
+		if err := b.Close(); err != nil {
+			t.Logf("closing the browser: %v", err)
+		}
+	}
+	t.Log("\n" + sum.String())
+	if testing.Verbose() {
+		fmt.Println(sum.String())
+	}
+}
+
+// replay runs one scenario on both sides and compares them step by step.
+func replay(t *testing.T, b *chromium.Browser, sc *scenario.Scenario, profile, name string, sum *summary) {
+	if err := Check(sc, profile); err != nil {
+		t.Fatalf("%v; mark the scenario with: conformance skip 'reason'", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	sim, err := RunCorsim(ctx, sc, profile, testHandlers)
+	if err != nil {
+		t.Fatalf("corsim: %v", err)
+	}
+	// Time corsim's fetches over fresh replays; each must equal the first.
+	for i := 0; i < corsimReps; i++ {
+		again, err := RunCorsim(ctx, sc, profile, testHandlers)
+		if err != nil {
+			t.Fatalf("corsim replay %d: %v", i, err)
+		}
+		if d := cmp.Diff(sim.Steps, again.Steps); d != "" {
+			t.Fatalf("corsim replay %d differs from the first (-first +replay):\n%s", i, d)
+		}
+		sum.corsimTime += again.FetchTime
+		sum.corsimWall += again.Wall
+		sum.corsimSteps += len(again.Steps)
+	}
+	needs := make([]bool, len(sim.Outcomes))
+	for i, o := range sim.Outcomes {
+		needs[i] = NeedsPreflight(o)
+	}
+	real, err := RunChromium(ctx, b, sc, profile, testHandlers, needs)
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	sum.scenarios++
+	sum.chromeTime += real.FetchTime
+	sum.chromeWall += real.Wall
+	sum.chromeSteps += len(real.Steps)
+	if len(real.Steps) != len(sim.Steps) {
+		t.Fatalf("chromium ran %d fetch steps, corsim %d", len(real.Steps), len(sim.Steps))
+	}
+	for i := range sim.Steps {
+		sum.steps++
+		if d := cmp.Diff(real.Steps[i], sim.Steps[i]); d != "" {
+			t.Errorf("line %d: %s: Chromium (-) and corsim's %s profile (+) disagree:\n%s", sim.Steps[i].Line, sim.Steps[i].Command, profile, d)
+			sum.disagreements = append(sum.disagreements, fmt.Sprintf("%s:%d: %s: %s", name, sim.Steps[i].Line, sim.Steps[i].Command, diffFields(real.Steps[i], sim.Steps[i])))
+			continue
+		}
+		sum.agreements++
+	}
+}
+
+// diffFields names the Step fields in which a and b differ.
+func diffFields(a, b Step) string {
+	var f []string
+	add := func(name string, differ bool) {
+		if differ {
+			f = append(f, name)
+		}
+	}
+	add("resolved", a.Resolved != b.Resolved)
+	add("error", a.Error != b.Error)
+	add("type", a.Type != b.Type)
+	add("status", a.Status != b.Status)
+	add("url", a.URL != b.URL)
+	add("headers", !cmp.Equal(a.Headers, b.Headers))
+	add("body", a.Body != b.Body)
+	add("preflight", a.Preflight != b.Preflight)
+	add("requests", !cmp.Equal(a.Requests, b.Requests))
+	add("console", !cmp.Equal(a.Console, b.Console))
+	add("corsError", !cmp.Equal(a.CorsErrors, b.CorsErrors))
+	return strings.Join(f, ", ")
+}
