@@ -171,7 +171,7 @@ func (p *Page) XHR(ctx context.Context, method, url string, x XHRRequest) *Outco
 func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	b := p.b
 	out := &Outcome{Profile: b.profile.Name, Initiator: init.Initiator}
-	req, err := fetch.NewRequest(p.client, init)
+	req, err := p.memo.request(p.client, init)
 	if err != nil {
 		out.RequestErr = asFailure(err)
 		out.JSError = b.dialect.constructError(init.Initiator, out.RequestErr)
