@@ -1,0 +1,209 @@
+// Command corsim simulates how browsers handle cross-origin requests
+// (CORS): whether a request is same-origin, simple or preflighted, what the
+// server's Access-Control-* answer allows, what the preflight cache keeps,
+// and what JavaScript and the developer console finally see.
+//
+// Usage:
+//
+//	corsim <command> [flags] [arguments]
+//
+// The commands are:
+//
+//	demo      run a built-in story: preflight, cache hit, a blocked credentialed request
+//	fetch     simulate one request, curl-like, and tell its story
+//	explain   like fetch, with every spec step, its link, and what would change the outcome
+//	run       run scenario files or directories and check their expectations
+//	allow     ask a server which methods a URL supports (RFC 9110 OPTIONS and Allow)
+//	version   print corsim's version
+//	help      show help for a command
+//
+// Run "corsim help <command>" or "corsim <command> --help" for a command's
+// flags and examples.
+//
+// Exit status: 0 when the command ran and every expectation held, 1 when a
+// scenario expectation (or a checked verdict) failed, 2 for bad usage or
+// bad input, with a one-line error on stderr.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// env is what a command may touch: its streams, the environment and the
+// terminal facts that decide colour and progress lines. Tests build their
+// own env; main builds it from the process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// stdoutTTY and stderrTTY report that the stream is a terminal.
+	stdoutTTY, stderrTTY bool
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) int
+	// help prints the command's full help (usage, flags, examples).
+	help func(w io.Writer)
+}
+
+func commands() []*command {
+	return []*command{
+		demoCommand(),
+		fetchCommand(false),
+		fetchCommand(true),
+		runCommand(),
+		allowCommand(),
+		versionCommand(),
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	e := &env{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		getenv:    os.Getenv,
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+	}
+	code := runMain(ctx, e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// runMain dispatches to a command and returns the exit status. It never
+// panics: a panic inside a command becomes an internal error, exit 2.
+func runMain(ctx context.Context, e *env, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "corsim: internal error: %v (please report it with the command line)\n", r)
+			code = exitUsage
+		}
+	}()
+	if len(args) == 0 {
+		usage(e.stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		return helpMain(e, args[1:])
+	case "-version", "--version":
+		name = "version"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	fmt.Fprintf(e.stderr, "corsim: unknown command %q (run 'corsim help' for the list)\n", name)
+	return exitUsage
+}
+
+func helpMain(e *env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			c.help(e.stdout)
+			return exitOK
+		}
+	}
+	fmt.Fprintf(e.stderr, "corsim help: unknown command %q (run 'corsim help' for the list)\n", args[0])
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `corsim simulates how browsers handle cross-origin requests (CORS).
+
+Usage:
+
+	corsim <command> [flags] [arguments]
+
+Commands:
+
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "\t%-8s  %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `	help      show help for a command
+
+Start with:
+
+	corsim demo
+	corsim fetch https://api.example/items -X PUT -H 'Content-Type: application/json' --from https://app.example --server cors.conf
+
+Run 'corsim help <command>' or 'corsim <command> --help' for flags and examples.
+Exit status: 0 ok, 1 an expectation failed, 2 bad usage or bad input.
+`)
+}
+
+// version is the module version stamped by "go install …@version", or
+// "(devel)" for a build from a checkout.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 && v == "(devel)" {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + strings.TrimSpace(bi.GoVersion)
+}
+
+func versionCommand() *command {
+	c := &command{name: "version", summary: "print corsim's version"}
+	c.help = func(w io.Writer) {
+		fmt.Fprint(w, `Usage: corsim version
+
+Prints corsim's version and the Go version it was built with.
+
+Example:
+
+	corsim version
+`)
+	}
+	c.run = func(_ context.Context, e *env, args []string) int {
+		pos, code, ok := parseArgs(e, newFlagSet(c), c, args)
+		if !ok {
+			return code
+		}
+		if len(pos) > 0 {
+			return usageErr(e, c, "unexpected argument %q", pos[0])
+		}
+		fmt.Fprintf(e.stdout, "corsim %s\n", version())
+		return exitOK
+	}
+	return c
+}

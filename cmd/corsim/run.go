@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/scenario"
+)
+
+func runCommand() *command {
+	c := &command{name: "run", summary: "run scenario files or directories and check their expectations"}
+	c.help = func(w io.Writer) {
+		fmt.Fprint(w, `Usage: corsim run [flags] FILE|DIR...
+
+Run parses and runs scenario files: txtar archives whose comment is a
+script (page, server, fetch, advance, expect …) and whose files are server
+configs and canned responses. A directory is searched for *.txtar files;
+"-" reads one scenario from standard input. Scenarios run in parallel. The
+format is documented in docs/scenarios.md.
+
+With one scenario, the report tells its story step by step; with several,
+it prints one line per scenario (-v tells every story) and every failed
+expectation as file:line: [browser] command: what was expected.
+
+Flags:
+  --format F      text (default), json, mermaid or html
+  --json          the same as --format json (docs/json-schema.md)
+  -o FILE         write the report to FILE instead of standard output
+  --browser LIST  run under these browsers instead of each scenario's own:
+                  chromium, firefox, webkit, spec, comma-separated, or all
+  -v              with several scenarios, tell every story
+  -q              print only failures
+
+Exit status: 0 when every expectation held, 1 when one failed, 2 for bad
+usage or a file that cannot be read or parsed (file:line on stderr).
+
+Examples:
+
+	corsim run testdata/labs
+	corsim run --browser all testdata/scenarios
+	corsim run --format html -o report.html cmd/corsim/demo.txtar
+	cat cmd/corsim/demo.txtar | corsim run -
+`)
+	}
+	c.run = func(ctx context.Context, e *env, args []string) int {
+		fs := newFlagSet(c)
+		format := fs.String("format", "text", "")
+		asJSON := fs.Bool("json", false, "")
+		out := fs.String("o", "", "")
+		fs.StringVar(out, "output", "", "")
+		browsers := fs.String("browser", "", "")
+		fs.StringVar(browsers, "browsers", "", "")
+		verbose := fs.Bool("v", false, "")
+		quiet := fs.Bool("q", false, "")
+		pos, code, ok := parseArgs(e, fs, c, args)
+		if !ok {
+			return code
+		}
+		if *asJSON {
+			if *format != "text" && *format != "json" {
+				return usageErr(e, c, "--json and --format %s exclude each other", *format)
+			}
+			*format = "json"
+		}
+		if !contains(reportFormats, *format) {
+			return usageErr(e, c, "--format %q: want one of %s", *format, strings.Join(reportFormats, ", "))
+		}
+		if len(pos) == 0 {
+			return usageErr(e, c, "no scenario: give files, directories, or - for standard input")
+		}
+		var opts sim.Options
+		if *browsers != "" {
+			p, err := parseBrowsers(*browsers)
+			if err != nil {
+				return inputErr(e, c, err)
+			}
+			opts.Profiles = p
+		}
+		scs, code := loadScenarios(e, c, pos)
+		if code != exitOK {
+			return code
+		}
+		results := runScenarios(ctx, e, scs, opts)
+		if err := ctx.Err(); err != nil {
+			fmt.Fprintf(e.stderr, "corsim run: interrupted\n")
+			return exitFail
+		}
+		for _, r := range results {
+			if r.Err != nil {
+				// The runner recovered from an internal error.
+				fmt.Fprintf(e.stderr, "corsim run: %s\n", oneLine(r.Err.Error()))
+				return exitUsage
+			}
+		}
+		w, closeOut, err := openOutput(e, *out)
+		if err != nil {
+			return inputErr(e, c, err)
+		}
+		ro := reportOpts{format: *format, verbose: *verbose || len(results) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
+		werr := writeRunReport(w, results, ro)
+		if cerr := closeOut(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return inputErr(e, c, werr)
+		}
+		for _, r := range results {
+			if !r.OK() {
+				return exitFail
+			}
+		}
+		return exitOK
+	}
+	return c
+}
+
+var reportFormats = []string{"text", "json", "mermaid", "html"}
+
+// loadScenarios collects and parses every scenario named by paths. Any
+// unreadable or invalid file is bad input: its problems go to stderr as
+// file:line lines and the status is 2.
+func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, int) {
+	var files []string
+	stdin := false
+	for _, p := range paths {
+		if p == "-" {
+			if stdin {
+				return nil, usageErr(e, c, "- (standard input) given twice")
+			}
+			stdin = true
+			files = append(files, "-")
+			continue
+		}
+		got, err := sim.Collect(p)
+		if err != nil {
+			return nil, inputErr(e, c, fileErr(p, unwrapPath(err)))
+		}
+		if len(got) == 0 {
+			return nil, inputErr(e, c, fmt.Errorf("%s: no *.txtar scenario files in this directory", p))
+		}
+		for _, f := range got {
+			if !contains(files, f) {
+				files = append(files, f)
+			}
+		}
+	}
+	scs := make([]*scenario.Scenario, 0, len(files))
+	var bad []string
+	for _, f := range files {
+		src, err := readInput(f, e.stdin)
+		if err != nil {
+			bad = append(bad, oneLine(err.Error()))
+			continue
+		}
+		name := filepath.ToSlash(f)
+		if f == "-" {
+			name = "stdin"
+		}
+		sc, err := scenario.Parse(name, src)
+		if err != nil {
+			bad = append(bad, splitErrors(err)...)
+			continue
+		}
+		scs = append(scs, sc)
+	}
+	if len(bad) > 0 {
+		for _, b := range bad {
+			fmt.Fprintf(e.stderr, "%s\n", b)
+		}
+		return nil, exitUsage
+	}
+	return scs, exitOK
+}
+
+// unwrapPath returns the inner error of a *os.PathError, so fileErr can
+// word it.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return err
+}
+
+// splitErrors returns each error of a joined error as one line.
+func splitErrors(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, splitErrors(e)...)
+		}
+		return out
+	}
+	return []string{oneLine(err.Error())}
+}
+
+// runScenarios runs scenarios in parallel and returns the results in
+// order. When the run takes more than a second and stderr is a terminal,
+// a progress line on stderr counts the scenarios done.
+func runScenarios(ctx context.Context, e *env, scs []*scenario.Scenario, opts sim.Options) []*sim.Result {
+	out := make([]*sim.Result, len(scs))
+	var done atomic.Int64
+	stop := startProgress(e, len(scs), &done)
+	defer stop()
+	workers := min(runtime.GOMAXPROCS(0), len(scs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = sim.Run(ctx, scs[i], opts)
+				done.Add(1)
+			}
+		}()
+	}
+	for i := range scs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// progressDelay is how long a run goes before a progress line appears.
+const progressDelay = time.Second
+
+// startProgress shows "running scenarios: 12/60" on stderr, refreshed in
+// place, once the run has taken progressDelay — only when stderr is a
+// terminal. The returned func stops it and clears the line.
+func startProgress(e *env, total int, done *atomic.Int64) func() {
+	if !e.stderrTTY {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTimer(progressDelay)
+		defer t.Stop()
+		select {
+		case <-quit:
+			return
+		case <-t.C:
+		}
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			fmt.Fprintf(e.stderr, "\rcorsim: running scenarios %d/%d…", done.Load(), total)
+			select {
+			case <-quit:
+				fmt.Fprint(e.stderr, "\r\x1b[K")
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-finished
+	}
+}
+
+// openOutput returns stdout, or the file -o names.
+func openOutput(e *env, path string) (io.Writer, func() error, error) {
+	if path == "" || path == "-" {
+		return e.stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, fileErr(path, err)
+	}
+	return f, f.Close, nil
+}

@@ -1,0 +1,374 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/report"
+	"github.com/corsim/corsim/sim/server"
+)
+
+// fetchRun is one profile's run of a one-shot fetch: the runner's step and
+// its report form (the JSON model, which the text is rendered from).
+type fetchRun struct {
+	profile string
+	step    *sim.FetchStep
+	rep     *report.Fetch
+}
+
+// writeFetchStory prints the story of one fetch under each profile, the
+// teaching view when explain is set, and a verdict table when there are
+// several profiles.
+func writeFetchStory(w io.Writer, runs []fetchRun, explain bool, p palette) error {
+	var b strings.Builder
+	if len(runs) == 0 {
+		return nil
+	}
+	first := runs[0].rep
+	req := first.Request
+	fmt.Fprintf(&b, "%s %s %s\n", p.bold("fetch"), req.Method, req.URL)
+	fmt.Fprintf(&b, "  from a page at %s", first.Page.Origin)
+	if first.Page.TopLevelOrigin != first.Page.Origin {
+		fmt.Fprintf(&b, " (a frame in %s)", first.Page.TopLevelOrigin)
+	}
+	fmt.Fprintf(&b, "; mode %s, credentials %s, redirect %s\n", req.Mode, req.Credentials, req.Redirect)
+	for _, h := range req.Headers {
+		fmt.Fprintf(&b, "  %s: %s\n", h.Name, h.Value)
+	}
+	if req.Body != nil {
+		fmt.Fprintf(&b, "  body (%s): %s\n", req.Body.Kind, truncate(req.Body.Data, 200))
+	}
+	for _, h := range req.DroppedHeaders {
+		fmt.Fprintf(&b, "  %s %s: %s (the browser does not let script set it)\n", p.yellow("dropped"), h.Name, h.Value)
+	}
+	fmt.Fprintln(&b)
+	fmt.Fprintf(&b, "%s %s\n", p.bold("Origin:"), originStory(first))
+	var prev *fetchRun
+	for i := range runs {
+		r := &runs[i]
+		if len(runs) > 1 {
+			fmt.Fprintf(&b, "\n%s\n", p.bold("── "+r.profile+" ──"))
+		}
+		writeOneRun(&b, r, prev, explain, p)
+		prev = r
+	}
+	if len(runs) > 1 {
+		writeVerdictTable(&b, runs, p)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// originStory says whether the request is same-origin and why.
+func originStory(f *report.Fetch) string {
+	page, err1 := policy.ParseOrigin(f.Page.Origin)
+	u, err2 := policy.ParseURL(f.Request.URL)
+	if err1 != nil || err2 != nil {
+		return "cross-origin"
+	}
+	target := policy.OriginOf(u)
+	if policy.SameOrigin(page, target) {
+		return fmt.Sprintf("same-origin: the page and %s share scheme, host and port, so CORS does not apply", target)
+	}
+	var diff []string
+	switch {
+	case page.IsOpaque():
+		diff = append(diff, "the page's origin is opaque (null)")
+	default:
+		if page.Scheme() != target.Scheme() {
+			diff = append(diff, fmt.Sprintf("scheme %s ≠ %s", page.Scheme(), target.Scheme()))
+		}
+		if page.Host() != target.Host() {
+			diff = append(diff, fmt.Sprintf("host %s ≠ %s", page.Host(), target.Host()))
+		}
+		if page.Port() != target.Port() {
+			diff = append(diff, fmt.Sprintf("port %s ≠ %s", portString(page), portString(target)))
+		}
+	}
+	return fmt.Sprintf("cross-origin: %s → %s (%s)", f.Page.Origin, target, strings.Join(diff, ", "))
+}
+
+func portString(o policy.Origin) string {
+	if o.Port() == 0 {
+		return "default"
+	}
+	return fmt.Sprint(o.Port())
+}
+
+// writeOneRun tells what one browser did; when its wire exchanges equal
+// those of prev it says so instead of repeating them.
+func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, explain bool, p palette) {
+	f := r.rep
+	pf := f.Preflight
+	switch {
+	case f.Error != nil && f.Error.Request:
+		fmt.Fprintf(b, "%s the browser refuses to make this request: %s\n", p.bold("Request:"), f.Error.Message)
+	case pf != nil && pf.Required:
+		fmt.Fprintf(b, "%s not a simple request:\n", p.bold("Preflight:"))
+		for _, why := range pf.Reasons {
+			fmt.Fprintf(b, "  - %s\n", why.Message)
+			if explain && why.Spec != "" {
+				fmt.Fprintf(b, "    %s\n", p.dim(why.Spec))
+			}
+		}
+		switch {
+		case pf.FromCache:
+			fmt.Fprintf(b, "  the preflight cache already allows it: no OPTIONS is sent\n")
+		case pf.Sent:
+			fmt.Fprintf(b, "  so the browser asks first with an OPTIONS preflight\n")
+		}
+	case f.Request.Mode == "no-cors":
+		fmt.Fprintf(b, "%s none: mode no-cors never preflights; script gets an opaque response at best\n", p.bold("Preflight:"))
+	case strings.HasPrefix(originStory(f), "same-origin"):
+		fmt.Fprintf(b, "%s none (same-origin)\n", p.bold("Preflight:"))
+	default:
+		fmt.Fprintf(b, "%s none: a simple request (safelisted method, only CORS-safelisted headers)\n", p.bold("Preflight:"))
+	}
+	if prev != nil && sameWire(prev.rep.Wire, f.Wire) {
+		fmt.Fprintf(b, "\n%s the same requests and responses as %s\n", p.bold("Wire:"), prev.profile)
+	} else {
+		for _, x := range f.Wire {
+			writeExchange(b, x, p)
+		}
+		if len(f.Wire) == 0 && f.Error != nil && !f.Error.Request {
+			fmt.Fprintf(b, "\n%s nothing was sent\n", p.bold("Wire:"))
+		}
+	}
+	if ns := notSent(r.step); ns != nil {
+		fmt.Fprintf(b, "  %s %s %s was not sent to the live server: it is not a safe method; add --send-unsafe to send it for real\n", p.yellow("not sent:"), ns.Method, ns.URL)
+	}
+	fmt.Fprintln(b)
+	writeVerdict(b, f, p)
+	if explain {
+		writeTrace(b, r, p)
+		writeHints(b, r, p)
+	}
+}
+
+func sameWire(a, b []*report.Exchange) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Preflight != y.Preflight || x.Error != y.Error || fmt.Sprint(x.Request) != fmt.Sprint(y.Request) {
+			return false
+		}
+		if (x.Response == nil) != (y.Response == nil) {
+			return false
+		}
+		if x.Response != nil && (x.Response.Status != y.Response.Status || fmt.Sprint(x.Response.Headers) != fmt.Sprint(y.Response.Headers) || x.Response.Body != y.Response.Body) {
+			return false
+		}
+	}
+	return true
+}
+
+// notSent returns the live endpoint's refusal to send an unsafe request.
+func notSent(fs *sim.FetchStep) *server.NotSentError {
+	if fs == nil || fs.Result == nil {
+		return nil
+	}
+	for _, x := range fs.Result.Wire {
+		var ns *server.NotSentError
+		if errors.As(x.Err, &ns) {
+			return ns
+		}
+	}
+	return nil
+}
+
+func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
+	what := "request"
+	if x.Preflight {
+		what = "preflight"
+	}
+	q := x.Request
+	fmt.Fprintf(b, "\n%s %s %s\n", p.bold("→ "+what), q.Method, q.URL)
+	for _, h := range q.Headers {
+		fmt.Fprintf(b, "    %s: %s\n", h.Name, h.Value)
+	}
+	if q.Credentials {
+		fmt.Fprintf(b, "    (with the user's cookies and HTTP authentication)\n")
+	}
+	if q.Body != "" {
+		fmt.Fprintf(b, "\n    %s\n", truncate(q.Body, 200))
+	}
+	if x.Error != "" {
+		fmt.Fprintf(b, "%s %s\n", p.red("← no response:"), x.Error)
+		return
+	}
+	if s := x.Response; s != nil {
+		text := s.StatusText
+		if text == "" {
+			text = httpStatusText(s.Status)
+		}
+		fmt.Fprintf(b, "%s %d %s\n", p.bold("← "+strings.TrimSuffix(what, "request")+"response"), s.Status, text)
+		for _, h := range s.Headers {
+			fmt.Fprintf(b, "    %s: %s\n", h.Name, h.Value)
+		}
+		if s.Body != "" {
+			fmt.Fprintf(b, "\n    %s\n", truncate(s.Body, 200))
+		}
+	}
+}
+
+// writeVerdict prints the outcome, what script sees and the console.
+func writeVerdict(b *strings.Builder, f *report.Fetch, p palette) {
+	var verdict string
+	switch f.Outcome {
+	case "allowed":
+		verdict = p.green("ALLOWED")
+	case "opaque":
+		verdict = p.yellow("OPAQUE")
+	default:
+		verdict = p.red(strings.ToUpper(f.Outcome))
+	}
+	fmt.Fprintf(b, "%s %s", p.bold("Verdict:"), verdict)
+	if e := f.Error; e != nil {
+		where := ""
+		if e.InPreflight {
+			where = " in the preflight"
+		}
+		fmt.Fprintf(b, " (%s%s): %s", e.Code, where, e.Message)
+	}
+	fmt.Fprintln(b)
+	if f.Error != nil && f.ReachedServer && !safeMethod(f.Request.Method) {
+		fmt.Fprintf(b, "  %s the actual request reached the server, so its side effects happened even though script cannot read the answer\n", p.yellow("note:"))
+	}
+	switch {
+	case f.Error != nil:
+		fmt.Fprintf(b, "%s the promise rejects with %s\n", p.bold("JavaScript:"), f.Error.JSError)
+	case f.Response != nil:
+		r := f.Response
+		fmt.Fprintf(b, "%s response.type %q, status %d", p.bold("JavaScript:"), r.Type, r.Status)
+		if r.Redirected {
+			fmt.Fprintf(b, ", redirected to %s", r.URL)
+		}
+		fmt.Fprintln(b)
+		if len(r.Headers) > 0 {
+			names := make([]string, len(r.Headers))
+			for i, h := range r.Headers {
+				names[i] = h.Name + ": " + h.Value
+			}
+			fmt.Fprintf(b, "  readable headers: %s\n", strings.Join(names, "; "))
+		} else {
+			fmt.Fprintf(b, "  readable headers: none\n")
+		}
+		if r.Body != "" {
+			fmt.Fprintf(b, "  body: %s\n", truncate(r.Body, 200))
+		}
+	}
+	if len(f.Console) == 0 {
+		fmt.Fprintf(b, "%s nothing\n", p.bold("Console:"))
+		return
+	}
+	fmt.Fprintf(b, "%s\n", p.bold("Console:"))
+	for _, l := range f.Console {
+		fmt.Fprintf(b, "  %s %s\n", p.red(l.Level+":"), l.Text)
+	}
+}
+
+// writeTrace prints every step of the fetch algorithm in words (the
+// sentences of sim/report's text story) with its spec link.
+func writeTrace(b *strings.Builder, r *fetchRun, p palette) {
+	res := r.step.Result
+	if res == nil || len(res.Trace) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", p.bold("Step by step (Fetch standard):"))
+	for i, ev := range res.Trace {
+		fmt.Fprintf(b, "  %2d. %s\n", i+1, report.Sentence(ev, res))
+		if ev.Spec != "" {
+			fmt.Fprintf(b, "      %s\n", p.dim(ev.Spec))
+		}
+	}
+}
+
+func writeHints(b *strings.Builder, r *fetchRun, p palette) {
+	var hs []hint
+	if r.step != nil {
+		hs = hints(r.step.Result, r.rep.Page.Origin)
+	}
+	if len(hs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", p.bold("What would change the outcome:"))
+	for _, h := range hs {
+		fmt.Fprintf(b, "  - %s\n", h.Text)
+		if h.Spec != "" {
+			fmt.Fprintf(b, "    %s\n", p.dim(h.Spec))
+		}
+	}
+}
+
+// writeVerdictTable prints one row per browser: outcome, preflight, code.
+func writeVerdictTable(b *strings.Builder, runs []fetchRun, p palette) {
+	rows := [][]string{{"browser", "verdict", "preflight", "status", "error"}}
+	for _, r := range runs {
+		f := r.rep
+		pre := "none"
+		if f.Preflight != nil && f.Preflight.Required {
+			switch {
+			case f.Preflight.FromCache:
+				pre = "cached"
+			case f.Preflight.Sent:
+				pre = "sent"
+			default:
+				pre = "required"
+			}
+		}
+		status, code := "-", "-"
+		if f.Response != nil {
+			status = fmt.Sprint(f.Response.Status)
+		}
+		if f.Error != nil {
+			code = f.Error.Code
+		}
+		rows = append(rows, []string{r.profile, f.Outcome, pre, status, code})
+	}
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+	fmt.Fprintf(b, "\n%s\n", p.bold("Side by side:"))
+	for ri, row := range rows {
+		var cells []string
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-len(c))
+			if ri > 0 && i == 1 {
+				switch c {
+				case "allowed":
+					c = p.green(c)
+				case "opaque":
+					c = p.yellow(c)
+				default:
+					c = p.red(c)
+				}
+			}
+			cells = append(cells, c+pad)
+		}
+		fmt.Fprintf(b, "  %s\n", strings.TrimRight(strings.Join(cells, "  "), " "))
+	}
+}
+
+func truncate(s string, n int) string {
+	s = strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func httpStatusText(code int) string { return http.StatusText(code) }
+
+// safeMethod reports an RFC 9110 safe method (§9.2.1): one whose blocked
+// request has, by definition, no side effect worth a warning.
+func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }
