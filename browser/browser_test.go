@@ -289,3 +289,24 @@ func verdictOf(o *Outcome) string {
 	}
 	return v + " | " + strings.Join(wire, " ; ")
 }
+
+// TestRequestMemo: a repeated fetch reuses the validated request, and a
+// caller that changes its header slice afterwards gets a new one.
+func TestRequestMemo(t *testing.T) {
+	s := newScenario(t, Chromium, allowAll(""))
+	h := hl("X-A", "1")
+	init := fetch.RequestInit{Method: "PUT", URL: apiOrigin + "/x", Header: h}
+	a := s.page.Fetch(context.Background(), "", init)
+	b := s.page.Fetch(context.Background(), "", init)
+	if a.Result.Request != b.Result.Request {
+		t.Error("identical fetches built two requests")
+	}
+	h[0].Value = "2"
+	c := s.page.Fetch(context.Background(), "", init)
+	if c.Result.Request == a.Result.Request {
+		t.Fatal("a changed header reused the old request")
+	}
+	if v, _ := c.Wire()[len(c.Wire())-1].Request.Header.Get("X-A"); v != "2" {
+		t.Errorf("sent X-A %q, want 2", v)
+	}
+}
