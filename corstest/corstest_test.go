@@ -321,3 +321,14 @@ func TestConcurrentChecks(t *testing.T) {
 		t.Fatalf("concurrent checks failed:\n%s", rec)
 	}
 }
+
+// BenchmarkPutAllBrowsers measures one credentialed, preflighted PUT
+// checked in the four browsers (eight in-process exchanges).
+func BenchmarkPutAllBrowsers(b *testing.B) {
+	ct := corstest.New(b, goodConfig().Handler(), corstest.Browsers(corstest.AllBrowsers()...))
+	page := ct.From(app)
+	b.ReportAllocs()
+	for b.Loop() {
+		put(page).Allowed()
+	}
+}
