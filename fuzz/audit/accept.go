@@ -81,7 +81,8 @@ func Accepts(origin string, profiles []string) []Acceptance {
 	for i, p := range profiles {
 		a := Acceptance{Profile: p, Accepts: true, Source: SourceSpec}
 		if special != "" {
-			switch p {
+			name, _, _ := strings.Cut(p, "+")
+			switch name {
 			case "chromium":
 				a.Source = SourceMeasured
 				a.Accepts = !strings.Contains(special, "*")
@@ -89,8 +90,8 @@ func Accepts(origin string, profiles []string) []Acceptance {
 				a.Source = SourceInferred
 				for j := 0; j < len(special); j++ {
 					s, known := hostByteSupport[special[j]]
-					ok := known && (p == "webkit" && s.webkit || p == "firefox" && s.firefox)
-					if !ok && !known && p == "webkit" {
+					ok := known && (name == "webkit" && s.webkit || name == "firefox" && s.firefox)
+					if !ok && !known && name == "webkit" {
 						ok = true // unmentioned and spec-valid: WebKit follows the spec [inferred]
 					}
 					if !ok {
