@@ -19,11 +19,23 @@ type Network struct {
 	mu      sync.RWMutex
 	servers map[policy.Origin]fetch.Transport
 	hosts   map[string]int // host → number of servers on it
+	// fast maps scheme and URL host (as the URL parser serializes them)
+	// to the server, so routing needs no origin computation.
+	fast map[fastKey]fetch.Transport
+}
+
+type fastKey struct{ scheme, host string }
+
+// fastKeyOf is the fast key of an origin: its scheme and the part of its
+// serialization after "scheme://" (host, and port when not the default).
+func fastKeyOf(o policy.Origin) fastKey {
+	s := o.String()
+	return fastKey{scheme: o.Scheme(), host: s[min(len(o.Scheme())+3, len(s)):]}
 }
 
 // NewNetwork returns an empty network.
 func NewNetwork() *Network {
-	return &Network{servers: make(map[policy.Origin]fetch.Transport), hosts: make(map[string]int)}
+	return &Network{servers: make(map[policy.Origin]fetch.Transport), hosts: make(map[string]int), fast: make(map[fastKey]fetch.Transport)}
 }
 
 // Serve registers t as the server of origin (a serialized origin such as
@@ -41,6 +53,7 @@ func (n *Network) Serve(origin string, t fetch.Transport) error {
 	switch {
 	case t == nil && had:
 		delete(n.servers, o)
+		delete(n.fast, fastKeyOf(o))
 		if n.hosts[o.Host()]--; n.hosts[o.Host()] <= 0 {
 			delete(n.hosts, o.Host())
 		}
@@ -49,6 +62,7 @@ func (n *Network) Serve(origin string, t fetch.Transport) error {
 			n.hosts[o.Host()]++
 		}
 		n.servers[o] = t
+		n.fast[fastKeyOf(o)] = t
 	}
 	return nil
 }
@@ -85,9 +99,15 @@ func (n *Network) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch
 	if req == nil || req.URL == nil {
 		return nil, &NetError{Kind: ErrInvalidURL}
 	}
+	n.mu.RLock()
+	t := n.fast[fastKey{req.URL.Scheme, req.URL.Host}]
+	n.mu.RUnlock()
+	if t != nil {
+		return t.RoundTrip(ctx, req)
+	}
 	o := policy.OriginOf(req.URL)
 	n.mu.RLock()
-	t := n.servers[o]
+	t = n.servers[o]
 	hostKnown := n.hosts[o.Host()] > 0
 	n.mu.RUnlock()
 	if t == nil {
