@@ -105,9 +105,9 @@ type Failure struct {
 	Msg     string
 }
 
-// Error returns "file:line: [profile] command: msg".
+// Error returns "file:line: command: msg (profile)".
 func (f *Failure) Error() string {
-	return fmt.Sprintf("%s:%d: [%s] %s: %s", f.File, f.Line, f.Profile, f.Command, f.Msg)
+	return fmt.Sprintf("%s:%d: %s: %s (%s)", f.File, f.Line, f.Command, f.Msg, f.Profile)
 }
 
 // Run runs the scenario under each of its profiles (or opts.Profiles) and
@@ -242,22 +242,26 @@ func (r *runner) transport(s *scenario.Server) (fetch.Transport, string) {
 	if t, ok := r.opts.Transports[s.Source]; ok && t != nil {
 		return t, ""
 	}
-	if h, ok := r.opts.Handlers[s.Source]; ok && h != nil {
+	h, ok := r.opts.Handlers[s.Source]
+	if !ok || h == nil {
+		h, ok = builtins[s.Source]
+	}
+	if ok && h != nil {
 		timeout := r.opts.HandlerTimeout
 		if timeout <= 0 {
 			timeout = 5 * time.Second
 		}
 		return server.FromHandler(h, server.WithTimeout(timeout)), ""
 	}
-	names := make([]string, 0, len(r.opts.Handlers)+len(r.opts.Transports))
+	names := make([]string, 0, len(r.opts.Handlers)+len(r.opts.Transports)+len(builtins))
+	for n := range builtins {
+		names = append(names, n)
+	}
 	for n := range r.opts.Handlers {
 		names = append(names, n)
 	}
 	for n := range r.opts.Transports {
 		names = append(names, n)
-	}
-	if len(names) == 0 {
-		return nil, fmt.Sprintf("no handler named %q: none is registered (Options.Handlers)", s.Source)
 	}
 	return nil, fmt.Sprintf("no handler named %q (registered: %s)", s.Source, strings.Join(sortedStrings(names), ", "))
 }

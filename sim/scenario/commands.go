@@ -62,7 +62,8 @@ type Server struct {
 	Origin policy.Origin
 	// Kind is ServerConfig, ServerCanned or ServerHandler.
 	Kind string
-	// Source is the file (config, canned) or handler name.
+	// Source is the config file, the canned-response prefix (files
+	// "PREFIX/METHOD PATH") or the handler name.
 	Source string
 	// Config is the parsed declarative configuration (Kind config).
 	Config *server.Config
@@ -86,7 +87,7 @@ type Usage struct {
 var Vocabulary = []Usage{
 	{"browsers", "PROFILE...", "profiles to run the scenario under (chromium firefox webkit spec); default chromium"},
 	{"page", "ORIGIN [in TOP-ORIGIN]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN"},
-	{"server", "ORIGIN config|canned|handler NAME", "serve ORIGIN from a config file, a canned-response file or a named Go handler"},
+	{"server", "ORIGIN config FILE | canned PREFIX | handler NAME", "serve ORIGIN from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler"},
 	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --upload-listeners)"},
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
@@ -229,36 +230,66 @@ func (p *parser) server(cmd *Command) string {
 	s := &Server{Origin: o, Kind: a[1], Source: a[2]}
 	switch s.Kind {
 	case ServerHandler:
-	case ServerConfig, ServerCanned:
+	case ServerConfig:
 		data, ok := p.sc.Files[s.Source]
 		if !ok {
 			return fmt.Sprintf("no file %q in the archive", s.Source)
 		}
-		// Pad with the lines before the file so that the server parsers'
-		// line numbers are line numbers of the scenario file.
+		// Pad with the lines before the file so that the parser's line
+		// numbers are line numbers of the scenario file.
 		padded := make([]byte, p.sc.FileLine[s.Source], p.sc.FileLine[s.Source]+len(data))
 		for i := range padded {
 			padded[i] = '\n'
 		}
 		padded = append(padded, data...)
-		if s.Kind == ServerConfig {
-			cfg, err := server.ParseConfig(p.sc.Name, padded)
-			if err != nil {
-				p.errs = append(p.errs, err)
-				return ""
-			}
-			s.Config, s.Transport = cfg, cfg.Server()
-		} else {
-			c, err := server.ParseCanned(p.sc.Name, padded)
-			if err != nil {
-				p.errs = append(p.errs, err)
-				return ""
-			}
-			s.Transport = c
+		cfg, err := server.ParseConfig(p.sc.Name, padded)
+		if err != nil {
+			p.errs = append(p.errs, err)
+			return ""
 		}
+		s.Config, s.Transport = cfg, cfg.Server()
+	case ServerCanned:
+		c, msg := p.canned(s.Source)
+		if msg != "" {
+			return msg
+		}
+		s.Transport = c
 	default:
 		return fmt.Sprintf("server kind %q: want config, canned or handler", s.Kind)
 	}
 	cmd.Server = s
 	return ""
+}
+
+// canned builds a Canned server from the archive files named
+// "PREFIX/METHOD PATH", each holding one raw HTTP response.
+func (p *parser) canned(prefix string) (*server.Canned, string) {
+	c := server.NewCanned()
+	n := 0
+	for _, name := range p.fileOrder {
+		key, ok := strings.CutPrefix(name, prefix+"/")
+		if !ok {
+			continue
+		}
+		line := p.sc.FileLine[name]
+		method, path, ok := strings.Cut(key, " ")
+		if !ok {
+			p.errorf(line, "server", "file %q: want %s/METHOD PATH", name, prefix)
+			continue
+		}
+		resp, err := server.ParseRawResponse(p.sc.Name, line+1, p.sc.Files[name])
+		if err != nil {
+			p.errs = append(p.errs, err)
+			continue
+		}
+		if err := c.Add(method, strings.TrimSpace(path), resp); err != nil {
+			p.errorf(line, "server", "file %q: %v", name, err)
+			continue
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Sprintf("no canned responses: add files named %s/METHOD PATH (e.g. -- %s/GET /items --)", prefix, prefix)
+	}
+	return c, ""
 }

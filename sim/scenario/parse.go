@@ -136,6 +136,7 @@ func Parse(name string, src []byte) (sc *Scenario, err error) {
 		} else {
 			sc.Files[f.Name] = f.Data
 			sc.FileLine[f.Name] = line
+			p.fileOrder = append(p.fileOrder, f.Name)
 		}
 		line += 1 + bytes.Count(f.Data, []byte("\n"))
 	}
@@ -157,10 +158,9 @@ type parser struct {
 	errs      []error
 	browsersL int // line of the browsers command
 	skipL     int
-	servers   map[string]int // origin → line
+	fileOrder []string
 	sawPage   bool
 	sawFetch  bool
-	afterCmds bool
 }
 
 func (p *parser) errorf(line int, cmd, format string, args ...any) {

@@ -15,7 +15,7 @@ const good = `# Teaches something.
 browsers chromium webkit
 page https://app.example in https://top.example
 server https://api.example config api.conf
-server https://other.example canned canned.txt
+server https://other.example canned other
 server https://go.example handler echo
 fetch PUT https://api.example/x -H 'X-A: 1' -H 'Content-Type: text/plain' -d 'a b' --credentials include
 [chromium] expect header 'X-A' '1 2' # trailing comment
@@ -27,8 +27,7 @@ expect request 1 header X-Y ''
 conformance skip 'waits too long'
 -- api.conf --
 origins https://app.example
--- canned.txt --
--- GET / --
+-- other/GET / --
 HTTP/1.1 200 OK
 
 `
