@@ -14,6 +14,7 @@
 //	explain   like fetch, with every spec step, its link, and what would change the outcome
 //	run       run scenario files or directories and check their expectations
 //	allow     ask a server which methods a URL supports (RFC 9110 OPTIONS and Allow)
+//	audit     attack a server's CORS policy with scanner origins, judged per browser
 //	version   print corsim's version
 //	help      show help for a command
 //
@@ -69,6 +70,7 @@ func commands() []*command {
 		fetchCommand(true),
 		runCommand(),
 		allowCommand(),
+		auditCommand(),
 		versionCommand(),
 	}
 }

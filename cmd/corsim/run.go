@@ -233,8 +233,8 @@ func runScenarios(ctx context.Context, e *env, scs []*scenario.Scenario, opts si
 	return out
 }
 
-// progressDelay is how long a run goes before a progress line appears.
-const progressDelay = time.Second
+// progressDelay (a variable for tests) is how long a run goes before a progress line appears.
+var progressDelay = time.Second
 
 // startProgress shows "running scenarios: 12/60" on stderr, refreshed in
 // place, once the run has taken progressDelay — only when stderr is a
