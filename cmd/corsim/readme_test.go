@@ -122,6 +122,7 @@ var readmeExpect = map[string]struct {
 	"corsim explain https://api.example/data --credentials include --from https://app.example --server cmd/corsim/testdata/canned.txtar":                                       {0, []string{"wildcard-origin-with-credentials", "must not be the wildcard '*'"}},
 	"corsim run cmd/corsim/demo.txtar":                                                         {0, []string{"ok   cmd/corsim/demo.txtar (chromium)"}},
 	"corsim run --browser all cmd/corsim/demo.txtar":                                           {0, []string{"== firefox ==", "== webkit ==", "ok   cmd/corsim/demo.txtar (chromium, firefox, webkit, spec)"}},
+	"corsim run testdata/scenarios":                                                            {0, []string{"scenarios,", " 0 failed"}},
 	"corsim run - < cmd/corsim/demo.txtar":                                                     {0, []string{"ok   stdin (chromium)"}},
 	"corsim allow https://api.example/items/42 --server cmd/corsim/testdata/api.conf":          {0, []string{"Allowed methods: GET HEAD PUT DELETE OPTIONS", "RFC 9110: ok"}},
 	"corsim fetch http://127.0.0.1:8080/items/1 -X DELETE --from http://localhost:3000 --live": {0, []string{"→ preflight OPTIONS", "not sent: DELETE"}},
