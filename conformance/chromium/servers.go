@@ -214,6 +214,12 @@ func (s *originServer) close() error {
 func servePage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if r.URL.Query().Get("sandbox") != "" {
+		// A sandboxed document has an opaque origin: its requests carry
+		// Origin: null (HTML §7.1 sandboxing, "sandboxed origin browsing
+		// context flag").
+		w.Header().Set("Content-Security-Policy", "sandbox allow-scripts")
+	}
 	var b strings.Builder
 	b.WriteString("<!doctype html><html><head><meta charset=utf-8><title>corsim</title></head><body>")
 	if f := r.URL.Query().Get("frame"); f != "" {

@@ -246,6 +246,23 @@ func (s *Session) Open(ctx context.Context, origin string) error {
 	return nil
 }
 
+// OpenSandboxed navigates the tab to the blank page of origin served with
+// "Content-Security-Policy: sandbox allow-scripts": the document's origin
+// is opaque, so its requests carry Origin: null; later steps run there.
+func (s *Session) OpenSandboxed(ctx context.Context, origin string) error {
+	spec, err := s.b.lookup(origin)
+	if err != nil {
+		return err
+	}
+	s.leaveFrame()
+	u := spec.origin + PagePath + "?sandbox=1"
+	if err := runIn(ctx, s.tabCtx, func(c context.Context) error { return chromedp.Do(c, chromedp.Navigate(u)) }); err != nil {
+		return fmt.Errorf("chromium: opening %s: %w", u, err)
+	}
+	s.page = u
+	return nil
+}
+
 // OpenFrame navigates the tab to the blank page of top, which embeds the
 // blank page of frame in an iframe; later steps run inside the frame (so its
 // requests are partitioned under top's site).
