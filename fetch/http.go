@@ -94,7 +94,16 @@ func wireURL(u *url.URL) *url.URL {
 func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	wreq := r.buf.wireRequest()
 	wreq.Method, wreq.URL, wreq.Credentials = r.method, wireURL(r.urls[r.hop()]), r.includeCredentials()
-	h := append(r.buf.headers(len(r.header)+1), r.header...)
+	// The wire header list is the request's header list plus Origin. Spare
+	// capacity in r.header belongs to no one else (Fetch and redirect make
+	// fresh lists), so the first send after one takes it over and appends
+	// in place; then r.header's capacity is closed, and a later send of
+	// the same list copies it. Wire lists of two hops never share memory.
+	h := r.header
+	if cap(h) == len(h) {
+		h = append(r.buf.headers(len(h)+1), h...)
+	}
+	r.header = r.header[:len(r.header):len(r.header)]
 	if v, ok := r.originHeader(); ok {
 		h = append(h, policy.Header{Name: "Origin", Value: v})
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeOK, Detail: v})

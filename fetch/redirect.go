@@ -113,7 +113,7 @@ func (r *run) redirectFetch(wr *WireResponse) (*WireResponse, *policy.Failure) {
 	}
 	// Step 13: a cross-origin hop removes the CORS non-wildcard
 	// request-header names (Authorization).
-	curOrigin := r.origins[r.hop()]
+	curOrigin := r.cur
 	if !policy.SameOrigin(curOrigin, locOrigin) && r.header.Contains("Authorization") {
 		out := r.header[:0:0]
 		for _, h := range r.header {
@@ -127,8 +127,8 @@ func (r *run) redirectFetch(wr *WireResponse) (*WireResponse, *policy.Failure) {
 	// fetch with recursive true.
 	r.event(Event{Step: StepRedirect, Spec: anchorRedirect, Outcome: OutcomeOK, Detail: strconv.Itoa(wr.Status)})
 	r.urls = append(r.urls, loc)
-	r.origins = append(r.origins, locOrigin)
-	if t := max(r.taint, r.hopTaint(r.hop())); t != r.taint {
+	r.cur = locOrigin
+	if t := max(r.taint, r.hopTaint(curOrigin, locOrigin)); t != r.taint {
 		wasClean := r.taint == taintSameOrigin
 		r.taint = t
 		if wasClean {
