@@ -140,8 +140,10 @@ func Parse(name string, src []byte) (sc *Scenario, err error) {
 		}
 		line += 1 + bytes.Count(f.Data, []byte("\n"))
 	}
-	p.header(a.Comment)
-	for i, raw := range strings.Split(string(a.Comment), "\n") {
+	lines := strings.Split(string(a.Comment), "\n")
+	p.header(lines)
+	sc.Commands = make([]*Command, 0, len(lines))
+	for i, raw := range lines {
 		p.line(i+1, strings.TrimSuffix(raw, "\r"))
 	}
 	if sc.Browsers == nil {
@@ -159,6 +161,7 @@ type parser struct {
 	browsersL int // line of the browsers command
 	skipL     int
 	fileOrder []string
+	words     []word // reused by line
 	sawPage   bool
 	sawFetch  bool
 }
@@ -170,8 +173,8 @@ func (p *parser) errorf(line int, cmd, format string, args ...any) {
 // header takes the title and the spec anchor from the leading comment
 // lines: the first "# text" line is the title, a "# spec: URL" line among
 // the leading comments is the anchor.
-func (p *parser) header(comment []byte) {
-	for _, raw := range strings.Split(string(comment), "\n") {
+func (p *parser) header(lines []string) {
+	for _, raw := range lines {
 		l := strings.TrimSpace(raw)
 		if l == "" {
 			continue
@@ -195,7 +198,8 @@ func (p *parser) header(comment []byte) {
 
 // line parses one script line.
 func (p *parser) line(n int, raw string) {
-	words, msg := splitWords(raw)
+	words, msg := splitWords(raw, p.words[:0])
+	p.words = words
 	if msg != "" {
 		p.errorf(n, "", "%s", msg)
 		return
@@ -228,8 +232,11 @@ func (p *parser) line(n int, raw string) {
 		return
 	}
 	cmd.Name = words[0].text
-	for _, w := range words[1:] {
-		cmd.Args = append(cmd.Args, w.text)
+	if len(words) > 1 {
+		cmd.Args = make([]string, len(words)-1)
+		for i, w := range words[1:] {
+			cmd.Args[i] = w.text
+		}
 	}
 	if err := p.command(cmd); err != "" {
 		p.errorf(n, cmd.Name, "%s", err)
@@ -281,50 +288,65 @@ type word struct {
 	quoted bool // some of the word was quoted
 }
 
-// splitWords splits a line into words (see the package doc).
-func splitWords(line string) ([]word, string) {
-	var (
-		words   []word
-		cur     strings.Builder
-		inWord  bool
-		inQuote bool
-		quoted  bool
-		quoteAt int
-	)
-	for i := 0; i < len(line); i++ {
+// splitWords splits a line into words (see the package doc). Unquoted
+// words are substrings of line; only quoted words are built.
+func splitWords(line string, words []word) ([]word, string) {
+	i := 0
+	for i < len(line) {
 		c := line[i]
-		switch {
-		case inQuote:
-			if c == '\'' {
-				if i+1 < len(line) && line[i+1] == '\'' {
-					cur.WriteByte('\'')
-					i++
+		if c == ' ' || c == '\t' {
+			i++
+			continue
+		}
+		if c == '#' {
+			return words, ""
+		}
+		start := i
+		quoted := false
+		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+			if line[i] == '\'' {
+				quoted = true
+				break
+			}
+			i++
+		}
+		if !quoted {
+			words = append(words, word{text: line[start:i]})
+			continue
+		}
+		// Slow path: a word with quotes.
+		var b strings.Builder
+		b.WriteString(line[start:i])
+		inQuote := false
+		quoteAt := 0
+		for ; i < len(line); i++ {
+			c := line[i]
+			if inQuote {
+				if c == '\'' {
+					if i+1 < len(line) && line[i+1] == '\'' {
+						b.WriteByte('\'')
+						i++
+						continue
+					}
+					inQuote = false
 					continue
 				}
-				inQuote = false
+				b.WriteByte(c)
 				continue
 			}
-			cur.WriteByte(c)
-		case c == ' ' || c == '\t':
-			if inWord {
-				words = append(words, word{cur.String(), quoted})
-				cur.Reset()
-				inWord, quoted = false, false
+			if c == ' ' || c == '\t' {
+				break
 			}
-		case c == '#' && !inWord:
-			return words, ""
-		case c == '\'':
-			inWord, inQuote, quoted, quoteAt = true, true, true, i
-		default:
-			inWord = true
-			cur.WriteByte(c)
+			if c == '\'' {
+				inQuote, quoteAt = true, i
+				continue
+			}
+			b.WriteByte(c)
 		}
-	}
-	if inQuote {
-		return nil, fmt.Sprintf("unterminated quote at column %d", quoteAt+1)
-	}
-	if inWord {
-		words = append(words, word{cur.String(), quoted})
+		if inQuote {
+			return nil, fmt.Sprintf("unterminated quote at column %d", quoteAt+1)
+		}
+		words = append(words, word{text: b.String(), quoted: true})
 	}
 	return words, ""
 }

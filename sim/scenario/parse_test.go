@@ -167,7 +167,7 @@ func TestSplitWords(t *testing.T) {
 		{"a#b", []string{"a#b"}},
 		{"''", []string{""}},
 	} {
-		ws, msg := splitWords(tc.in)
+		ws, msg := splitWords(tc.in, nil)
 		if msg != "" {
 			t.Errorf("%q: %s", tc.in, msg)
 			continue
