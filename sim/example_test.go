@@ -21,7 +21,7 @@ methods PUT
 `)
 	res := sim.RunSource(context.Background(), "example.txtar", src, sim.Options{})
 	for _, run := range res.Runs {
-		fs := run.Steps[2].Fetch
+		fs := run.Steps[3].Fetch
 		fmt.Println(run.Profile, fs.Outcome, fs.Err().Code, run.OK())
 	}
 	// Output:

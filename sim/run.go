@@ -297,6 +297,9 @@ type FetchStep struct {
 // Err returns the failure that made the fetch a network error or a
 // TypeError, nil for a response.
 func (f *FetchStep) Err() *policy.Failure {
+	if f == nil {
+		return nil
+	}
 	if f.RequestErr != nil {
 		return f.RequestErr
 	}
