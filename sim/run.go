@@ -211,6 +211,10 @@ func (r *runner) step(st *Step) {
 			r.fail(st, "%v", err)
 		}
 	case cmd.Fetch != nil:
+		if r.eng.page == nil {
+			r.fail(st, "no page is open under this profile (is the page command conditional?)")
+			return
+		}
 		fs := r.eng.fetch(r.ctx, cmd.Fetch.Init)
 		st.Fetch = fs
 		r.last = fs
