@@ -76,58 +76,13 @@ type run struct {
 	memo      *hopMemo // memoized names and reasons for hop 0, or nil
 }
 
-// resultBuf holds a Result and room for the usual sizes of its slices, so
-// that a typical fetch costs one allocation. Everything in it ends up
-// reachable from the Result; the run state, which does not, lives on the
-// stack. Its size is what the garbage collector pays for per fetch, so the
-// arrays are sized for the common paths: 8 trace events for a simple
-// request, 9 for a warm preflighted one, 12 for a cold one; one wire
-// request per exchange; header lines for the request's list (which the
-// first wire request shares), a preflight's 4 and the filtered response.
-type resultBuf struct {
-	res    Result
-	events [12]Event
-	wire   [2]Exchange
-	pre    [1]PreflightReport
-	urls   [2]*url.URL
-	wreqs  [2]WireRequest
-	nwreq  int
-	resp   Response
-	arena  [10]policy.Header
-	narena int
-}
-
-// headers returns an empty header list with capacity n, carved from the
-// buffer's arena when it has room.
-func (b *resultBuf) headers(n int) policy.HeaderList {
-	if b.narena+n <= len(b.arena) {
-		h := b.arena[b.narena : b.narena : b.narena+n]
-		b.narena += n
-		return h
-	}
-	return make(policy.HeaderList, 0, n)
-}
-
-func (b *resultBuf) wireRequest() *WireRequest {
-	if b.nwreq < len(b.wreqs) {
-		b.nwreq++
-		return &b.wreqs[b.nwreq-1]
-	}
-	return new(WireRequest)
-}
-
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
 // and returns what happened. It never panics and never returns nil; a
 // network error is reported in Result.Err with Result.Response nil.
 func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
-	// One allocation for the Result and the usual sizes of its slices.
-	buf := new(resultBuf)
-	res := &buf.res
-	res.Request = req
-	res.Trace = buf.events[:0]
-	res.Wire = buf.wire[:0]
-	res.Preflights = buf.pre[:0]
 	if req == nil || len(req.URLList) == 0 || req.URL() == nil {
+		res := &newResultBuf(0, false).res
+		res.Request = req
 		res.Err = failure(CodeInvalidRequest, anchorFetch, "", "the request has no URL")
 		res.Trace = append(res.Trace, Event{Step: StepNetworkError, Spec: anchorFetch, Outcome: OutcomeFail, Err: res.Err})
 		return res
@@ -135,6 +90,15 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// fetch steps: append `Accept: */*` (destination is the empty string)
+	// and, if the UA chooses, Accept-Language, when the author set none.
+	addAccept := !req.Header.Contains("Accept")
+	addLang := f.Profile.AcceptLanguage != "" && !req.Header.Contains("Accept-Language")
+	// One allocation for the Result and the usual sizes of its slices.
+	notes := len(req.DroppedHeaders) + b2i(req.DefaultContentType != "") + b2i(addAccept) + b2i(addLang)
+	buf := newResultBuf(notes, likelyPreflight(req))
+	res := &buf.res
+	res.Request = req
 	// The run state stays on the stack: only the Result outlives Fetch.
 	r := &run{
 		f: f, p: &f.Profile, ctx: ctx, req: req, res: res, buf: buf,
@@ -153,11 +117,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 		res.Trace = append(res.Trace, Event{Step: StepRequestValidated, Spec: anchorBodyExtract, Outcome: OutcomeOK, Detail: req.DefaultContentType})
 	}
 
-	// fetch steps: append `Accept: */*` (destination is the empty string)
-	// and, if the UA chooses, Accept-Language, when the author set none.
-	addAccept := !req.Header.Contains("Accept")
-	addLang := r.p.AcceptLanguage != "" && !req.Header.Contains("Accept-Language")
-	// One more slot than the list needs: the first send appends Origin in
+	// The fetch steps' Accept and Accept-Language (see above). One more slot than the list needs: the first send appends Origin in
 	// place (see networkFetch).
 	r.header = append(buf.headers(len(req.Header)+b2i(addAccept)+b2i(addLang)+1), req.Header...)
 	if addAccept {
@@ -171,7 +131,11 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	r.urls = append(buf.urls[:0], req.URLList...)
 	for i, u := range r.urls {
 		last := r.cur
-		r.cur = policy.OriginOf(u)
+		if i == 0 && u == req.urlFor {
+			r.cur = req.urlOrigin // computed by NewRequest
+		} else {
+			r.cur = policy.OriginOf(u)
+		}
 		if i > 0 {
 			r.taint = max(r.taint, r.hopTaint(last, r.cur))
 		}

@@ -164,8 +164,9 @@ type Request struct {
 	// none was added.
 	DefaultContentType string
 
-	urlFor *url.URL // URLList[0] when urlStr was computed
-	urlStr string   // its serialization, for cache keys
+	urlFor    *url.URL      // URLList[0] when urlStr and urlOrigin were computed
+	urlStr    string        // its serialization, for cache keys
+	urlOrigin policy.Origin // its origin
 
 	originFor policy.Origin // Client.Origin when originStr was computed
 	originStr string
@@ -253,7 +254,7 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	}
 	u.User = nil
 	r.URLList = []*url.URL{u}
-	r.urlFor, r.urlStr = u, u.String()
+	r.urlFor, r.urlStr, r.urlOrigin = u, u.String(), policy.OriginOf(u)
 	r.originFor, r.originStr = client.Origin, client.Origin.String()
 	r.memo = new(memoBox)
 
