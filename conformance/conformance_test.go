@@ -2,10 +2,12 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/corsim/corsim/conformance/chromium"
+	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/scenario"
 )
 
@@ -25,6 +28,7 @@ var corpusDirs = []string{"../testdata/scenarios", "../testdata/labs"}
 var (
 	runFilter  = flag.String("scenario", "", "replay only scenarios whose path contains this string")
 	corpusFlag = flag.String("corpus", "", "comma-separated scenario directories to replay instead of the corpus")
+	dumpFlag   = flag.Bool("dump", false, "log both sides' steps in full (JSON) on a disagreement")
 )
 
 // requireEnv makes a missing browser fail the suite instead of skipping it.
@@ -35,8 +39,33 @@ const requireEnv = "CORSIM_REQUIRE_BROWSER"
 const corsimReps = 50
 
 // testHandlers are the Go handlers scenarios name with "server ORIGIN
-// handler NAME".
-var testHandlers = Handlers{}
+// handler NAME": the scenario runner's builtins, fresh for every run.
+var testHandlers = func() Handlers {
+	hs := Handlers{}
+	for name := range sim.Builtins() {
+		hs[name] = func() http.Handler { return sim.Builtins()[name] }
+	}
+	return hs
+}()
+
+// known lists the disagreements that are understood but whose fix lies in
+// another package, by "scenario path:line" (as in the summary). A listed
+// step that still disagrees is reported as known instead of failing; a
+// listed step that agrees fails, so that the entry gets removed. Every
+// entry is in docs/conformance.md's log.
+var known = map[string]string{
+	"scenarios/url-with-credentials.txtar:6": "Chromium quotes the URL with its password; corsim's failure carries it redacted (needs fetch or browser/outcome.go to pass the URL as given)",
+	// Chromium logs "Failed to load resource: the server responded with a
+	// status of 405 (Method Not Allowed)" for a response with status >= 400
+	// that script still gets; corsim renders console lines only for network
+	// errors (needs a dialect hook called from browser/outcome.go).
+	"scenarios/options-405-allow.txtar:6":     statusLine,
+	"scenarios/unknown-method-501.txtar:6":    statusLine,
+	"labs/08-options-405.txtar:10":            statusLine,
+	"labs/06-authorization-wildcard.txtar:17": "a cached preflight whose ACAH * covered Authorization does not cover it on a later lookup in Chromium: it preflights again (needs a fetch.Profile field for the cache's wildcard rule)",
+}
+
+const statusLine = "Chromium logs a 'server responded with a status of N' line for a resolved response with status >= 400; corsim does not"
 
 type loaded struct {
 	path string
@@ -91,7 +120,7 @@ func profilesOf(sc *scenario.Scenario) []string {
 // summary is what the suite prints at the end.
 type summary struct {
 	scenarios, steps, agreements int
-	skipped                      []string
+	skipped, known               []string
 	disagreements                []string
 	chromeTime, corsimTime       time.Duration
 	chromeWall, corsimWall       time.Duration
@@ -104,9 +133,12 @@ func (s *summary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "conformance: %s\n", s.version)
 	fmt.Fprintf(&b, "  scenarios compared: %d (skipped: %d)\n", s.scenarios, len(s.skipped))
-	fmt.Fprintf(&b, "  fetch steps compared: %d, agreements: %d, disagreements: %d\n", s.steps, s.agreements, len(s.disagreements))
+	fmt.Fprintf(&b, "  fetch steps compared: %d, agreements: %d, known disagreements: %d, disagreements: %d\n", s.steps, s.agreements, len(s.known), len(s.disagreements))
 	for _, d := range s.disagreements {
 		fmt.Fprintf(&b, "    DISAGREE %s\n", d)
+	}
+	for _, k := range s.known {
+		fmt.Fprintf(&b, "    known %s\n", k)
 	}
 	for _, k := range s.skipped {
 		fmt.Fprintf(&b, "    skip %s\n", k)
@@ -197,6 +229,21 @@ func runCorpus(t *testing.T, corpus []loaded) {
 			if p != "chromium" {
 				name += "@" + p
 			}
+			if own := needsOwnBrowser(l.sc, p, origins[p]); own {
+				// A fetch to an origin this scenario does not serve must
+				// fail to resolve, as in corsim's network; in the shared
+				// pool it would reach a listener, so the scenario gets a
+				// browser of its own.
+				t.Run(name, func(t *testing.T) {
+					ob, err := chromium.Launch(ctx, chromium.Options{Origins: Origins(l.sc, p), EnableFeatures: feats})
+					if err != nil {
+						t.Fatalf("launching Chromium: %v", err)
+					}
+					defer ob.Close()
+					replay(t, ob, l.sc, p, name, sum)
+				})
+				continue
+			}
 			t.Run(name, func(t *testing.T) { replay(t, b, l.sc, p, name, sum) })
 		}
 		if err := b.Close(); err != nil {
@@ -216,43 +263,63 @@ func replay(t *testing.T, b *chromium.Browser, sc *scenario.Scenario, profile, n
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	sim, err := RunCorsim(ctx, sc, profile, testHandlers)
+	simRun, simRes, err := RunSim(ctx, sc, profile, testHandlers)
 	if err != nil {
 		t.Fatalf("corsim: %v", err)
 	}
-	// Time corsim's fetches over fresh replays; each must equal the first.
+	for _, f := range simRes.Failures() {
+		t.Logf("note: the scenario's own expectation fails in corsim: %v", f)
+	}
+	// Time corsim's fetches over fresh replays of the suite's own driver;
+	// each must equal the runner's steps.
 	for i := 0; i < corsimReps; i++ {
 		again, err := RunCorsim(ctx, sc, profile, testHandlers)
 		if err != nil {
 			t.Fatalf("corsim replay %d: %v", i, err)
 		}
-		if d := cmp.Diff(sim.Steps, again.Steps); d != "" {
-			t.Fatalf("corsim replay %d differs from the first (-first +replay):\n%s", i, d)
+		if d := cmp.Diff(simRun.Steps, again.Steps); d != "" {
+			t.Fatalf("corsim replay %d differs from the scenario runner's (-runner +replay):\n%s", i, d)
 		}
 		sum.corsimTime += again.FetchTime
 		sum.corsimWall += again.Wall
 		sum.corsimSteps += len(again.Steps)
 	}
-	needs := make([]bool, len(sim.Outcomes))
-	for i, o := range sim.Outcomes {
+	needs := make([]bool, len(simRun.Outcomes))
+	for i, o := range simRun.Outcomes {
 		needs[i] = NeedsPreflight(o)
 	}
-	real, err := RunChromium(ctx, b, sc, profile, testHandlers, needs)
+	chrome, err := RunChromium(ctx, b, sc, profile, testHandlers, needs)
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
 	sum.scenarios++
-	sum.chromeTime += real.FetchTime
-	sum.chromeWall += real.Wall
-	sum.chromeSteps += len(real.Steps)
-	if len(real.Steps) != len(sim.Steps) {
-		t.Fatalf("chromium ran %d fetch steps, corsim %d", len(real.Steps), len(sim.Steps))
+	sum.chromeTime += chrome.FetchTime
+	sum.chromeWall += chrome.Wall
+	sum.chromeSteps += len(chrome.Steps)
+	if len(chrome.Steps) != len(simRun.Steps) {
+		t.Fatalf("chromium ran %d fetch steps, corsim %d", len(chrome.Steps), len(simRun.Steps))
 	}
-	for i := range sim.Steps {
+	for i := range simRun.Steps {
 		sum.steps++
-		if d := cmp.Diff(real.Steps[i], sim.Steps[i]); d != "" {
-			t.Errorf("line %d: %s: Chromium (-) and corsim's %s profile (+) disagree:\n%s", sim.Steps[i].Line, sim.Steps[i].Command, profile, d)
-			sum.disagreements = append(sum.disagreements, fmt.Sprintf("%s:%d: %s: %s", name, sim.Steps[i].Line, sim.Steps[i].Command, diffFields(real.Steps[i], sim.Steps[i])))
+		key := fmt.Sprintf("%s:%d", strings.TrimSuffix(name, "@"+profile), simRun.Steps[i].Line)
+		d := cmp.Diff(chrome.Steps[i], simRun.Steps[i])
+		if why, ok := known[key]; ok && profile == "chromium" {
+			if d == "" {
+				t.Errorf("line %d: listed as a known disagreement but both sides agree now: remove %q from known", simRun.Steps[i].Line, key)
+				continue
+			}
+			t.Logf("line %d: known disagreement (%s):\n%s", simRun.Steps[i].Line, why, d)
+			sum.known = append(sum.known, key+": "+why)
+			continue
+		}
+		if d != "" {
+			t.Errorf("line %d: %s: Chromium (-) and corsim's %s profile (+) disagree:\n%s", simRun.Steps[i].Line, simRun.Steps[i].Command, profile, d)
+			if *dumpFlag {
+				cj, _ := json.MarshalIndent(chrome.Steps[i], "", "  ")
+				sj, _ := json.MarshalIndent(simRun.Steps[i], "", "  ")
+				t.Logf("chromium:\n%s\ncorsim:\n%s", cj, sj)
+			}
+			sum.disagreements = append(sum.disagreements, fmt.Sprintf("%s:%d: %s: %s", name, simRun.Steps[i].Line, simRun.Steps[i].Command, diffFields(chrome.Steps[i], simRun.Steps[i])))
 			continue
 		}
 		sum.agreements++
@@ -279,4 +346,24 @@ func diffFields(a, b Step) string {
 	add("console", !cmp.Equal(a.Console, b.Console))
 	add("corsError", !cmp.Equal(a.CorsErrors, b.CorsErrors))
 	return strings.Join(f, ", ")
+}
+
+// needsOwnBrowser reports whether sc fetches an origin it does not serve
+// but that is in the shared pool.
+func needsOwnBrowser(sc *scenario.Scenario, profile string, pool []string) bool {
+	served := map[string]bool{}
+	for _, o := range Origins(sc, profile) {
+		served[o] = true
+	}
+	for _, cmd := range sc.Commands {
+		if cmd.Server != nil && cmd.Applies(profile) {
+			served[cmd.Server.Origin.String()] = true
+		}
+	}
+	for _, o := range FetchOrigins(sc, profile) {
+		if !served[o] && slices.Contains(pool, o) {
+			return true
+		}
+	}
+	return false
 }

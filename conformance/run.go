@@ -12,6 +12,7 @@ import (
 	"github.com/corsim/corsim/conformance/chromium"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/scenario"
 	"github.com/corsim/corsim/sim/server"
 )
@@ -45,11 +46,55 @@ type Run struct {
 }
 
 // Profile returns the corsim profile for a scenario profile name:
-// "chromium" or "chromium+Feature+…".
+// "chromium" or "chromium+Feature+…", and its features.
 func Profile(name string) (fetch.Profile, []string, error) {
 	features := features(name)
 	p, err := browser.ChromiumWithFeatures(features...)
 	return p, features, err
+}
+
+// Instances makes one fresh handler per name, in the form sim.Options
+// takes.
+func (hs Handlers) Instances() map[string]http.Handler {
+	out := make(map[string]http.Handler, len(hs))
+	for name, mk := range hs {
+		if mk != nil {
+			out[name] = mk()
+		}
+	}
+	return out
+}
+
+// RunSim replays sc with corsim's scenario runner (package sim) under
+// profile: the authoritative corsim side of the comparison. It returns the
+// fetch steps and the runner's result (whose expectation failures, if
+// any, are the scenario's own business).
+func RunSim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handlers) (*Run, *sim.Result, error) {
+	start := time.Now()
+	res := sim.Run(ctx, sc, sim.Options{Handlers: hs.Instances(), Profiles: []string{profile}})
+	run := &Run{Wall: time.Since(start)}
+	if res.Err != nil {
+		return nil, res, res.Err
+	}
+	for _, r := range res.Runs {
+		for _, st := range r.Steps {
+			if st.Fetch == nil {
+				if st.Failure != nil && st.Command.Server != nil {
+					return nil, res, st.Failure
+				}
+				continue
+			}
+			o := st.Fetch.Browser
+			if o == nil {
+				return nil, res, fmt.Errorf("%s:%d: the runner kept no outcome", sc.Name, st.Command.Line)
+			}
+			step := FromOutcome(o)
+			step.Line, step.Command = st.Command.Line, st.Command.Text
+			run.Steps = append(run.Steps, step)
+			run.Outcomes = append(run.Outcomes, o)
+		}
+	}
+	return run, res, nil
 }
 
 func features(name string) []string {
@@ -110,14 +155,9 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 		}
 		switch {
 		case cmd.Page != nil:
-			if cmd.Page.Top == cmd.Page.Origin {
-				page, err = b.Open(cmd.Page.Origin.String())
-			} else {
-				page, err = b.OpenFrame(cmd.Page.Origin.String(), cmd.Page.Top.String())
-			}
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
-			}
+			// As the scenario runner does: the page is a client with the
+			// page's origin (opaque for "page null") and top-level origin.
+			page = b.OpenClient(fetch.Client{Origin: cmd.Page.Origin, TopLevelOrigin: cmd.Page.Top})
 		case cmd.Server != nil:
 			t, err := transport(cmd.Server, hs)
 			if err != nil {
@@ -201,9 +241,18 @@ func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario
 		where := func(err error) error { return fmt.Errorf("%s:%d: %s: %w", sc.Name, cmd.Line, cmd.Text, err) }
 		switch {
 		case cmd.Page != nil:
-			if cmd.Page.Top == cmd.Page.Origin {
+			switch {
+			case cmd.Page.Origin.IsOpaque():
+				// "page null": a sandboxed document, served from the
+				// first origin the scenario serves.
+				host := sandboxHost(sc, profile)
+				if host == "" {
+					return nil, where(errors.New("an opaque page needs a server origin to be served from"))
+				}
+				err = s.OpenSandboxed(ctx, host)
+			case cmd.Page.Top == cmd.Page.Origin:
 				err = s.Open(ctx, cmd.Page.Origin.String())
-			} else {
+			default:
 				err = s.OpenFrame(ctx, cmd.Page.Top.String(), cmd.Page.Origin.String())
 			}
 			if err != nil {
@@ -289,6 +338,17 @@ func Origins(sc *scenario.Scenario, profile string) []string {
 		}
 	}
 	return out
+}
+
+// sandboxHost is the origin a sandboxed ("page null") document is served
+// from: the first origin sc serves.
+func sandboxHost(sc *scenario.Scenario, profile string) string {
+	for _, cmd := range sc.Commands {
+		if cmd.Server != nil && cmd.Applies(profile) {
+			return cmd.Server.Origin.String()
+		}
+	}
+	return ""
 }
 
 // FetchOrigins returns the origins of sc's fetch URLs under profile.
