@@ -341,6 +341,11 @@ func (c *PreflightCache) Store(k CacheKey, credentials bool, methods, headerName
 		}
 		c.tick++
 		b = &bucket{key: bk, seq: c.tick}
+		// One array for both record lists, each capped at its length so
+		// that a later merge that adds names reallocates only its list.
+		recs := make([]record, 0, len(methods)+len(headerNames))
+		b.methods = recs[:0:len(methods)]
+		b.headers = recs[len(methods):len(methods)]
 		c.m[bk] = b
 	} else if c.p.ReplaceEntries {
 		b.methods, b.headers = b.methods[:0], b.headers[:0]

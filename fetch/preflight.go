@@ -69,6 +69,7 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 		}
 		r.event(Event{Step: StepCacheLookup, Spec: anchorCacheMatch, Preflight: true, Outcome: OutcomeMiss})
 	}
+	rep.Missing = make([]string, 0, b2i(!methodOK)+len(missing))
 	if !methodOK {
 		rep.Missing = append(rep.Missing, r.method)
 	}
