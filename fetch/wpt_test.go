@@ -1,0 +1,557 @@
+package fetch_test
+
+// Web-platform-tests expectations transcribed into table tests over the whole
+// fetch pipeline. wptServer models the WPT Python handlers the tests talk to
+// (fetch/api/resources/preflight.py and redirect.py, cors/resources/
+// preflight.py, and top.txt with wptserve "pipe" headers); each row names
+// the WPT file and subtest whose facts it carries. The Fetcher runs the spec
+// profile (fetch.Spec); where WPT expects something else than the spec
+// letter, the row follows fetch.bs (whatwg/fetch 586cd2a4) and says why.
+//
+// Sources: web-platform-tests/wpt (fetch/api/cors/*.any.js at 7521c85d /
+// 8cc44e82, cors/*.htm) and Node's vendored WPT (nodejs/node
+// test/fixtures/wpt, 45ee342d / 47e08942) for newer revisions.
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+)
+
+// WPT host names (common/get-host-info.sub.js with wptserve's defaults).
+const (
+	wO  = "http://web-platform.test:8000"       // HTTP_ORIGIN: the page
+	wR  = "http://www1.web-platform.test:8000"  // HTTP_REMOTE_ORIGIN
+	wP  = "http://web-platform.test:8001"       // HTTP_ORIGIN_WITH_DIFFERENT_PORT
+	wS  = "https://web-platform.test:8443"      // HTTPS_ORIGIN
+	wRP = "http://www1.web-platform.test:8001"  // HTTP_REMOTE_ORIGIN_WITH_DIFFERENT_PORT
+	wRS = "https://www1.web-platform.test:8443" // HTTPS_REMOTE_ORIGIN
+
+	preflightPy = "/fetch/api/resources/preflight.py"
+	redirectPy  = "/fetch/api/resources/redirect.py"
+	topTxt      = "/fetch/api/resources/top.txt"
+	corsPreflPy = "/cors/resources/preflight.py"
+)
+
+// wptServer is an in-memory model of the WPT handlers. Its stash is keyed by
+// handler path and token, as wptserve's stash is keyed by request path.
+type wptServer struct {
+	mu    sync.Mutex
+	stash map[string]map[string]string
+}
+
+func newWPTServer() *wptServer { return &wptServer{stash: map[string]map[string]string{}} }
+
+func (s *wptServer) take(key string) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.stash[key]
+	delete(s.stash, key)
+	return d
+}
+
+func (s *wptServer) put(key string, d map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stash[key] = d
+}
+
+func hdrs(kv ...string) policy.HeaderList {
+	var l policy.HeaderList
+	for i := 0; i+1 < len(kv); i += 2 {
+		l = append(l, policy.Header{Name: kv[i], Value: kv[i+1]})
+	}
+	return l
+}
+
+// RoundTrip dispatches on the path.
+func (s *wptServer) RoundTrip(_ context.Context, r *fetch.WireRequest) (*fetch.WireResponse, error) {
+	q := r.URL.Query()
+	switch r.URL.Path {
+	case preflightPy:
+		return s.preflight(r, q), nil
+	case redirectPy:
+		return s.redirect(r, q), nil
+	case corsPreflPy:
+		return s.corsPreflight(r, q), nil
+	case topTxt:
+		// wptserve pipe: header(Name,Value) — here one "hdr=Name:Value"
+		// parameter per header line.
+		h := hdrs("Content-Type", "text/plain")
+		for _, kv := range q["hdr"] {
+			n, v, _ := strings.Cut(kv, ":")
+			h = append(h, policy.Header{Name: n, Value: v})
+		}
+		return &fetch.WireResponse{Status: 200, Header: h, Body: []byte("top")}, nil
+	}
+	return &fetch.WireResponse{Status: 404}, nil
+}
+
+// preflight models fetch/api/resources/preflight.py (the newer revision
+// wpt-map.md §2 describes: credentials → ACAC true; 400 for an OPTIONS
+// without Access-Control-Request-Method or with Accept other than */*).
+func (s *wptServer) preflight(r *fetch.WireRequest, q url.Values) *fetch.WireResponse {
+	h := hdrs("Content-Type", "text/plain")
+	if q.Has("origin") {
+		for _, o := range strings.Split(q.Get("origin"), ", ") {
+			h = append(h, policy.Header{Name: "Access-Control-Allow-Origin", Value: o})
+		}
+	} else {
+		h = append(h, policy.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
+	}
+	if q.Has("credentials") {
+		h = append(h, policy.Header{Name: "Access-Control-Allow-Credentials", Value: "true"})
+	}
+	key := preflightPy + "|" + q.Get("token")
+	if r.Method == "OPTIONS" {
+		acc, _ := r.Header.Get("Accept")
+		if !r.Header.Contains("Access-Control-Request-Method") || acc != "*/*" {
+			return &fetch.WireResponse{Status: 400, Header: h}
+		}
+		d := map[string]string{"preflight": "0"}
+		if q.Has("control_request_headers") {
+			d["control_request_headers"], _ = r.Header.Get("Access-Control-Request-Headers")
+		}
+		for _, p := range [][2]string{{"max_age", "Access-Control-Max-Age"}, {"allow_headers", "Access-Control-Allow-Headers"}, {"allow_methods", "Access-Control-Allow-Methods"}} {
+			if q.Has(p[0]) {
+				h = append(h, policy.Header{Name: p[1], Value: q.Get(p[0])})
+			}
+		}
+		if q.Has("token") {
+			d["preflight"] = "1"
+		}
+		status := 200
+		if q.Has("preflight_status") {
+			status, _ = strconv.Atoi(q.Get("preflight_status"))
+		}
+		s.put(key, d)
+		return &fetch.WireResponse{Status: status, Header: h}
+	}
+	d := map[string]string{"preflight": "0"}
+	if q.Has("token") {
+		if got := s.take(key); got != nil {
+			d = got
+		}
+		s.put(key, d)
+	}
+	origin, _ := r.Header.Get("Origin")
+	h = append(h, hdrs(
+		"Access-Control-Expose-Headers", "x-did-preflight, x-control-request-headers, x-referrer, x-preflight-referrer, x-origin",
+		"x-did-preflight", d["preflight"],
+		"x-control-request-headers", d["control_request_headers"],
+		"x-origin", origin)...)
+	return &fetch.WireResponse{Status: 200, Header: h}
+}
+
+// redirect models fetch/api/resources/redirect.py: ACAO echoes Origin (with
+// ACAC true) or is "*"; a preflight gets 200 (+ACAH) unless
+// redirect_preflight; otherwise redirect_status (302) to location with every
+// query parameter of the request appended, plus count.
+func (s *wptServer) redirect(r *fetch.WireRequest, q url.Values) *fetch.WireResponse {
+	h := hdrs("Content-Type", "text/plain", "Cache-Control", "no-cache", "Pragma", "no-cache")
+	if o, ok := r.Header.Get("Origin"); ok {
+		h = append(h, hdrs("Access-Control-Allow-Origin", o, "Access-Control-Allow-Credentials", "true")...)
+	} else {
+		h = append(h, policy.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
+	}
+	key := redirectPy + "|" + q.Get("token")
+	count := 0
+	if d := s.take(key); d != nil {
+		count, _ = strconv.Atoi(d["count"])
+	}
+	if r.Method == "OPTIONS" {
+		if q.Has("allow_headers") {
+			h = append(h, policy.Header{Name: "Access-Control-Allow-Headers", Value: q.Get("allow_headers")})
+		}
+		if !q.Has("redirect_preflight") {
+			s.put(key, map[string]string{"count": strconv.Itoa(count)})
+			return &fetch.WireResponse{Status: 200, Header: h}
+		}
+	}
+	status := 302
+	if q.Has("redirect_status") {
+		status, _ = strconv.Atoi(q.Get("redirect_status"))
+	}
+	count++
+	if loc := q.Get("location"); loc != "" {
+		sep := "?"
+		if strings.Contains(loc, "?") {
+			sep = "&"
+		}
+		first := url.Values{}
+		for k, v := range q {
+			first.Set(k, v[0])
+		}
+		h = append(h, policy.Header{Name: "Location", Value: loc + sep + first.Encode() + "&count=" + strconv.Itoa(count)})
+	}
+	s.put(key, map[string]string{"count": strconv.Itoa(count)})
+	return &fetch.WireResponse{Status: status, Header: h}
+}
+
+// corsPreflight models cors/resources/preflight.py (the XHR preflight-cache
+// handler): OPTIONS answers ACAM = the requested method and ACMA from
+// max_age; every answer has ACAO "*" and ACAH x-print; the body is the
+// x-print request header or "NO".
+func (s *wptServer) corsPreflight(r *fetch.WireRequest, q url.Values) *fetch.WireResponse {
+	h := hdrs("Content-Type", "text/plain")
+	if r.Method == "OPTIONS" {
+		if !r.Header.Contains("Access-Control-Request-Method") {
+			return &fetch.WireResponse{Status: 400, Header: h}
+		}
+		m, _ := r.Header.Get("Access-Control-Request-Method")
+		h = append(h, policy.Header{Name: "Access-Control-Allow-Methods", Value: m})
+		if q.Has("max_age") {
+			h = append(h, policy.Header{Name: "Access-Control-Max-Age", Value: q.Get("max_age")})
+		}
+	}
+	h = append(h, hdrs("Access-Control-Allow-Origin", "*", "Access-Control-Allow-Headers", "x-print")...)
+	body := "NO"
+	if v, ok := r.Header.Get("x-print"); ok {
+		body = v
+	}
+	return &fetch.WireResponse{Status: 200, Header: h, Body: []byte(body)}
+}
+
+// wptEnv is one browsing session: a page at wO, a Fetcher with a preflight
+// cache and a virtual clock, and the WPT server.
+type wptEnv struct {
+	f     *fetch.Fetcher
+	clock *fetch.VirtualClock
+	srv   *wptServer
+	page  fetch.Client
+}
+
+func newWPTEnv(t *testing.T, p fetch.Profile) *wptEnv {
+	t.Helper()
+	o, err := policy.ParseOrigin(wO)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := fetch.NewVirtualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv := newWPTServer()
+	return &wptEnv{
+		f:     &fetch.Fetcher{Profile: p, Cache: fetch.NewPreflightCache(p, 1), Clock: clk, Transport: srv},
+		clock: clk, srv: srv, page: fetch.Client{Origin: o},
+	}
+}
+
+func (e *wptEnv) fetch(t *testing.T, init fetch.RequestInit) *fetch.Result {
+	t.Helper()
+	req, err := fetch.NewRequest(e.page, init)
+	if err != nil {
+		t.Fatalf("NewRequest(%s %s): %v", init.Method, init.URL, err)
+	}
+	return e.f.Fetch(context.Background(), req)
+}
+
+// get returns a header script can read from the response ("", false on a
+// network error or when filtered out).
+func get(res *fetch.Result, name string) (string, bool) {
+	if res.Response == nil {
+		return "", false
+	}
+	return res.Response.Header.Get(name)
+}
+
+func preflightsSent(res *fetch.Result) int {
+	n := 0
+	for _, x := range res.Wire {
+		if x.Preflight {
+			n++
+		}
+	}
+	return n
+}
+
+// wptRow is one transcribed subtest: a request from the page at wO and what
+// the WPT subtest asserts about the outcome.
+type wptRow struct {
+	src, test string
+	init      fetch.RequestInit
+	fail      bool               // promise rejects with TypeError (network error)
+	status    int                // when not fail and non-zero
+	typ       fetch.ResponseType // when not fail and non-empty
+	headers   map[string]string  // readable response headers (value "\x00" = must be absent)
+	check     func(t *testing.T, res *fetch.Result)
+}
+
+func runWPT(t *testing.T, rows []wptRow) {
+	t.Helper()
+	for _, r := range rows {
+		t.Run(r.src+"/"+r.test, func(t *testing.T) {
+			res := newWPTEnv(t, fetch.Spec).fetch(t, r.init)
+			checkWPT(t, r, res)
+		})
+	}
+}
+
+func checkWPT(t *testing.T, r wptRow, res *fetch.Result) {
+	t.Helper()
+	if res.Blocked() != r.fail {
+		t.Fatalf("%s: %q: network error = %v (%v), want %v", r.src, r.test, res.Blocked(), res.Err, r.fail)
+	}
+	if !r.fail {
+		if r.status != 0 && res.Response.Status != r.status {
+			t.Errorf("%s: status %d, want %d", r.src, res.Response.Status, r.status)
+		}
+		if r.typ != "" && res.Response.Type != r.typ {
+			t.Errorf("%s: type %s, want %s", r.src, res.Response.Type, r.typ)
+		}
+		for n, want := range r.headers {
+			v, ok := get(res, n)
+			if want == "\x00" {
+				if ok {
+					t.Errorf("%s: header %s = %q readable, want filtered out", r.src, n, v)
+				}
+			} else if !ok || v != want {
+				t.Errorf("%s: header %s = %q (present %v), want %q", r.src, n, v, ok, want)
+			}
+		}
+	}
+	if r.check != nil {
+		r.check(t, res)
+	}
+}
+
+// qs builds a query string from "k=v" or bare "k" items, escaping values.
+func qs(items ...string) string {
+	var b strings.Builder
+	for i, it := range items {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		k, v, ok := strings.Cut(it, "=")
+		b.WriteString(k)
+		if ok {
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	}
+	return b.String()
+}
+
+// TestWPTCORSBasic transcribes fetch/api/cors/cors-basic.any.js: no-cors →
+// opaque (status 0, empty status text and body); cors without ACAO →
+// TypeError; cors with ACAO "*" → type cors
+// (https://fetch.spec.whatwg.org/#main-fetch, #concept-cors-check).
+func TestWPTCORSBasic(t *testing.T) {
+	const src = "fetch/api/cors/cors-basic.any.js"
+	var rows []wptRow
+	for _, c := range []struct{ desc, origin string }{
+		{"Same domain different port", wP},
+		{"Same domain different protocol different port", wS},
+		{"Cross domain basic usage", wR},
+		{"Cross domain different port", wRP},
+		{"Cross domain different protocol", wRS},
+	} {
+		u := c.origin + topTxt
+		rows = append(rows,
+			wptRow{src: src, test: c.desc + " [no-cors mode]", init: fetch.RequestInit{URL: u + qs("hdr=Access-Control-Allow-Origin:*"), Mode: fetch.ModeNoCORS},
+				typ: fetch.TypeOpaque, check: func(t *testing.T, res *fetch.Result) {
+					if r := res.Response; r.Status != 0 || r.StatusText != "" || len(r.Body) != 0 || len(r.Header) != 0 {
+						t.Errorf("opaque response leaks: status %d %q, body %q, headers %v", r.Status, r.StatusText, r.Body, r.Header)
+					}
+				}},
+			wptRow{src: src, test: c.desc + " [server forbid CORS]", init: fetch.RequestInit{URL: u, Mode: fetch.ModeCORS}, fail: true},
+			wptRow{src: src, test: c.desc + " [cors mode]", init: fetch.RequestInit{URL: u + qs("hdr=Access-Control-Allow-Origin:*"), Mode: fetch.ModeCORS}, status: 200, typ: fetch.TypeCORS},
+		)
+	}
+	runWPT(t, rows)
+}
+
+// TestWPTNoPreflight transcribes fetch/api/cors/cors-no-preflight.any.js:
+// safelisted methods and headers reach the server without a preflight.
+func TestWPTNoPreflight(t *testing.T) {
+	const src = "fetch/api/cors/cors-no-preflight.any.js"
+	noPre := func(desc, base, method, name, value string) wptRow {
+		init := fetch.RequestInit{URL: base + preflightPy + qs("token=t", "max_age=0"), Method: method, Mode: fetch.ModeCORS}
+		if name != "" {
+			init.Header = hdrs(name, value)
+		}
+		return wptRow{src: src, test: desc, init: init, status: 200, headers: map[string]string{"x-did-preflight": "0"},
+			check: func(t *testing.T, res *fetch.Result) {
+				if n := preflightsSent(res); n != 0 {
+					t.Errorf("%d preflights sent", n)
+				}
+			}}
+	}
+	runWPT(t, []wptRow{
+		noPre("Cross domain basic usage [GET]", wR, "GET", "", ""),
+		noPre("Same domain different port [GET]", wP, "GET", "", ""),
+		noPre("Cross domain different port [GET]", wRP, "GET", "", ""),
+		noPre("Cross domain different protocol [GET]", wRS, "GET", "", ""),
+		noPre("Same domain different protocol different port [GET]", wS, "GET", "", ""),
+		noPre("Cross domain [POST]", wR, "POST", "", ""),
+		noPre("Cross domain [HEAD]", wR, "HEAD", "", ""),
+		noPre("Cross domain [GET] [Accept: */*]", wR, "GET", "Accept", "*/*"),
+		noPre("Cross domain [GET] [Accept-Language: fr]", wR, "GET", "Accept-Language", "fr"),
+		noPre("Cross domain [GET] [Content-Language: fr]", wR, "GET", "Content-Language", "fr"),
+		noPre("Cross domain [GET] [Content-Type: application/x-www-form-urlencoded]", wR, "GET", "Content-Type", "application/x-www-form-urlencoded"),
+		noPre("Cross domain [GET] [Content-Type: multipart/form-data]", wR, "GET", "Content-Type", "multipart/form-data"),
+		noPre("Cross domain [GET] [Content-Type: text/plain]", wR, "GET", "Content-Type", "text/plain"),
+		noPre("Cross domain [GET] [Content-Type: text/plain;charset=utf-8]", wR, "GET", "Content-Type", "text/plain;charset=utf-8"),
+		noPre("Cross domain [GET] [Content-Type: Text/Plain;charset=utf-8]", wR, "GET", "Content-Type", "Text/Plain;charset=utf-8"),
+	})
+}
+
+// TestWPTCORSOrigin transcribes fetch/api/cors/cors-origin.any.js: ACAO must
+// be the page's origin byte for byte, on the preflight too (PUT).
+func TestWPTCORSOrigin(t *testing.T) {
+	const src = "fetch/api/cors/cors-origin.any.js"
+	row := func(desc, base, method, allow string, ok bool) wptRow {
+		if allow == "" {
+			// The subtest falls back to the target's own origin for a
+			// missing (or empty) origin argument.
+			allow = base
+		}
+		init := fetch.RequestInit{URL: base + preflightPy + qs("token=t", "max_age=0", "origin="+allow, "allow_methods="+method), Method: method, Mode: fetch.ModeCORS}
+		r := wptRow{src: src, test: desc, init: init, fail: !ok}
+		if ok {
+			r.status = 200
+		}
+		return r
+	}
+	runWPT(t, []wptRow{
+		row("Cross domain different subdomain [origin OK]", wR, "GET", wO, true),
+		row("Cross domain different subdomain [origin KO]", wR, "GET", "", false),
+		row("Same domain different port [origin OK]", wP, "GET", wO, true),
+		row("Same domain different port [origin KO]", wP, "GET", "", false),
+		row("Cross domain different port [origin OK]", wRP, "GET", wO, true),
+		row("Cross domain different port [origin KO]", wRP, "GET", "", false),
+		row("Cross domain different protocol [origin OK]", wRS, "GET", wO, true),
+		row("Cross domain different protocol [origin KO]", wRS, "GET", "", false),
+		row("Same domain different protocol different port [origin OK]", wS, "GET", wO, true),
+		row("Same domain different protocol different port [origin KO]", wS, "GET", "", false),
+		row("Cross domain [POST] [origin OK]", wR, "POST", wO, true),
+		row("Cross domain [POST] [origin KO]", wR, "POST", "", false),
+		row("Cross domain [HEAD] [origin OK]", wR, "HEAD", wO, true),
+		row("Cross domain [HEAD] [origin KO]", wR, "HEAD", "", false),
+		row("CORS preflight [PUT] [origin OK]", wR, "PUT", wO, true),
+		row("CORS preflight [PUT] [origin KO]", wR, "PUT", "", false),
+		// In the subtest "" is falsy, so ACAO ends up the target's origin.
+		row(`Allowed origin: "" [origin KO]`, wR, "GET", "", false),
+	})
+}
+
+// TestWPTMultipleOrigins transcribes
+// fetch/api/cors/cors-multiple-origins.sub.any.js (Node 47e08942): several
+// ACAO lines always fail. (The old wpt cors-multiple-origins.js at f55e51f
+// expected success when one line matched; the spec's "get" joins the lines
+// with ", ", which never equals one origin.)
+func TestWPTMultipleOrigins(t *testing.T) {
+	const src = "fetch/api/cors/cors-multiple-origins.sub.any.js"
+	var rows []wptRow
+	for _, l := range [][]string{
+		{`""`, "http://example.com", wO},
+		{`""`, "http://example.com", "*"},
+		{`""`, wO, wO},
+		{"*", "http://example.com", "*"},
+		{"*", "http://example.com", wO},
+		{"", "http://example.com", "https://example2.com"},
+	} {
+		rows = append(rows, wptRow{src: src, test: "Listing multiple origins is illegal: " + strings.Join(l, ","),
+			init: fetch.RequestInit{URL: wP + preflightPy + qs("origin="+strings.Join(l, ", "))}, fail: true})
+	}
+	runWPT(t, rows)
+}
+
+// corsPreflightRow is corspreflight.js's corsPreflight: allowed → the server
+// allows the method and the headers, the response says a preflight happened
+// and echoes Access-Control-Request-Headers (sorted lowercase names);
+// refused → TypeError.
+func corsPreflightRow(src, desc, base, method string, allowed bool, headers, safe policy.HeaderList) wptRow {
+	params := []string{"token=t", "max_age=0"}
+	if allowed {
+		params = append(params, "allow_methods="+method, "control_request_headers")
+		if len(headers) > 0 {
+			var names []string
+			for _, h := range headers {
+				names = append(names, strings.ToLower(h.Name))
+			}
+			params = append(params, "allow_headers="+strings.Join(names, " ,"))
+		}
+	}
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	init := fetch.RequestInit{URL: base + sep + qs(params...)[1:], Method: method, Mode: fetch.ModeCORS,
+		Header: append(headers.Clone(), safe...)}
+	r := wptRow{src: src, test: desc, init: init, fail: !allowed}
+	if allowed {
+		r.status = 200
+		r.headers = map[string]string{"x-did-preflight": "1"}
+		if len(headers) > 0 {
+			var names []string
+			for _, h := range headers {
+				names = append(names, strings.ToLower(h.Name))
+			}
+			r.headers["x-control-request-headers"] = strings.Join(policy.SortedLowercaseSet(names), ",")
+		} else {
+			r.headers["x-control-request-headers"] = ""
+		}
+	} else {
+		r.check = func(t *testing.T, res *fetch.Result) {
+			if !res.FailedInPreflight || res.ReachedServer {
+				t.Errorf("refused: FailedInPreflight %v, ReachedServer %v; want the preflight to stop it", res.FailedInPreflight, res.ReachedServer)
+			}
+		}
+	}
+	return r
+}
+
+// TestWPTPreflight transcribes fetch/api/cors/cors-preflight.any.js (Node
+// 45ee342d). "check preflight has user agent" cannot check User-Agent
+// (corsim does not model it) and runs as the plain PUT row.
+func TestWPTPreflight(t *testing.T) {
+	const src = "fetch/api/cors/cors-preflight.any.js"
+	u := wR + preflightPy
+	several := hdrs("x-test-header1", "allowedOrRefused", "x-test-header2", "allowedOrRefused", "X-test-header3", "allowedOrRefused",
+		"x-test-header-b", "allowedOrRefused", "x-test-header-D", "allowedOrRefused", "x-test-header-C", "allowedOrRefused",
+		"x-test-header-a", "allowedOrRefused", "Content-Type", "allowedOrRefused")
+	safe := hdrs("Accept", "*", "Accept-Language", "bzh", "Content-Language", "eu")
+	rows := []wptRow{
+		corsPreflightRow(src, "CORS [DELETE], server allows", u, "DELETE", true, nil, nil),
+		corsPreflightRow(src, "CORS [DELETE], server refuses", u, "DELETE", false, nil, nil),
+		corsPreflightRow(src, "CORS [PUT], server allows", u, "PUT", true, nil, nil),
+		corsPreflightRow(src, "CORS [PUT], server allows, check preflight has user agent", u+"?checkUserAgentHeaderInPreflight", "PUT", true, nil, nil),
+		corsPreflightRow(src, "CORS [PUT], server refuses", u, "PUT", false, nil, nil),
+		corsPreflightRow(src, "CORS [PATCH], server allows", u, "PATCH", true, nil, nil),
+		corsPreflightRow(src, "CORS [PATCH], server refuses", u, "PATCH", false, nil, nil),
+		corsPreflightRow(src, "CORS [patcH], server allows", u, "patcH", true, nil, nil),
+		corsPreflightRow(src, "CORS [patcH], server refuses", u, "patcH", false, nil, nil),
+		corsPreflightRow(src, "CORS [NEW], server allows", u, "NEW", true, nil, nil),
+		corsPreflightRow(src, "CORS [NEW], server refuses", u, "NEW", false, nil, nil),
+		corsPreflightRow(src, "CORS [chicken], server allows", u, "chicken", true, nil, nil),
+		corsPreflightRow(src, "CORS [chicken], server refuses", u, "chicken", false, nil, nil),
+		corsPreflightRow(src, "CORS [GET] [x-test-header: allowed], server allows", u, "GET", true, hdrs("x-test-header1", "allowed"), nil),
+		corsPreflightRow(src, "CORS [GET] [x-test-header: refused], server refuses", u, "GET", false, hdrs("x-test-header1", "refused"), nil),
+		corsPreflightRow(src, "CORS [GET] [several headers], server allows", u, "GET", true, several, safe),
+		corsPreflightRow(src, "CORS [GET] [several headers], server refuses", u, "GET", false, several, safe),
+		corsPreflightRow(src, "CORS [PUT] [several headers], server allows", u, "PUT", true, several, safe),
+		corsPreflightRow(src, "CORS [PUT] [several headers], server refuses", u, "PUT", false, several, safe),
+		corsPreflightRow(src, "CORS [PUT] [only safe headers], server allows", u, "PUT", true, nil, safe),
+		{src: src, test: `"authorization" should not be covered by the wildcard symbol`,
+			init: fetch.RequestInit{URL: u + qs("allow_headers=*"), Header: hdrs("authorization", "foobar")}, fail: true},
+		{src: src, test: `"authorization" should be covered by "authorization"`,
+			init: fetch.RequestInit{URL: u + qs("allow_headers=authorization"), Header: hdrs("authorization", "foobar")}, status: 200},
+	}
+	// The preflight carries the normalized method ("patcH" stays "patcH").
+	rows[7].check = func(t *testing.T, res *fetch.Result) {
+		for _, x := range res.Wire {
+			if m, _ := x.Request.Header.Get("Access-Control-Request-Method"); x.Preflight && m != "patcH" {
+				t.Errorf("Access-Control-Request-Method = %q, want patcH", m)
+			}
+		}
+	}
+	runWPT(t, rows)
+}
