@@ -36,17 +36,19 @@ type simpleBuf struct {
 	hdrs   [7]policy.Header
 }
 
-// preflightBuf fits the rest, sized for a preflighted request: 9 trace
-// events when the cache answers, 12 when a preflight is sent; one report,
-// two exchanges, and header lines for the request, the preflight's 4 and
-// the filtered response.
+// preflightBuf fits the rest, sized for a preflighted request that the
+// cache answers: 9 trace events, one report, one exchange, header lines
+// for the request plus Origin and the filtered response. Sending the
+// preflight grows the trace (see reserveEvents), the exchanges and the
+// header lines: a cold cache costs more memory so that a warm one costs
+// less.
 type preflightBuf struct {
 	resultBuf
-	events [12]Event
-	wire   [2]Exchange
+	events [9]Event
+	wire   [1]Exchange
 	pre    [1]PreflightReport
-	wreqs  [2]WireRequest
-	hdrs   [9]policy.Header
+	wreqs  [1]WireRequest
+	hdrs   [5]policy.Header
 }
 
 // likelyPreflight guesses whether the first hop of req takes main fetch's
@@ -91,4 +93,17 @@ func (b *resultBuf) wireRequest() *WireRequest {
 		return w
 	}
 	return new(WireRequest)
+}
+
+// reserveEvents makes room for n more trace events, with one allocation of
+// the right size (rather than append's doubling) when the trace's array is
+// too small.
+func (r *run) reserveEvents(n int) {
+	t := r.res.Trace
+	if cap(t)-len(t) >= n {
+		return
+	}
+	grown := make([]Event, len(t), len(t)+n)
+	copy(grown, t)
+	r.res.Trace = grown
 }

@@ -85,6 +85,9 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 // corsPreflightFetch is CORS-preflight fetch
 // (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0).
 func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.Failure {
+	// The events still to come: the preflight's (sent, checked, stored),
+	// then the actual request's (Origin, sent, CORS check, filtered).
+	r.reserveEvents(7)
 	// Steps 1–5: OPTIONS to the current URL, Accept: */*,
 	// Access-Control-Request-Method, Access-Control-Request-Headers (the
 	// CORS-unsafe names, lowercase, sorted, joined by "," without space).
