@@ -39,6 +39,7 @@ const (
 	topTxt      = "/fetch/api/resources/top.txt"
 	corsPreflPy = "/cors/resources/preflight.py"
 	inspectPy   = "/fetch/api/resources/inspect-headers.py"
+	makeHdrPy   = "/cors/resources/cors-makeheader.py"
 )
 
 // wptServer is an in-memory model of the WPT handlers. Its stash is keyed by
@@ -84,6 +85,21 @@ func (s *wptServer) RoundTrip(_ context.Context, r *fetch.WireRequest) (*fetch.W
 		return s.corsPreflight(r, q), nil
 	case inspectPy:
 		return inspect(r, q), nil
+	case makeHdrPy:
+		// cors/resources/cors-makeheader.py, the origin/origin2 part: ACAO
+		// lines as given (default: the request's Origin).
+		o, ok := r.Header.Get("Origin")
+		if q.Has("origin") {
+			o, ok = q.Get("origin"), true
+		}
+		var h policy.HeaderList
+		if ok {
+			h = append(h, policy.Header{Name: "Access-Control-Allow-Origin", Value: o})
+		}
+		if q.Has("origin2") {
+			h = append(h, policy.Header{Name: "Access-Control-Allow-Origin", Value: q.Get("origin2")})
+		}
+		return &fetch.WireResponse{Status: 200, Header: h, Body: []byte(`{"origin":"` + o + `"}`)}, nil
 	case topTxt:
 		// wptserve pipe: header(Name,Value) — here one "hdr=Name:Value"
 		// parameter per header line.
@@ -1063,4 +1079,151 @@ func TestWPTForbiddenHeadersOnWire(t *testing.T) {
 		}
 	}
 	runWPT(t, rows)
+}
+
+// TestWPTAllowOriginValues transcribes cors/origin.htm (wpt 16dccc2c): XHR
+// GETs whose response carries the given Access-Control-Allow-Origin. The
+// passing values differ from the page origin (or "*") only by leading or
+// trailing spaces and tabs, which are not part of a field value (RFC 9110
+// §5.5; https://fetch.spec.whatwg.org/#concept-header-value-normalize); the
+// CORS check then compares bytes
+// (https://fetch.spec.whatwg.org/#concept-cors-check step 4).
+func TestWPTAllowOriginValues(t *testing.T) {
+	const src = "cors/origin.htm"
+	host := "web-platform.test:8000"
+	var rows []wptRow
+	for _, v := range wptAllowOriginPass() {
+		rows = append(rows, wptRow{src: src, test: "Allow origin: " + strings.NewReplacer("\t", "[tab]", " ", "_").Replace(v), status: 200,
+			init: fetch.RequestInit{URL: wR + makeHdrPy + qs("origin="+v), Initiator: fetch.InitiatorXHR}})
+	}
+	for _, v := range []string{
+		"http://www1." + host, "//" + host, "://" + host, "ftp://" + host, "http:://" + host, "http:/" + host, "http:" + host, host,
+		wO + "?", wO + "/", wO + " /", wO + "#", wO + "%23", wO + ":80", wO + ", *", wO + "\x00",
+		strings.ToUpper(wO), "HTTP://" + host, "-", "**", "\x00*", "*\x00", "'*'", `"*"`, "* *", "* null", "*http://*", "*" + wO, "* " + wO,
+		"*, " + wO, "\x00" + wO, "null " + wO, "http://example.net", "null", "null *", "", wO + "/cors/origin.htm", wO + "/cors/",
+		// CROSSDOMAIN, then the page host with its first label cut off.
+		"http://www1." + host + "/cors/", "test:8000", ".test:8000", "*.test:8000",
+		"http://test:8000", "http://.test:8000", "http://*.test:8000",
+	} {
+		rows = append(rows, wptRow{src: src, test: "Disallow origin: " + strings.ReplaceAll(v, "\x00", `\0`), fail: true,
+			init: fetch.RequestInit{URL: wR + makeHdrPy + qs("origin="+v), Initiator: fetch.InitiatorXHR}})
+	}
+	for _, p := range [][2]string{{"", "*"}, {"*", ""}, {"*", "*"}, {"", wO}, {"*", wO}, {wO, wO}} {
+		rows = append(rows, wptRow{src: src, test: "Disallow multiple headers (" + p[0] + ", " + p[1] + ")", fail: true,
+			init: fetch.RequestInit{URL: wR + makeHdrPy + qs("origin="+p[0], "origin2="+p[1]), Initiator: fetch.InitiatorXHR}})
+	}
+	runWPT(t, rows)
+}
+
+// wptAllowOriginPass lists cors/origin.htm's shouldPass values for the page
+// at wO.
+func wptAllowOriginPass() []string {
+	return []string{"*", " *  ", "\t*", wO, " " + wO, " " + wO + "   \t ", "\t" + wO}
+}
+
+// TestWPTExposeStarAndFiltering transcribes cors-expose-star.sub.any.js and
+// cors-filtering.sub.any.js (Node 45ee342d) end to end over top.txt with
+// wptserve pipe headers, to the page's port-8001 sibling.
+func TestWPTExposeStarAndFiltering(t *testing.T) {
+	const star = "fetch/api/cors/cors-expose-star.sub.any.js"
+	const filt = "fetch/api/cors/cors-filtering.sub.any.js"
+	pipe := func(kv ...string) string {
+		var items []string
+		for i := 0; i+1 < len(kv); i += 2 {
+			items = append(items, "hdr="+kv[i]+":"+kv[i+1])
+		}
+		return wP + topTxt + qs(items...)
+	}
+	const no = "\x00"
+	shared := []string{"Access-Control-Expose-Headers", "*", "Test", "X", "Set-Cookie", "X", "*", "whoa"}
+	rows := []wptRow{
+		{src: star, test: "Basic Access-Control-Expose-Headers: * support", status: 200, typ: fetch.TypeCORS,
+			init:    fetch.RequestInit{URL: pipe(append(shared, "Access-Control-Allow-Origin", "*")...)},
+			headers: map[string]string{"test": "X", "set-cookie": no, "*": "whoa"}},
+		{src: star, test: "* for credentialed fetches only matches literally", status: 200, typ: fetch.TypeCORS,
+			init:    fetch.RequestInit{URL: pipe(append(shared, "Access-Control-Allow-Origin", wO, "Access-Control-Allow-Credentials", "true")...), Credentials: fetch.CredentialsInclude},
+			headers: map[string]string{"content-type": "text/plain", "test": no, "set-cookie": no, "*": "whoa"}},
+		{src: star, test: "* can be one of several values", status: 200, typ: fetch.TypeCORS,
+			init:    fetch.RequestInit{URL: pipe(append(shared, "Access-Control-Allow-Origin", "*", "Access-Control-Expose-Headers", "set-cookie,*")...)},
+			headers: map[string]string{"test": "X", "set-cookie": no, "*": "whoa"}},
+	}
+	for _, c := range []struct {
+		name, value string
+		filtered    bool
+	}{
+		{"Cache-Control", "no-cache", false}, {"Content-Language", "fr", false}, {"Content-Type", "text/html", false},
+		{"Expires", "04 May 1988 22:22:22 GMT", false}, {"Last-Modified", "04 May 1988 22:22:22 GMT", false},
+		{"Pragma", "no-cache", false}, {"Content-Length", "3", false},
+		{"Age", "27", true}, {"Server", "wptServe", true}, {"Warning", "Mind the gap", true},
+		{"Set-Cookie", "name=value; max-age=0", true}, {"Set-Cookie2", "name=value; max-age=0", true},
+	} {
+		want := c.value
+		if c.filtered {
+			want = no
+		}
+		r := wptRow{src: filt, test: "CORS filter on " + c.name + " header", status: 200, typ: fetch.TypeCORS,
+			init: fetch.RequestInit{URL: pipe(c.name, c.value, "Access-Control-Allow-Origin", "*")}, headers: map[string]string{c.name: want}}
+		if c.name == "Content-Type" { // top.txt's own Content-Type comes first; get joins both lines
+			r.headers[c.name] = "text/plain, text/html"
+		}
+		rows = append(rows, r)
+	}
+	for _, c := range []struct {
+		name, value      string
+		forbidden, creds bool
+	}{
+		{"Age", "27", false, false}, {"Server", "wptServe", false, false}, {"Warning", "Mind the gap", false, false},
+		{"Set-Cookie", "name=value; max-age=0", true, false}, {"Set-Cookie2", "name=value; max-age=0", true, false},
+		{"Set-Cookie", "name=value; max-age=0", true, true}, {"Set-Cookie2", "name=value; max-age=0", true, true},
+	} {
+		title, want := "CORS filter on "+c.name+" header, header is exposed", c.value
+		if c.forbidden {
+			title, want = "CORS filter on "+c.name+" header, header is forbidden", no
+		}
+		cm := fetch.CredentialsOmit
+		if c.creds {
+			title += "(credentials = include)"
+			cm = fetch.CredentialsInclude
+		}
+		rows = append(rows, wptRow{src: filt, test: title, status: 200, typ: fetch.TypeCORS, headers: map[string]string{c.name: want},
+			init: fetch.RequestInit{URL: pipe(c.name, c.value, "Access-Control-Allow-Origin", wO, "Access-Control-Allow-Credentials", "true",
+				"Access-Control-Expose-Headers", c.name), Credentials: cm}})
+	}
+	runWPT(t, rows)
+}
+
+// TestWPTCookiesCredentialsRule transcribes the credentials rule of
+// fetch/api/cors/cors-cookies.any.js: whether the request would carry
+// cookies (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch,
+// includeCredentials = include, or same-origin with basic tainting).
+// corsim has no cookie jar, so "local cookies are not sent with remote
+// request" is only checked as far as the flag goes (the jar's per-host
+// scoping is what keeps those cookies back).
+func TestWPTCookiesCredentialsRule(t *testing.T) {
+	const src = "fetch/api/cors/cors-cookies.any.js"
+	for _, c := range []struct {
+		test, base string
+		mode       fetch.CredentialsMode
+		attach     bool
+	}{
+		{"Omit mode: no cookie sent", wO, fetch.CredentialsOmit, false},
+		{"Include mode: 1 cookie", wR, fetch.CredentialsInclude, true},
+		{"Include mode: local cookies are not sent with remote request (flag only)", wR, fetch.CredentialsInclude, true},
+		{"Include mode: remote cookies are not sent with local request (flag only)", wO, fetch.CredentialsInclude, true},
+		{"Same-origin mode: cookies are discarded in cors request", wR, fetch.CredentialsSameOrigin, false},
+		{"Include mode: remote cookies are not sent with other remote request (flag only)", "http://www.web-platform.test:8000", fetch.CredentialsInclude, true},
+	} {
+		t.Run(src+"/"+c.test, func(t *testing.T) {
+			res := newWPTEnv(t, fetch.Spec).fetch(t, fetch.RequestInit{URL: c.base + inspectPy + "?cors&headers=cookie", Mode: fetch.ModeCORS, Credentials: c.mode})
+			if res.Blocked() || len(res.Wire) != 1 {
+				t.Fatalf("%s: %v", src, res.Err)
+			}
+			if got := res.Wire[0].Request.Credentials; got != c.attach {
+				t.Errorf("%s: credentials attached = %v, want %v", src, got, c.attach)
+			}
+			if _, ok := get(res, "Cookie"); ok {
+				t.Errorf("%s: Cookie header exposed in the response", src)
+			}
+		})
+	}
 }
