@@ -240,7 +240,9 @@ func (s *wptServer) corsPreflight(r *fetch.WireRequest, q url.Values) *fetch.Wir
 
 // inspect models fetch/api/resources/inspect-headers.py: x-request-<name>
 // for each listed request header present; with cors, ACAO echoes Origin (or
-// "*"), ACAC true, and the x-request-* headers are exposed.
+// "*"), ACAC true, ACAM "GET, POST, HEAD", ACAH from allow_headers (else
+// the names of the request's headers), and the x-request-* headers are
+// exposed.
 func inspect(r *fetch.WireRequest, q url.Values) *fetch.WireResponse {
 	var h policy.HeaderList
 	names := strings.Split(q.Get("headers"), "|")
@@ -260,6 +262,15 @@ func inspect(r *fetch.WireRequest, q url.Values) *fetch.WireResponse {
 		}
 		h = append(h, hdrs("Access-Control-Allow-Origin", o, "Access-Control-Allow-Credentials", "true",
 			"Access-Control-Allow-Methods", "GET, POST, HEAD", "Access-Control-Expose-Headers", strings.Join(exposed, ", "))...)
+		allow := q.Get("allow_headers")
+		if !q.Has("allow_headers") {
+			var names []string
+			for _, x := range r.Header {
+				names = append(names, x.Name)
+			}
+			allow = strings.Join(names, ", ")
+		}
+		h = append(h, policy.Header{Name: "Access-Control-Allow-Headers", Value: allow})
 	}
 	h = append(h, hdrs("content-type", "text/plain", "Cache-Control", "no-cache", "Vary", "*")...)
 	return &fetch.WireResponse{Status: 200, Header: h}
@@ -1226,4 +1237,48 @@ func TestWPTCookiesCredentialsRule(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWPTRedirectBackAndCredentials transcribes
+// fetch/api/redirect/redirect-back-to-original-origin.any.js (response
+// tainting is sticky: O → R → O stays cors / opaque) and the credentials
+// part of fetch/api/cors/cors-cookies-redirect.any.js (after a tainting
+// redirect the request still includes credentials; the new URL's preflight
+// and response pass with ACAO "null" + ACAC true).
+func TestWPTRedirectBackAndCredentials(t *testing.T) {
+	back := "fetch/api/redirect/redirect-back-to-original-origin.any.js"
+	dest := wO + topTxt + qs("hdr=Access-Control-Allow-Origin:*")
+	rows := []wptRow{
+		{src: back, test: `original => remote => original with mode: "no-cors"`, typ: fetch.TypeOpaque,
+			init: fetch.RequestInit{URL: wR + redirectPy + qs("redirect_status=303", "location="+dest), Mode: fetch.ModeNoCORS}},
+		{src: back, test: `original => remote => original with mode: "cors"`, typ: fetch.TypeCORS,
+			init: fetch.RequestInit{URL: wR + redirectPy + qs("redirect_status=303", "location="+dest), Mode: fetch.ModeCORS},
+			check: func(t *testing.T, res *fetch.Result) {
+				if !res.Tainted || res.Tainting != fetch.TaintingCORS {
+					t.Errorf("Tainted %v, tainting %s", res.Tainted, res.Tainting)
+				}
+			}},
+	}
+	const ck = "fetch/api/cors/cors-cookies-redirect.any.js"
+	for _, pre := range []bool{false, true} {
+		desc := "Testing credentials after cross-origin redirection with CORS and no preflight"
+		var h policy.HeaderList
+		if pre {
+			desc, h = "Testing credentials after cross-origin redirection with CORS and preflight", hdrs("a", "b")
+		}
+		want := 0
+		if pre {
+			want = 2
+		}
+		rows = append(rows, wptRow{src: ck, test: desc + " (credentials flag)", status: 200,
+			init: fetch.RequestInit{URL: wR + redirectPy + qs("token=t", "max_age=0", "redirect_status=301", "location="+wP+inspectPy+"?cors&headers=Cookie",
+				"allow_headers=a", "headers=Cookie"), Credentials: fetch.CredentialsInclude, Mode: fetch.ModeCORS, Header: h},
+			check: func(t *testing.T, res *fetch.Result) {
+				last := res.Wire[len(res.Wire)-1].Request
+				if o, _ := last.Header.Get("Origin"); !last.Credentials || o != "null" || preflightsSent(res) != want {
+					t.Errorf("last request: credentials %v, Origin %q; %d preflights (want %d)", last.Credentials, o, preflightsSent(res), want)
+				}
+			}})
+	}
+	runWPT(t, rows)
 }
