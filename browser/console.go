@@ -24,8 +24,9 @@ type dialect struct {
 	// recorded a StepWarning event (ACAH "*" covering Authorization).
 	warn func(p *Page, res *fetch.Result) ([]ConsoleMessage, []Issue)
 	// constructError is the exception for a request that could not be
-	// built.
-	constructError func(init fetch.Initiator, f *policy.Failure) string
+	// built; rawURL is the URL exactly as the script passed it (the
+	// failure's Subject is redacted).
+	constructError func(init fetch.Initiator, f *policy.Failure, rawURL string) string
 }
 
 // dialects is the table of dialects keyed by profile family (the part of

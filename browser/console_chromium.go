@@ -214,7 +214,7 @@ func hopURL(res *fetch.Result, i int) string {
 // XMLHttpRequest open(): SyntaxError for a bad method, URL or header,
 // SecurityError for a forbidden method); the message is corsim's, not a
 // browser's.
-func genericConstructError(init fetch.Initiator, f *policy.Failure) string {
+func genericConstructError(init fetch.Initiator, f *policy.Failure, _ string) string {
 	if init != fetch.InitiatorXHR {
 		return "TypeError: " + f.Message
 	}
@@ -267,7 +267,7 @@ func chromiumDisallowedHeader(c *blockContext) string {
 // "Failed to execute 'fetch' on 'Window': "; XMLHttpRequest's open() and
 // setRequestHeader() throw SyntaxError or SecurityError with their own
 // prefix. Failures without an observed text keep corsim's wording.
-func chromiumConstructError(init fetch.Initiator, f *policy.Failure) string {
+func chromiumConstructError(init fetch.Initiator, f *policy.Failure, rawURL string) string {
 	if init == fetch.InitiatorXHR {
 		const open = "Failed to execute 'open' on 'XMLHttpRequest': "
 		switch f.Code {
@@ -280,7 +280,7 @@ func chromiumConstructError(init fetch.Initiator, f *policy.Failure) string {
 				return "SyntaxError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': '" + f.Subject + "' is not a valid HTTP header field name."
 			}
 		}
-		return genericConstructError(init, f)
+		return genericConstructError(init, f, rawURL)
 	}
 	const prefix = "TypeError: Failed to execute 'fetch' on 'Window': "
 	switch f.Code {
@@ -295,15 +295,20 @@ func chromiumConstructError(init fetch.Initiator, f *policy.Failure) string {
 	case fetch.CodeOnlyIfCachedMode:
 		return prefix + "'only-if-cached' can be set only with 'same-origin' mode"
 	case fetch.CodeURLHasCredentials:
-		// Chromium quotes the URL as given, password included; the
-		// failure carries it redacted, so only a URL with a user name
-		// and no password reads the same.
-		return prefix + "Request cannot be constructed from a URL that includes credentials: " + f.Subject
+		// Chromium quotes the URL exactly as the script wrote it,
+		// password, letter case and an empty password included
+		// (conformance suite: 'https://user:pw@API.example/data?x'
+		// comes back unchanged); the failure's Subject is redacted.
+		u := rawURL
+		if u == "" {
+			u = f.Subject
+		}
+		return prefix + "Request cannot be constructed from a URL that includes credentials: " + u
 	case fetch.CodeInvalidHeader:
 		if !policy.IsMethod(f.Subject) {
 			return prefix + "Invalid name"
 		}
 		return prefix + "Invalid value"
 	}
-	return genericConstructError(init, f)
+	return genericConstructError(init, f, rawURL)
 }

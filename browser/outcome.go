@@ -174,7 +174,7 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	req, err := p.memo.request(p.client, init)
 	if err != nil {
 		out.RequestErr = asFailure(err)
-		out.JSError = b.dialect.constructError(init.Initiator, out.RequestErr)
+		out.JSError = b.dialect.constructError(init.Initiator, out.RequestErr, init.URL)
 		if init.Initiator == fetch.InitiatorXHR {
 			out.XHR = &XHRState{ReadyState: 1}
 		}

@@ -54,7 +54,6 @@ var testHandlers = func() Handlers {
 // listed step that agrees fails, so that the entry gets removed. Every
 // entry is in docs/conformance.md's log.
 var known = map[string]string{
-	"scenarios/url-with-credentials.txtar:6": "Chromium quotes the URL with its password; corsim's failure carries it redacted (needs fetch or browser/outcome.go to pass the URL as given)",
 	// Chromium logs "Failed to load resource: the server responded with a
 	// status of 405 (Method Not Allowed)" for a response with status >= 400
 	// that script still gets; corsim renders console lines only for network
