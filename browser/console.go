@@ -23,6 +23,10 @@ type dialect struct {
 	// warn returns the console lines and DevTools issues for a fetch that
 	// recorded a StepWarning event (ACAH "*" covering Authorization).
 	warn func(p *Page, res *fetch.Result) ([]ConsoleMessage, []Issue)
+	// respond returns the console lines for a response script gets (a
+	// resolved fetch or an XHR load, opaque responses included); nil for
+	// a browser that logs nothing there.
+	respond func(res *fetch.Result) []ConsoleMessage
 	// constructError is the exception for a request that could not be
 	// built; rawURL is the URL exactly as the script passed it (the
 	// failure's Subject is redacted).
@@ -262,4 +266,36 @@ func warningURL(res *fetch.Result) string {
 		return res.Request.URL().String()
 	}
 	return ""
+}
+
+// lastResponse returns the last response that reached the page: the
+// actual response of the last exchange, before any filtering (an opaque
+// response's status is the server's), or nil.
+func lastResponse(res *fetch.Result) *fetch.WireResponse {
+	if res == nil || len(res.Wire) == 0 {
+		return nil
+	}
+	return res.Wire[len(res.Wire)-1].Response
+}
+
+// statusErrorLine is the line Chromium's and WebKit's consoles print for a
+// loaded resource whose status is 400 or above: "Failed to load resource:
+// the server responded with a status of 405 (Method Not Allowed)", with the
+// server's own reason phrase (conformance suite, Chromium 156: fetch(),
+// XMLHttpRequest and no-cors opaque responses alike; "HTTP/1.1 418 Teapot
+// Here" prints "(Teapot Here)"). Nil below 400.
+func statusErrorLine(res *fetch.Result) []ConsoleMessage {
+	r := lastResponse(res)
+	if r == nil || r.Status < 400 {
+		return nil
+	}
+	text := r.StatusText
+	if text == "" {
+		text = statusText(r.Status)
+	}
+	return []ConsoleMessage{{
+		Level:  LevelError,
+		Source: "network",
+		Text:   "Failed to load resource: the server responded with a status of " + strconv.Itoa(r.Status) + " (" + text + ")",
+	}}
 }

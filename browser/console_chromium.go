@@ -19,6 +19,7 @@ var chromiumDialect = dialect{
 	abortError:     "AbortError: signal is aborted without reason",
 	render:         chromiumConsole,
 	warn:           chromiumWarn,
+	respond:        statusErrorLine,
 	constructError: chromiumConstructError,
 }
 

@@ -12,11 +12,16 @@ import (
 // line per blocked request, category "CORS", with typographic quotes and
 // a link to the MDN page of the reason. fetch() and XMLHttpRequest print
 // the same text.
+//
+// Firefox's web console prints nothing for a loaded response with an
+// error status by default: the status shows only in the network
+// panel (inferred, not observed here).
 var firefoxDialect = dialect{
 	typeError:      "TypeError: NetworkError when attempting to fetch resource.",
 	abortError:     "AbortError: The operation was aborted. ",
 	render:         firefoxConsole,
 	warn:           firefoxWarn,
+	respond:        nil,
 	constructError: genericConstructError,
 }
 

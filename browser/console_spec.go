@@ -7,11 +7,15 @@ import (
 // The spec profile's console is corsim's own: the standard prescribes no
 // message, only a network error that rejects fetch() with a TypeError. One
 // line names the failure code, says what failed and cites the spec step.
+//
+// A response with an error status is still a response: the standard
+// logs nothing.
 var specDialect = dialect{
 	typeError:      "TypeError: network error",
 	abortError:     "AbortError: the fetch was aborted",
 	render:         specConsole,
 	warn:           specWarn,
+	respond:        nil,
 	constructError: genericConstructError,
 }
 

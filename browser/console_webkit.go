@@ -11,11 +11,16 @@ import (
 // "security"), then "Fetch API cannot load <url> due to access control
 // checks." (or "XMLHttpRequest cannot load …"), then the Web Inspector's
 // "Failed to load resource: <description>" ([O] in browsers.md §3.7).
+//
+// Web Inspector prints the same "the server responded with a status
+// of N (reason)" line as Chromium for a loaded resource with status
+// >= 400 (WebCore's ResourceLoadNotifier; inferred, not observed here).
 var webkitDialect = dialect{
 	typeError:      "TypeError: Load failed",
 	abortError:     "AbortError: Fetch is aborted",
 	render:         webkitConsole,
 	warn:           func(*Page, *fetch.Result) ([]ConsoleMessage, []Issue) { return nil, nil },
+	respond:        statusErrorLine,
 	constructError: genericConstructError,
 }
 

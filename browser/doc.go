@@ -99,6 +99,10 @@
 // (corsim's own line for the spec profile). The golden files in
 // testdata/console cover every failure code for every profile
 // (go test ./browser -run TestConsoleGolden -update rewrites them).
+// A response script does get is logged too where the browser does so:
+// Chromium and WebKit print "Failed to load resource: the server responded
+// with a status of 405 (Method Not Allowed)" for a status of 400 or more
+// (opaque responses included); Firefox and the spec profile print nothing.
 // Messages for failures of building a request (new Request()/open()
 // TypeErrors) use the standard exception names with corsim's message.
 package browser

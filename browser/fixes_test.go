@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/corsim/corsim/fetch"
@@ -30,5 +31,58 @@ func TestChromiumURLCredentialsQuotedAsWritten(t *testing.T) {
 		if o.RequestErr.Subject == u && u != "https://user:@api.example/data" {
 			t.Errorf("failure subject %q is not redacted", o.RequestErr.Subject)
 		}
+	}
+}
+
+// TestStatusConsoleLine: a response with status >= 400 that script gets
+// logs "Failed to load resource: the server responded with a status of N
+// (reason)" in Chromium (conformance suite: fetch, XHR, no-cors opaque,
+// the server's own reason phrase) and WebKit; Firefox and the spec
+// profile log nothing. A blocked response logs only its CORS lines.
+func TestStatusConsoleLine(t *testing.T) {
+	const line405 = "network/error: Failed to load resource: the server responded with a status of 405 (Method Not Allowed)"
+	ok405 := server{act: fixed(405, acao, "*", "Allow", "GET")}
+	teapot := server{act: func(*fetch.WireRequest) *fetch.WireResponse {
+		return &fetch.WireResponse{Status: 418, StatusText: "Teapot Here", Header: hl(acao, "*")}
+	}}
+	cases := []struct {
+		name string
+		p    fetch.Profile
+		srv  server
+		init fetch.RequestInit
+		xhr  bool
+		want []string
+	}{
+		{"chromium fetch 405", Chromium, ok405, get(apiOrigin + "/x"), false, []string{line405}},
+		{"chromium xhr 405", Chromium, ok405, get(apiOrigin + "/x"), true, []string{line405}},
+		{"chromium no-cors 404 (opaque)", Chromium, server{act: fixed(404)}, fetch.RequestInit{URL: apiOrigin + "/x", Mode: fetch.ModeNoCORS}, false,
+			[]string{"network/error: Failed to load resource: the server responded with a status of 404 (Not Found)"}},
+		{"chromium reason phrase", Chromium, teapot, get(apiOrigin + "/x"), false,
+			[]string{"network/error: Failed to load resource: the server responded with a status of 418 (Teapot Here)"}},
+		{"chromium 399 and below", Chromium, server{act: fixed(204, acao, "*")}, get(apiOrigin + "/x"), false, nil},
+		{"chromium blocked 404", Chromium, server{act: fixed(404)}, get(apiOrigin + "/x"), false, []string{
+			"javascript/error: Access to fetch at 'https://api.example/x' from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+			"network/error: Failed to load resource: net::ERR_FAILED"}},
+		{"webkit 405", WebKit, ok405, get(apiOrigin + "/x"), false, []string{line405}},
+		{"firefox 405", Firefox, ok405, get(apiOrigin + "/x"), false, nil},
+		{"spec 405", Spec, ok405, get(apiOrigin + "/x"), false, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newScenario(t, c.p, c.srv)
+			var o *Outcome
+			if c.xhr {
+				o = s.page.XHR(context.Background(), "GET", c.init.URL, XHRRequest{})
+			} else {
+				o = s.page.Fetch(context.Background(), "", c.init)
+			}
+			var got []string
+			for _, m := range o.Console {
+				got = append(got, m.String())
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("console:\n got %q\nwant %q", got, c.want)
+			}
+		})
 	}
 }

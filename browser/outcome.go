@@ -194,6 +194,9 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 			}
 		}
 	}
+	if out.Response != nil && b.dialect.respond != nil {
+		out.Console = append(out.Console, b.dialect.respond(res)...)
+	}
 	if hasWarning(res) {
 		msgs, issues := b.dialect.warn(p, res)
 		out.Console = append(out.Console, msgs...)

@@ -54,17 +54,8 @@ var testHandlers = func() Handlers {
 // listed step that agrees fails, so that the entry gets removed. Every
 // entry is in docs/conformance.md's log.
 var known = map[string]string{
-	// Chromium logs "Failed to load resource: the server responded with a
-	// status of 405 (Method Not Allowed)" for a response with status >= 400
-	// that script still gets; corsim renders console lines only for network
-	// errors (needs a dialect hook called from browser/outcome.go).
-	"scenarios/options-405-allow.txtar:6":     statusLine,
-	"scenarios/unknown-method-501.txtar:6":    statusLine,
-	"labs/08-options-405.txtar:10":            statusLine,
 	"labs/06-authorization-wildcard.txtar:17": "a cached preflight whose ACAH * covered Authorization does not cover it on a later lookup in Chromium: it preflights again (needs a fetch.Profile field for the cache's wildcard rule)",
 }
-
-const statusLine = "Chromium logs a 'server responded with a status of N' line for a resolved response with status >= 400; corsim does not"
 
 type loaded struct {
 	path string
