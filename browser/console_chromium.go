@@ -295,6 +295,9 @@ func chromiumConstructError(init fetch.Initiator, f *policy.Failure, rawURL stri
 		return prefix + "Request with GET/HEAD method cannot have body."
 	case fetch.CodeOnlyIfCachedMode:
 		return prefix + "'only-if-cached' can be set only with 'same-origin' mode"
+	case CodeNavigateMode:
+		// Conformance suite (Chromium 156), Blink request.cc.
+		return prefix + "Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."
 	case fetch.CodeURLHasCredentials:
 		// Chromium quotes the URL exactly as the script wrote it,
 		// password, letter case and an empty password included

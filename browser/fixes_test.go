@@ -86,3 +86,28 @@ func TestStatusConsoleLine(t *testing.T) {
 		})
 	}
 }
+
+// TestFetchModeNavigateThrows: fetch() with mode navigate throws as new
+// Request() does (Fetch §5.4 new Request() step 23), in Chromium with the
+// text Chromium 156 printed (conformance suite); no request is made.
+func TestFetchModeNavigateThrows(t *testing.T) {
+	for _, p := range []fetch.Profile{Chromium, Firefox, WebKit, Spec} {
+		t.Run(p.Name, func(t *testing.T) {
+			s := newScenario(t, p, allowAll(""))
+			o := s.page.Fetch(context.Background(), apiOrigin+"/x", fetch.RequestInit{Mode: fetch.ModeNavigate})
+			if o.RequestErr == nil || o.RequestErr.Code != CodeNavigateMode {
+				t.Fatalf("RequestErr = %v, want %s", o.RequestErr, CodeNavigateMode)
+			}
+			if o.Result != nil || o.Response != nil || len(o.Console) != 0 {
+				t.Errorf("a request was made: %+v", o)
+			}
+			want := "TypeError: " + o.RequestErr.Message
+			if p.Name == NameChromium {
+				want = "TypeError: Failed to execute 'fetch' on 'Window': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."
+			}
+			if o.JSError != want {
+				t.Errorf("JSError = %q, want %q", o.JSError, want)
+			}
+		})
+	}
+}

@@ -127,15 +127,42 @@ type XHRState struct {
 	Events []string
 }
 
+// CodeNavigateMode is the failure of fetch() called with mode navigate:
+// new Request() throws a TypeError for it (fetch.NewRequest accepts the
+// mode, to model navigations, so the page rejects it).
+const CodeNavigateMode policy.Code = "navigate-mode"
+
+// anchorRequestMode is new Request() step 23: "If mode is "navigate", then
+// throw a TypeError."
+const anchorRequestMode = "https://fetch.spec.whatwg.org/#dom-request"
+
 // Fetch runs fetch(url, init) in the page (init.URL is replaced by url
-// when url is not ""; init.Initiator is forced to fetch).
+// when url is not ""; init.Initiator is forced to fetch). Mode navigate
+// throws, as new Request() does.
 func (p *Page) Fetch(ctx context.Context, url string, init fetch.RequestInit) *Outcome {
 	if url != "" {
 		init.URL = url
 	}
 	init.Initiator = fetch.InitiatorFetch
 	init.UploadListeners = false
+	if init.Mode == fetch.ModeNavigate {
+		// Fetch §5.4 new Request() step 23.
+		return p.reject(init, &policy.Failure{Code: CodeNavigateMode, Spec: anchorRequestMode, Subject: string(fetch.ModeNavigate),
+			Message: "fetch() cannot make a request with mode navigate; only a navigation can"})
+	}
 	return p.run(ctx, init)
+}
+
+// reject is the outcome of a request that could not be built: the
+// exception script sees, no network activity.
+func (p *Page) reject(init fetch.RequestInit, f *policy.Failure) *Outcome {
+	b := p.b
+	out := &Outcome{Profile: b.profile.Name, Initiator: init.Initiator, RequestErr: f}
+	out.JSError = b.dialect.constructError(init.Initiator, f, init.URL)
+	if init.Initiator == fetch.InitiatorXHR {
+		out.XHR = &XHRState{ReadyState: 1}
+	}
+	return out
 }
 
 // XHRRequest is what a script sets on an XMLHttpRequest before send().
@@ -173,12 +200,7 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	out := &Outcome{Profile: b.profile.Name, Initiator: init.Initiator}
 	req, err := p.memo.request(p.client, init)
 	if err != nil {
-		out.RequestErr = asFailure(err)
-		out.JSError = b.dialect.constructError(init.Initiator, out.RequestErr, init.URL)
-		if init.Initiator == fetch.InitiatorXHR {
-			out.XHR = &XHRState{ReadyState: 1}
-		}
-		return out
+		return p.reject(init, asFailure(err))
 	}
 	res := b.fetcher.Fetch(ctx, req)
 	out.Result = res
