@@ -111,3 +111,41 @@ func TestFetchModeNavigateThrows(t *testing.T) {
 		})
 	}
 }
+
+// TestXHRURLCredentialsStripped: XMLHttpRequest open() takes a URL with
+// user:pw@ (only new Request() rejects it). Chromium 156 sends the request
+// without the userinfo and without an Authorization header, and
+// responseURL keeps the URL as opened (conformance suite and harness).
+func TestXHRURLCredentialsStripped(t *testing.T) {
+	var gotURL []string
+	var gotAuth []bool
+	srv := allowAll("")
+	srv.act = func(r *fetch.WireRequest) *fetch.WireResponse {
+		gotURL = append(gotURL, r.URL.String())
+		_, auth := r.Header.Get("Authorization")
+		gotAuth = append(gotAuth, auth)
+		return allowAll("").pre(r)
+	}
+	srv.pre = allowAll("").pre
+	s := newScenario(t, Chromium, srv)
+	o := s.page.XHR(context.Background(), "PUT", "https://user:pw@api.example/data", XHRRequest{Body: fetch.Body{Kind: fetch.BodyText, Data: "x"}})
+	if o.RequestErr != nil || o.Blocked() {
+		t.Fatalf("blocked: RequestErr %v, JSError %q, Result.Err %v", o.RequestErr, o.JSError, o.Result)
+	}
+	if len(gotURL) != 1 || gotURL[0] != "https://api.example/data" || gotAuth[0] {
+		t.Errorf("server got %q (Authorization %v), want the URL without userinfo and no Authorization", gotURL, gotAuth)
+	}
+	if o.XHR.ResponseURL != "https://user:pw@api.example/data" {
+		t.Errorf("responseURL = %q, want the URL as opened", o.XHR.ResponseURL)
+	}
+	if o.StrippedUserinfo != "user:xxxxx" {
+		t.Errorf("StrippedUserinfo = %q", o.StrippedUserinfo)
+	}
+	if tr := o.Trace(); len(tr) == 0 || tr[0].Step != StepURLCredentialsStripped || tr[0].Detail != "https://user:xxxxx@api.example/data" {
+		t.Errorf("trace does not start with the stripped userinfo: %+v", tr)
+	}
+	// fetch() still throws for the same URL.
+	if f := s.page.Fetch(context.Background(), "https://user:pw@api.example/data", fetch.RequestInit{}); f.RequestErr == nil {
+		t.Error("fetch() accepted a URL with credentials")
+	}
+}

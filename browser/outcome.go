@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
@@ -84,7 +85,21 @@ type Outcome struct {
 	Console []ConsoleMessage
 	// Issues holds DevTools issues raised without a console line.
 	Issues []Issue
+	// StrippedUserinfo is the userinfo (password redacted, "user:xxxxx")
+	// XMLHttpRequest open() took from a URL such as
+	// https://user:pw@api.example/ and the browser left out of the request
+	// (see XHR); "" when none.
+	StrippedUserinfo string
 }
+
+// StepURLCredentialsStripped is the trace step a page records first when
+// an XMLHttpRequest URL carried a username or password that the request
+// does not (Detail: the URL as opened, password redacted).
+const StepURLCredentialsStripped fetch.Step = "url-credentials-stripped"
+
+// anchorXHROpen is XMLHttpRequest open(), which parses the URL and keeps
+// its credentials (unlike new Request(), which throws).
+const anchorXHROpen = "https://xhr.spec.whatwg.org/#the-open()-method"
 
 // Blocked reports that script did not get a response.
 func (o *Outcome) Blocked() bool { return o.Response == nil }
@@ -181,6 +196,16 @@ type XHRRequest struct {
 
 // XHR runs xhr.open(method, url); xhr.send(body) asynchronously in the page
 // and waits for it to end. See https://xhr.spec.whatwg.org/#the-send()-method.
+//
+// A URL with a username or password (https://user:pw@api.example/x) is
+// accepted, as open() accepts it, and the request goes out without the
+// userinfo and without an Authorization header made from it: Chromium 156
+// does so for same-origin and cross-origin requests alike, with or without
+// withCredentials (conformance harness), and responseURL still reads the
+// URL as opened when there was no redirect. corsim models no HTTP
+// authentication, so every profile does the same (the standard would send
+// the credentials as Basic authentication when credentials are included —
+// inferred, not modelled).
 func (p *Page) XHR(ctx context.Context, method, url string, x XHRRequest) *Outcome {
 	init := fetch.RequestInit{
 		Method: method, URL: url, Header: x.Header, Body: x.Body,
@@ -198,11 +223,25 @@ func (p *Page) XHR(ctx context.Context, method, url string, x XHRRequest) *Outco
 func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	b := p.b
 	out := &Outcome{Profile: b.profile.Name, Initiator: init.Initiator}
+	var userinfo *url.Userinfo
+	opened := init.URL
+	if init.Initiator == fetch.InitiatorXHR {
+		init.URL, userinfo = stripUserinfo(init.URL)
+	}
 	req, err := p.memo.request(p.client, init)
 	if err != nil {
 		return p.reject(init, asFailure(err))
 	}
 	res := b.fetcher.Fetch(ctx, req)
+	if userinfo != nil {
+		out.StrippedUserinfo = redactedUserinfo(userinfo)
+		detail := opened
+		if u, err := policy.ParseURL(opened); err == nil {
+			detail = u.Redacted()
+		}
+		ev := fetch.Event{Step: StepURLCredentialsStripped, Spec: anchorXHROpen, Outcome: fetch.OutcomeSkip, Detail: detail}
+		res.Trace = append([]fetch.Event{ev}, res.Trace...)
+	}
 	out.Result = res
 	out.Response = res.Response
 	if res.Err != nil {
@@ -226,8 +265,37 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	}
 	if init.Initiator == fetch.InitiatorXHR {
 		out.XHR = xhrState(req, res)
+		if userinfo != nil && out.XHR.ResponseURL != "" && len(res.URLList) <= 1 && res.Response.URL != nil {
+			// responseURL keeps the userinfo of the URL as opened
+			// (Chromium 156, conformance harness).
+			u := *res.Response.URL
+			u.User = userinfo
+			out.XHR.ResponseURL = u.String()
+		}
 	}
 	return out
+}
+
+// stripUserinfo returns raw without its username and password, and the
+// userinfo it had (nil when none, or when raw does not parse: building the
+// request reports that).
+func stripUserinfo(raw string) (string, *url.Userinfo) {
+	u, err := policy.ParseURL(raw)
+	if err != nil || u.User == nil {
+		return raw, nil
+	}
+	info := u.User
+	u.User = nil
+	return u.String(), info
+}
+
+// redactedUserinfo is "user:xxxxx" (or "user" without a password), as
+// url.URL.Redacted writes it.
+func redactedUserinfo(info *url.Userinfo) string {
+	if _, ok := info.Password(); ok {
+		return info.Username() + ":xxxxx"
+	}
+	return info.Username()
 }
 
 func hasWarning(res *fetch.Result) bool {

@@ -150,6 +150,11 @@ func (r *runner) check(e *scenario.Expect, fs *FetchStep) string {
 		if resp.URL != nil {
 			got = resp.URL.String()
 		}
+		if fs.Browser != nil && fs.Browser.XHR != nil {
+			// What script reads: xhr.responseURL, which keeps the
+			// userinfo of a URL opened with one.
+			got = fs.Browser.XHR.ResponseURL
+		}
 		return want(a[0], got)
 	case "requests":
 		return checkRequests(a, res)

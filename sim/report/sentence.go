@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/sim"
 )
@@ -88,6 +89,8 @@ func Sentence(ev fetch.Event, res *fetch.Result) string {
 		return "Script gets a " + ev.Outcome + " filtered response."
 	case fetch.StepNetworkError:
 		return "The fetch ends in a network error: " + trimDot(errMsg) + "."
+	case browser.StepURLCredentialsStripped:
+		return "XMLHttpRequest open() takes the URL " + ev.Detail + " with its credentials; the request goes out without them, and with no Authorization header made from them."
 	case fetch.StepWarning:
 		if errMsg != "" {
 			return "Warning: " + trimDot(errMsg) + "."
