@@ -79,6 +79,12 @@ var Chromium = fetch.Profile{
 	// AuthorizationCoveredByWildcard; the warning event becomes
 	// Outcome.Issues, never a console message.
 	WarnWildcardAuthorization: true,
+	// preflight_cache.cc: the lookup always uses
+	// NonWildcardRequestHeadersSupport(true) (browsers.md §1.7), so a
+	// cached "*" does not cover Authorization, whatever the feature state;
+	// harness (labs/06-authorization-wildcard): a request with
+	// Authorization preflights again, one with other headers hits.
+	CacheWildcardCoversAuthorization: false,
 	// cors.cc IsCorsSafelistedHeader: client hints and "intervention"
 	// (browsers.md §1.3).
 	Safelist: chromiumSafelist,
@@ -199,6 +205,8 @@ var Firefox = fetch.Profile{
 	// CORSAllowHeaderFromPreflightDeprecation warning (browsers.md §2.4).
 	WildcardCoversAuthorization: true,
 	WarnWildcardAuthorization:   true,
+	// Moot: "*" is never reused from the cache (NoWildcardReuse above).
+	CacheWildcardCoversAuthorization: false,
 	// [U] network.http.redirection-limit, believed 20 (browsers.md §2.7).
 	RedirectLimit: 20,
 }
@@ -235,6 +243,10 @@ var WebKit = fetch.Profile{
 	// allowsCrossOriginHeaders: the wildcard covers every header, with no
 	// non-wildcard special case and no message (browsers.md §3.5).
 	WildcardCoversAuthorization: true,
+	// CrossOriginPreflightResultCacheItem::allowsCrossOriginHeaders: a
+	// cached "*" (validWildcard) covers every header, Authorization
+	// included (browsers.md §3.5).
+	CacheWildcardCoversAuthorization: true,
 	// ++m_redirectCount > 20 (browsers.md §3.6).
 	RedirectLimit: 20,
 }

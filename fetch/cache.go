@@ -224,8 +224,10 @@ func (c *PreflightCache) matchHeader(b *bucket, name string, credentials bool, n
 		if strings.EqualFold(r.name, name) {
 			return true
 		}
+		// Header-name cache entry match: "*" matches unless headerName is
+		// a CORS non-wildcard request-header name (Authorization).
 		if r.name == "*" && c.wildcardOK(credentials) &&
-			(c.p.WildcardCoversAuthorization || !strings.EqualFold(name, "authorization")) {
+			(c.p.CacheWildcardCoversAuthorization || !strings.EqualFold(name, "authorization")) {
 			return true
 		}
 	}

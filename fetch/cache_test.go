@@ -163,6 +163,17 @@ func TestProfileCacheDifferences(t *testing.T) {
 	if n := count(Profile{ReplaceEntries: true}, putThenDel, put, del, put); n != 3 {
 		t.Errorf("Chromium-like replaces entries: %d", n)
 	}
+	// A preflight whose "*" covered Authorization (WildcardCoversAuthorization)
+	// stores "*"; whether that entry covers Authorization later is
+	// CacheWildcardCoversAuthorization (Chromium no, WebKit yes).
+	auth := RequestInit{URL: "https://api.example/r", Header: hl("Authorization", "Bearer t", "X-A", "1")}
+	xa := RequestInit{URL: "https://api.example/r", Header: hl("X-A", "1")}
+	if n := count(Profile{WildcardCoversAuthorization: true}, wild, auth, auth, xa); n != 2 {
+		t.Errorf("Chromium-like: a cached * does not cover Authorization: %d preflights, want 2", n)
+	}
+	if n := count(Profile{WildcardCoversAuthorization: true, CacheWildcardCoversAuthorization: true}, wild, auth, auth, xa); n != 1 {
+		t.Errorf("WebKit-like: a cached * covers Authorization: %d preflights, want 1", n)
+	}
 	reload := put
 	reload.Cache = CacheReload
 	if n := count(Profile{CacheBypassModes: []CacheMode{CacheReload}}, wild, put, reload); n != 2 {
@@ -252,7 +263,7 @@ func (m *cacheModel) matchMethod(k CacheKey, method string, cred bool, now time.
 func (m *cacheModel) matchHeader(k CacheKey, name string, cred bool, now time.Time) bool {
 	for _, e := range m.entries {
 		if e.hname != "" && m.match(e, k, cred, now) && (strings.EqualFold(e.hname, name) ||
-			e.hname == "*" && m.wild(cred) && (m.p.WildcardCoversAuthorization || !strings.EqualFold(name, "authorization"))) {
+			e.hname == "*" && m.wild(cred) && (m.p.CacheWildcardCoversAuthorization || !strings.EqualFold(name, "authorization"))) {
 			return true
 		}
 	}
@@ -291,11 +302,12 @@ func boolStr(b bool) string {
 func TestPreflightCacheStateMachine(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := Profile{
-			ReplaceEntries:              rapid.Bool().Draw(t, "replace"),
-			SeparateCredentials:         rapid.Bool().Draw(t, "separate"),
-			NoWildcardReuse:             rapid.Bool().Draw(t, "noWildcard"),
-			LiteralCredentialedWildcard: rapid.Bool().Draw(t, "literal"),
-			WildcardCoversAuthorization: rapid.Bool().Draw(t, "wildAuth"),
+			ReplaceEntries:                   rapid.Bool().Draw(t, "replace"),
+			SeparateCredentials:              rapid.Bool().Draw(t, "separate"),
+			NoWildcardReuse:                  rapid.Bool().Draw(t, "noWildcard"),
+			LiteralCredentialedWildcard:      rapid.Bool().Draw(t, "literal"),
+			WildcardCoversAuthorization:      rapid.Bool().Draw(t, "wildAuth"),
+			CacheWildcardCoversAuthorization: rapid.Bool().Draw(t, "cacheWildAuth"),
 		}
 		c := NewPreflightCache(p, 1)
 		m := &cacheModel{p: p}

@@ -69,6 +69,17 @@ type Profile struct {
 	// and header name (which merges with older entries). Chromium and
 	// WebKit replace (one result per key); the spec and Firefox merge.
 	ReplaceEntries bool
+	// CacheWildcardCoversAuthorization: a cached "*" header-name entry also
+	// matches Authorization. Zero: no — header-name cache entry match
+	// excludes the CORS non-wildcard request-header name
+	// (fetch#concept-cache-match-header), as the spec and Chromium do
+	// (preflight_cache.cc looks up with NonWildcardRequestHeadersSupport
+	// on, whatever the feature state, so a request with Authorization
+	// preflights again even when the preflight's "*" let it through).
+	// WebKit's cached "*" covers every header. Firefox never reuses "*"
+	// (NoWildcardReuse). Separate from WildcardCoversAuthorization, which
+	// governs the preflight response check (step 7.7).
+	CacheWildcardCoversAuthorization bool
 	// NoWildcardReuse: a cached "*" (method or header name) never matches a
 	// later request, so wildcard-authorised requests preflight every time.
 	// Zero: "*" entries match as the spec says (Chromium, WebKit). Firefox
