@@ -25,9 +25,15 @@ var webkitDialect = dialect{
 }
 
 func webkitConsole(c *blockContext) []ConsoleMessage {
-	api := "Fetch API"
-	if c.initiator == fetch.InitiatorXHR {
-		api = "XMLHttpRequest"
+	// "Fetch API cannot load …", "XMLHttpRequest cannot load …"; an
+	// element request is modelled as an image: "Cannot load image …"
+	// (browsers.md §3.7).
+	api := "Fetch API cannot load "
+	switch c.initiator {
+	case fetch.InitiatorXHR:
+		api = "XMLHttpRequest cannot load "
+	case fetch.InitiatorElement:
+		api = "Cannot load image "
 	}
 	desc := ""
 	switch c.code {
@@ -42,9 +48,9 @@ func webkitConsole(c *blockContext) []ConsoleMessage {
 		default:
 			desc = "Could not connect to the server."
 		}
-		last := api + " cannot load " + c.url + "."
+		last := api + c.url + "."
 		if c.tainting == fetch.TaintingCORS {
-			last = api + " cannot load " + c.url + " due to access control checks."
+			last = api + c.url + " due to access control checks."
 		}
 		return []ConsoleMessage{
 			{Level: LevelError, Source: "network", Text: "Failed to load resource: " + desc},
@@ -106,7 +112,7 @@ func webkitConsole(c *blockContext) []ConsoleMessage {
 	}
 	return []ConsoleMessage{
 		{Level: LevelError, Source: "security", Text: desc},
-		{Level: LevelError, Source: "javascript", Text: api + " cannot load " + c.url + " due to access control checks."},
+		{Level: LevelError, Source: "javascript", Text: api + c.url + " due to access control checks."},
 		{Level: LevelError, Source: "network", Text: "Failed to load resource: " + desc},
 	}
 }

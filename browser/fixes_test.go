@@ -149,3 +149,32 @@ func TestXHRURLCredentialsStripped(t *testing.T) {
 		t.Error("fetch() accepted a URL with credentials")
 	}
 }
+
+// TestPageFetchElementInitiator: Page.Fetch honours init.Initiator. An
+// element request (<img crossorigin>) has no unsafe-request flag, so it is
+// never preflighted (https://fetch.spec.whatwg.org/#unsafe-request-flag)
+// — yet it sends Origin and its response gets the CORS check.
+func TestPageFetchElementInitiator(t *testing.T) {
+	s := newScenario(t, Chromium, server{act: fixed(200, acao, appOrigin)})
+	init := fetch.RequestInit{URL: apiOrigin + "/logo.png", Initiator: fetch.InitiatorElement, Header: hl("X-Not-Safelisted", "1")}
+	o := s.page.Fetch(context.Background(), "", init)
+	if o.Initiator != fetch.InitiatorElement || o.Blocked() || preflights(o) != 0 {
+		t.Fatalf("initiator %s, blocked %v, preflights %d; want an element request allowed without a preflight", o.Initiator, o.Blocked(), preflights(o))
+	}
+	if w := o.Wire(); len(w) != 1 {
+		t.Fatalf("wire %d exchanges", len(w))
+	} else if v, _ := w[0].Request.Header.Get("Origin"); v != appOrigin {
+		t.Errorf("Origin = %q", v)
+	}
+	// The same request from fetch() is preflighted; the default initiator
+	// is still fetch.
+	init.Initiator = ""
+	if o := s.page.Fetch(context.Background(), "", init); o.Initiator != fetch.InitiatorFetch || preflights(o) != 1 {
+		t.Errorf("fetch(): initiator %s, preflights %d", o.Initiator, preflights(o))
+	}
+	// A server without ACAO blocks the element request: the CORS check ran.
+	s2 := newScenario(t, Chromium, server{act: fixed(200)})
+	if o := s2.page.Fetch(context.Background(), apiOrigin+"/logo.png", fetch.RequestInit{Initiator: fetch.InitiatorElement}); !o.Blocked() || code(o) != "missing-allow-origin" {
+		t.Errorf("no ACAO: blocked %v code %s", o.Blocked(), code(o))
+	}
+}

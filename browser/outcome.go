@@ -59,7 +59,7 @@ type Issue struct {
 type Outcome struct {
 	// Profile is the Name of the browser's profile.
 	Profile string
-	// Initiator is fetch or xmlhttprequest.
+	// Initiator is fetch, xmlhttprequest or element.
 	Initiator fetch.Initiator
 	// RequestErr is the failure of building the request (what new
 	// Request(), fetch() or XMLHttpRequest open()/send() throw before any
@@ -152,15 +152,26 @@ const CodeNavigateMode policy.Code = "navigate-mode"
 const anchorRequestMode = "https://fetch.spec.whatwg.org/#dom-request"
 
 // Fetch runs fetch(url, init) in the page (init.URL is replaced by url
-// when url is not ""; init.Initiator is forced to fetch). Mode navigate
-// throws, as new Request() does.
+// when url is not ""). Mode navigate throws, as new Request() does.
+//
+// init.Initiator, when not "", says which API makes the request:
+// fetch.InitiatorElement is an element's request (<img crossorigin>
+// with mode cors, a plain <img> with no-cors), which has no
+// unsafe-request flag and so is never preflighted, and which fires an
+// error event instead of rejecting (JSError stays ""); it may use mode
+// navigate, to model a navigation. fetch.InitiatorXHR is the same as
+// calling XHR. The default is fetch().
 func (p *Page) Fetch(ctx context.Context, url string, init fetch.RequestInit) *Outcome {
 	if url != "" {
 		init.URL = url
 	}
-	init.Initiator = fetch.InitiatorFetch
-	init.UploadListeners = false
-	if init.Mode == fetch.ModeNavigate {
+	if init.Initiator == "" {
+		init.Initiator = fetch.InitiatorFetch
+	}
+	if init.Initiator != fetch.InitiatorXHR {
+		init.UploadListeners = false
+	}
+	if init.Mode == fetch.ModeNavigate && init.Initiator == fetch.InitiatorFetch {
 		// Fetch §5.4 new Request() step 23.
 		return p.reject(init, &policy.Failure{Code: CodeNavigateMode, Spec: anchorRequestMode, Subject: string(fetch.ModeNavigate),
 			Message: "fetch() cannot make a request with mode navigate; only a navigation can"})
@@ -248,7 +259,7 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 		out.Response = nil
 		c := newBlockContext(p, res)
 		out.Console = b.dialect.render(c)
-		if init.Initiator != fetch.InitiatorXHR {
+		if init.Initiator == fetch.InitiatorFetch {
 			out.JSError = b.dialect.typeError
 			if res.Err.Code == fetch.CodeAborted {
 				out.JSError = b.dialect.abortError

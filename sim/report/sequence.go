@@ -99,8 +99,14 @@ func (s *sequence) fetch(fs *sim.FetchStep) {
 		method = "GET"
 	}
 	call := "fetch(" + method + " " + in.URL + ")"
-	if in.Initiator == fetch.InitiatorXHR {
+	switch in.Initiator {
+	case fetch.InitiatorXHR:
 		call = "xhr.send(" + method + " " + in.URL + ")"
+	case fetch.InitiatorElement:
+		call = "<img src=" + in.URL + ">"
+		if in.Mode != fetch.ModeNoCORS {
+			call = "<img crossorigin src=" + in.URL + ">"
+		}
 	}
 	s.add(lanePage, laneBrowser, call, arrowCall)
 	if fs.RequestErr != nil {

@@ -20,6 +20,7 @@ var FetchFlags = []Usage{
 	{"--redirect", "follow|error|manual", "the redirect mode (default follow)"},
 	{"--cache", "default|no-store|reload|no-cache|force-cache|only-if-cached", "the cache mode"},
 	{"--xhr", "", "make the request with XMLHttpRequest instead of fetch()"},
+	{"--initiator", "fetch|xhr|element", "which API makes the request: fetch() (default), XMLHttpRequest (--xhr), or an element such as <img crossorigin> (a GET without author headers or body, never preflighted)"},
 	{"--upload-listeners", "", "XMLHttpRequest with upload event listeners (forces a preflight)"},
 }
 
@@ -53,6 +54,9 @@ func parseFetch(args []string) (*Fetch, string) {
 		}
 		switch a {
 		case "--xhr":
+			if in.Initiator != "" && in.Initiator != fetch.InitiatorXHR {
+				return nil, "--xhr and --initiator " + initiatorWord(in.Initiator) + " contradict each other"
+			}
 			in.Initiator = fetch.InitiatorXHR
 			continue
 		case "--upload-listeners":
@@ -85,6 +89,16 @@ func parseFetch(args []string) (*Fetch, string) {
 			in.Mode, msg = oneOf("--mode", v, fetch.ModeCORS, fetch.ModeNoCORS, fetch.ModeSameOrigin, fetch.ModeNavigate)
 		case "--redirect":
 			in.Redirect, msg = oneOf("--redirect", v, fetch.RedirectFollow, fetch.RedirectError, fetch.RedirectManual)
+		case "--initiator":
+			var word string
+			word, msg = oneOf("--initiator", v, "fetch", "xhr", "element")
+			if msg == "" {
+				init := initiatorOf(word)
+				if in.Initiator != "" && in.Initiator != init {
+					return nil, "--xhr and --initiator " + word + " contradict each other"
+				}
+				in.Initiator = init
+			}
 		case "--cache":
 			in.Cache, msg = oneOf("--cache", v, fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached)
 		default:
@@ -122,6 +136,23 @@ func parseFetch(args []string) (*Fetch, string) {
 	}
 	if in.UploadListeners && in.Initiator != fetch.InitiatorXHR {
 		return nil, "--upload-listeners needs --xhr"
+	}
+	if in.Initiator == fetch.InitiatorElement {
+		// An element (<img crossorigin>, <script crossorigin>, <link>)
+		// fetches with GET, sets no author header and sends no body; its
+		// crossorigin attribute gives mode cors (absent: no-cors) and
+		// credentials same-origin (anonymous) or include
+		// (use-credentials). See https://html.spec.whatwg.org/#cors-settings-attributes.
+		switch {
+		case in.Method != "" && in.Method != "GET":
+			return nil, "an element request is a GET without a body (an <img>, <script> or <link> cannot send " + in.Method + ")"
+		case in.Body.Kind != fetch.BodyNone:
+			return nil, "an element request is a GET without a body"
+		case len(in.Header) > 0:
+			return nil, "an element request has no author headers (-H): only fetch() and XMLHttpRequest can set them"
+		case in.Mode != "" && in.Mode != fetch.ModeCORS && in.Mode != fetch.ModeNoCORS:
+			return nil, "an element request has mode cors (crossorigin attribute) or no-cors (none)"
+		}
 	}
 	if in.Initiator == fetch.InitiatorXHR {
 		// XMLHttpRequest has no mode, redirect or cache option; its
@@ -180,11 +211,33 @@ func (f *Fetch) String() string {
 	flag("--mode", string(in.Mode))
 	flag("--redirect", string(in.Redirect))
 	flag("--cache", string(in.Cache))
-	if in.Initiator == fetch.InitiatorXHR {
+	switch in.Initiator {
+	case fetch.InitiatorXHR:
 		b.WriteString(" --xhr")
+	case fetch.InitiatorFetch, fetch.InitiatorElement:
+		b.WriteString(" --initiator " + initiatorWord(in.Initiator))
 	}
 	if in.UploadListeners {
 		b.WriteString(" --upload-listeners")
 	}
 	return b.String()
+}
+
+// initiatorOf maps an --initiator word to the fetch initiator.
+func initiatorOf(word string) fetch.Initiator {
+	switch word {
+	case "xhr":
+		return fetch.InitiatorXHR
+	case "element":
+		return fetch.InitiatorElement
+	}
+	return fetch.InitiatorFetch
+}
+
+// initiatorWord is the --initiator word of an initiator.
+func initiatorWord(i fetch.Initiator) string {
+	if i == fetch.InitiatorXHR {
+		return "xhr"
+	}
+	return string(i)
 }

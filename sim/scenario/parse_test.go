@@ -230,3 +230,44 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestInitiatorFlag: --initiator fetch|xhr|element; element requests are
+// what an <img crossorigin> (mode cors) or plain <img> (no-cors) makes: a
+// GET with no author headers and no body.
+func TestInitiatorFlag(t *testing.T) {
+	for line, want := range map[string]fetch.Initiator{
+		"fetch https://b.example/ --initiator element":                fetch.InitiatorElement,
+		"fetch https://b.example/ --initiator element --mode no-cors": fetch.InitiatorElement,
+		"fetch https://b.example/ --initiator xhr":                    fetch.InitiatorXHR,
+		"fetch https://b.example/ --initiator fetch":                  fetch.InitiatorFetch,
+	} {
+		sc, err := Parse("r", []byte("page https://a.example\n"+line+"\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		f := sc.Commands[1].Fetch
+		if f.Init.Initiator != want {
+			t.Errorf("%s: initiator %q, want %q", line, f.Init.Initiator, want)
+		}
+		sc2, err := Parse("r", []byte("page https://a.example\n"+f.String()+"\n"))
+		if err != nil {
+			t.Fatalf("re-parse of %q: %v", f.String(), err)
+		}
+		if diff := cmp.Diff(f.Init, sc2.Commands[1].Fetch.Init); diff != "" {
+			t.Errorf("%s → %s (-first +second):\n%s", line, f.String(), diff)
+		}
+	}
+	for _, tc := range []struct{ line, want string }{
+		{"fetch https://b.example/ --initiator form", `--initiator "form": want one of fetch, xhr, element`},
+		{"fetch https://b.example/ --initiator element -H 'X-A: 1'", "an element request has no author headers"},
+		{"fetch https://b.example/ --initiator element -d x", "an element request is a GET"},
+		{"fetch PUT https://b.example/ --initiator element", "an element request is a GET"},
+		{"fetch https://b.example/ --initiator element --mode same-origin", "an element request has mode cors"},
+		{"fetch https://b.example/ --initiator element --xhr", "--xhr and --initiator element"},
+	} {
+		_, err := Parse("x.txtar", []byte("page https://a.example\n"+tc.line+"\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tc.line, err, tc.want)
+		}
+	}
+}
