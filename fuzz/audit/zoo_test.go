@@ -111,9 +111,6 @@ func handlerZoo() []zooEntry {
 	// letter, digit, "." or "-" and compares that.
 	hostRe := regexp.MustCompile(`^https://([a-z0-9.-]+)`)
 	return []zooEntry{
-		{name: "handler/include_match", origins: own, endpoints: eps, want: []Class{ClassIncludeMatch},
-			// strings.Contains("https://www.target.example", origin)
-			transport: allow(func(o string) bool { return strings.Contains("https://www.target.example", o) })},
 		{name: "handler/special_characters_bypass", origins: own, endpoints: eps, want: []Class{ClassSpecialChars},
 			transport: allow(func(o string) bool {
 				m := hostRe.FindStringSubmatch(o)

@@ -113,6 +113,13 @@ const (
 	// MistakeAnySubdomain allows every subdomain of an allowed origin's
 	// host (XSS or takeover on any of them compromises the API).
 	MistakeAnySubdomain Mistake = "any-subdomain"
+	// MistakeSubstringMatch allows an origin whose host is a substring of
+	// an allowed origin's host (same scheme and port) —
+	// strings.Contains(allowedHost, host), JavaScript's
+	// allowedHost.includes(host) — so https://pp.example or
+	// https://app.exampl passes for https://app.example (CORScanner's
+	// include_match). An attacker needs to own such a truncated name.
+	MistakeSubstringMatch Mistake = "substring-match"
 )
 
 var mistakeInfo = []struct {
@@ -132,6 +139,7 @@ var mistakeInfo = []struct {
 	{MistakeReflectRequestMethod, "Access-Control-Request-Method is echoed in Access-Control-Allow-Methods"},
 	{MistakeUnescapedDot, "a dot in an allowed origin matches any byte (https://appxexample)"},
 	{MistakeAnySubdomain, "every subdomain of an allowed origin's host is allowed"},
+	{MistakeSubstringMatch, "an origin whose host is a substring of an allowed host is allowed (https://pp.example)"},
 }
 
 // Mistakes returns every known Mistake, in a stable order.

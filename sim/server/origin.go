@@ -146,6 +146,10 @@ func (r *originRule) matchMistaken(m mistakeSet, origin, scheme, host, port stri
 		return true
 	case m.has(MistakeUnescapedDot) && !r.sub && dotMatch(r.raw, origin):
 		return true
+	case m.has(MistakeSubstringMatch) && !r.sub && scheme == r.scheme && port == r.port && host != "" && strings.Contains(r.host, host):
+		// The strings.Contains(allowedHost, host) check, arguments the
+		// wrong way round for an "is it in my list" test.
+		return true
 	case m.has(MistakeAnySubdomain) && scheme == r.scheme && port == r.port &&
 		(host == r.host || strings.HasSuffix(host, "."+r.host)):
 		return true

@@ -238,6 +238,9 @@ func TestMistakes(t *testing.T) {
 		{MistakeReflectRequestMethod, pre("https://app.example"), []string{acam}, "PUT", "DELETE"},
 		{MistakeUnescapedDot, get("https://appxexample"), []string{acao}, "-", "https://appxexample"},
 		{MistakeAnySubdomain, get("https://evil.app.example"), []string{acao}, "-", "https://evil.app.example"},
+		{MistakeSubstringMatch, get("https://pp.example"), []string{acao}, "-", "https://pp.example"},
+		{MistakeSubstringMatch, get("https://app.exampl"), []string{acao}, "-", "https://app.exampl"},
+		{MistakeSubstringMatch, get("https://evilapp.example"), []string{acao}, "-", "-"},
 	}
 	covered := map[Mistake]bool{}
 	for _, tt := range tests {
