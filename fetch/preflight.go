@@ -114,12 +114,14 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	rep.Sent, rep.Response = true, wr
 	r.event(Event{Step: StepPreflightSent, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK, Detail: h[1].Value})
 
-	if err := r.checkPreflight(wr, names); err != nil {
+	methods, headerNames, err := r.checkPreflight(wr, names)
+	if err != nil {
 		rep.Err = err
 		r.event(Event{Step: StepPreflightChecked, Spec: err.Spec, Preflight: true, Outcome: OutcomeFail, Err: err})
 		return err
 	}
 	r.event(Event{Step: StepPreflightChecked, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK})
+	r.storePreflight(wr, methods, headerNames)
 	return nil
 }
 
@@ -138,10 +140,11 @@ func (r *run) statusFailure(wr *WireResponse) *policy.Failure {
 
 // checkPreflight is CORS-preflight fetch steps 7–8: the CORS check and
 // ok status (else step 8, network error), then the Access-Control-Allow-*
-// checks (7.1–7.7), then the cache (7.8–7.15).
-func (r *run) checkPreflight(wr *WireResponse, names []string) *policy.Failure {
+// checks (7.1–7.7). It returns the extracted methods and header names for
+// storePreflight (7.8–7.15), which runs only once the checks passed.
+func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerNames []string, _ *policy.Failure) {
 	if r.p.PreflightRedirectFirst && policy.IsRedirectStatus(wr.Status) {
-		return r.statusFailure(wr)
+		return nil, nil, r.statusFailure(wr)
 	}
 	// "If a CORS check for request and response returns success and
 	// response's status is an ok status" — the CORS check uses the actual
@@ -151,29 +154,29 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) *policy.Failure {
 	}
 	if r.p.PreflightStatusFirst {
 		if err := r.statusFailure(wr); err != nil {
-			return err
+			return nil, nil, err
 		}
 		if err := corsCheck(); err != nil {
-			return err
+			return nil, nil, err
 		}
 	} else {
 		if err := corsCheck(); err != nil {
-			return err
+			return nil, nil, err
 		}
 		if err := r.statusFailure(wr); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	// 7.1–7.3: extract ACAM and ACAH; failure → network error.
 	methods, _, err := policy.ExtractHeaderListValues(wr.Header, "Access-Control-Allow-Methods")
 	if err != nil {
 		f := asFailure(err, CodeInvalidAllowMethods, anchorPreflight)
-		return failure(CodeInvalidAllowMethods, anchorPreflight, f.Subject, "Access-Control-Allow-Methods does not parse: "+f.Message)
+		return nil, nil, failure(CodeInvalidAllowMethods, anchorPreflight, f.Subject, "Access-Control-Allow-Methods does not parse: "+f.Message)
 	}
-	headerNames, _, err := policy.ExtractHeaderListValues(wr.Header, "Access-Control-Allow-Headers")
+	headerNames, _, err = policy.ExtractHeaderListValues(wr.Header, "Access-Control-Allow-Headers")
 	if err != nil {
 		f := asFailure(err, CodeInvalidAllowHeaders, anchorPreflight)
-		return failure(CodeInvalidAllowHeaders, anchorPreflight, f.Subject, "Access-Control-Allow-Headers does not parse: "+f.Message)
+		return nil, nil, failure(CodeInvalidAllowHeaders, anchorPreflight, f.Subject, "Access-Control-Allow-Headers does not parse: "+f.Message)
 	}
 	// 7.4: methods null and use-CORS-preflight flag → « request's method ».
 	if methods == nil && r.req.UseCORSPreflight {
@@ -181,35 +184,38 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) *policy.Failure {
 	}
 	// 7.5: the method check.
 	if err := policy.CheckPreflightMethod(r.method, methods, r.creds); err != nil {
-		return asFailure(err, policy.CodeMethodNotAllowed, anchorPreflight)
+		return nil, nil, asFailure(err, policy.CodeMethodNotAllowed, anchorPreflight)
 	}
 	// 7.6–7.7: Authorization (non-wildcard name) and the unsafe names.
 	if err := policy.CheckPreflightHeaders(r.header, names, headerNames, r.creds, r.p.WildcardCoversAuthorization); err != nil {
-		return asFailure(err, policy.CodeHeaderNotAllowed, anchorPreflight)
+		return nil, nil, asFailure(err, policy.CodeHeaderNotAllowed, anchorPreflight)
 	}
 	if r.p.WildcardCoversAuthorization && r.p.WarnWildcardAuthorization && !r.creds &&
 		r.header.Contains("Authorization") && contains(headerNames, "*") && !containsFold(headerNames, "authorization") {
 		r.event(Event{Step: StepWarning, Spec: specBase + "#cors-non-wildcard-request-header-name", Preflight: true, Outcome: OutcomeOK,
 			Detail: "Access-Control-Allow-Headers: * covered Authorization; the spec requires it to be listed"})
 	}
-	// 7.8–7.10: max-age (default, cap); 7.11: no cache → done;
-	// 7.12–7.15: update or create the method and header-name entries.
+	return methods, headerNames, nil
+}
+
+// storePreflight is CORS-preflight fetch steps 7.8–7.15, after the checks
+// passed: max-age (default, cap) under the profile's rules; no cache →
+// done; else update or create the method and header-name entries.
+func (r *run) storePreflight(wr *WireResponse, methods, headerNames []string) {
 	if r.f.Cache == nil {
-		return nil
+		return
 	}
 	ma := policy.ParseMaxAge(wr.Header)
 	d, store := r.p.maxAgeFor(ma)
 	if !store {
 		r.event(Event{Step: StepCacheStore, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeNotStore, Detail: ma.Raw})
-		return nil
+		return
 	}
-	k := r.cacheKey()
-	if r.f.Cache.Store(k, r.creds, methods, headerNames, d, r.f.now()) {
+	if r.f.Cache.Store(r.cacheKey(), r.creds, methods, headerNames, d, r.f.now()) {
 		r.event(Event{Step: StepCacheStore, Spec: anchorCacheCreate, Preflight: true, Outcome: OutcomeStored, Detail: d.String()})
 	} else {
 		r.event(Event{Step: StepCacheStore, Spec: anchorCacheCreate, Preflight: true, Outcome: OutcomeNotStore, Detail: "URL too long"})
 	}
-	return nil
 }
 
 func contains(l []string, s string) bool {

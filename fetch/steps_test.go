@@ -400,3 +400,46 @@ func TestMainFetchClearsCacheOnFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestCORSPreflightFetchTraceOrder: the preflight's events follow the
+// spec's order — step 7's checks pass (7.1–7.7), and only then is the
+// result written to the cache (7.8–7.15) — whether the result is stored,
+// deliberately not stored, or the profile warns about "*" covering
+// Authorization.
+func TestCORSPreflightFetchTraceOrder(t *testing.T) {
+	auth := RequestInit{URL: "https://api.example/r", Header: hl("Authorization", "Bearer x")}
+	put := RequestInit{Method: "PUT", URL: "https://api.example/r"}
+	firefox := Profile{WildcardCoversAuthorization: true, WarnWildcardAuthorization: true, MaxAgeZero: MaxAgeRuleNoStore}
+	tests := []struct {
+		name string
+		p    Profile
+		init RequestInit
+		srv  server
+		want []Step
+	}{
+		{"stored", Spec, put, server{pre: echoOrigin(204, acam, "PUT"), act: echoOrigin(200)},
+			[]Step{StepPreflightDecision, StepCacheLookup, StepPreflightSent, StepPreflightChecked, StepCacheStore}},
+		{"not stored (max-age 0, Firefox-like)", firefox, put, server{pre: echoOrigin(204, acam, "PUT", "Access-Control-Max-Age", "0"), act: echoOrigin(200)},
+			[]Step{StepPreflightDecision, StepCacheLookup, StepPreflightSent, StepPreflightChecked, StepCacheStore}},
+		{"warning, then checked, then stored", firefox, auth, server{pre: fixed(204, acao, "*", acah, "*"), act: fixed(200, acao, "*")},
+			[]Step{StepPreflightDecision, StepCacheLookup, StepPreflightSent, StepWarning, StepPreflightChecked, StepCacheStore}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := newFetcher(tt.p, tt.srv)
+			res := f.Fetch(context.Background(), mustRequest(t, newClient(t), tt.init))
+			if res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			var got []Step
+			for _, e := range res.Trace {
+				if e.Preflight {
+					got = append(got, e.Step)
+				}
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("preflight events (-want +got):\n%s", d)
+			}
+		})
+	}
+}
