@@ -82,8 +82,9 @@ type Profile struct {
 	CacheWildcardCoversAuthorization bool
 	// NoWildcardReuse: a cached "*" (method or header name) never matches a
 	// later request, so wildcard-authorised requests preflight every time.
-	// Zero: "*" entries match as the spec says (Chromium, WebKit). Firefox
-	// stores "*" as a literal token [I].
+	// Zero: "*" entries match as the spec says (Chromium, WebKit; for
+	// Authorization see CacheWildcardCoversAuthorization). Firefox stores
+	// "*" as a literal token [I].
 	NoWildcardReuse bool
 	// LiteralCredentialedWildcard follows the spec's text literally for a
 	// "*" entry created by a credentialed preflight: method/header-name
@@ -139,21 +140,26 @@ type Profile struct {
 	// Zero: a 3xx is simply not an ok status; it is reported as
 	// CodePreflightRedirect only when the CORS check passed.
 	PreflightRedirectFirst bool
-	// WildcardCoversAuthorization: "Access-Control-Allow-Headers: *" also
-	// allows Authorization. Zero: no — Authorization is the CORS
-	// non-wildcard request-header name (spec, Chromium). Firefox and WebKit
-	// let "*" cover it.
+	// WildcardCoversAuthorization: "Access-Control-Allow-Headers: *" in the
+	// preflight response (step 7.7) also allows Authorization. Zero: no —
+	// Authorization is the CORS non-wildcard request-header name (spec;
+	// Chromium only with --enable-features=CorsNonWildcardRequestHeadersSupport).
+	// Chromium 156 as shipped, Firefox and WebKit let "*" cover it
+	// (chromium-harness.md; browsers.md §2.4, §3.5). Whether a cached "*"
+	// covers it later is CacheWildcardCoversAuthorization.
 	WildcardCoversAuthorization bool
 	// WarnWildcardAuthorization records a StepWarning event when
 	// WildcardCoversAuthorization lets "*" cover Authorization (Firefox
-	// logs CORSAllowHeaderFromPreflightDeprecation).
+	// logs CORSAllowHeaderFromPreflightDeprecation; Chromium 156 reports a
+	// DevTools DeprecationIssue AuthorizationCoveredByWildcard, no console
+	// line; WebKit says nothing).
 	WarnWildcardAuthorization bool
 
 	// --- Requests ---
 
 	// Safelist extends the CORS-safelisted request-headers (Chromium's
-	// client hints: DPR, Width, Viewport-Width, Device-Memory, RTT,
-	// Downlink, ECT, Save-Data). Zero: the spec's list.
+	// client hints DPR, Width, Viewport-Width, Device-Memory, RTT,
+	// Downlink, ECT, Save-Data, and Intervention). Zero: the spec's list.
 	Safelist policy.Safelist
 	// AcceptLanguage is the Accept-Language value fetch appends when the
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
