@@ -53,9 +53,7 @@ var testHandlers = func() Handlers {
 // step that still disagrees is reported as known instead of failing; a
 // listed step that agrees fails, so that the entry gets removed. Every
 // entry is in docs/conformance.md's log.
-var known = map[string]string{
-	"labs/06-authorization-wildcard.txtar:17": "a cached preflight whose ACAH * covered Authorization does not cover it on a later lookup in Chromium: it preflights again (needs a fetch.Profile field for the cache's wildcard rule)",
-}
+var known = map[string]string{}
 
 type loaded struct {
 	path string
