@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corsim/corsim/fetch"
 )
@@ -47,6 +48,40 @@ func TestSideBySideCachedWildcardAuthorization(t *testing.T) {
 			"firefox": "preflight preflight preflight",
 			// allowsCrossOriginHeaders: a cached "*" covers every header.
 			"webkit": "preflight cached cached",
+		},
+	}.check(t)
+}
+
+// TestSideBySideMaxAgeEmpty: Profile.MaxAgeEmpty against MaxAgeInvalid —
+// Access-Control-Max-Age present with an empty (or blank) value, then an
+// invalid one for contrast; is the result reused 1 s later, and 6 s later?
+// Every engine reads an empty value as "use the default": the spec's
+// "failure → 5" (step 7.8), Chromium's and WebKit's failed integer parse,
+// and Firefox's "header empty → 5 s" — although Firefox does not cache
+// any other invalid value (browsers.md §2.5).
+func TestSideBySideMaxAgeEmpty(t *testing.T) {
+	values := []struct{ label, v string }{{"empty", ""}, {"blank", "  "}, {"invalid", "5s"}}
+	sideBySide{
+		name: "max-age value → cached at +1s / +6s",
+		run: func(t *testing.T, p fetch.Profile) string {
+			var out []string
+			for _, v := range values {
+				var at []string
+				for _, d := range []time.Duration{time.Second, 6 * time.Second} {
+					s := newScenario(t, p, maxAgeServer(v.v))
+					s.do(putX)
+					s.b.Advance(d)
+					at = append(at, s.do(putX))
+				}
+				out = append(out, v.label+"="+strings.Join(at, "/"))
+			}
+			return strings.Join(out, " ")
+		},
+		want: map[string]string{
+			"spec":     "empty=cached/preflight blank=cached/preflight invalid=cached/preflight",
+			"chromium": "empty=cached/preflight blank=cached/preflight invalid=cached/preflight",
+			"firefox":  "empty=cached/preflight blank=cached/preflight invalid=preflight/preflight",
+			"webkit":   "empty=cached/preflight blank=cached/preflight invalid=cached/preflight",
 		},
 	}.check(t)
 }

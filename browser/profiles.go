@@ -39,6 +39,9 @@ var Chromium = fetch.Profile{
 	// !base::StringToInt64 → kDefaultTimeout (browsers.md §1.6); harness:
 	// "abc" → 5 s.
 	MaxAgeInvalid: fetch.MaxAgeRuleDefault,
+	// An empty value fails StringToInt64 too → kDefaultTimeout
+	// (browsers.md §1.6).
+	MaxAgeEmpty: fetch.MaxAgeRuleDefault,
 	// seconds < 0 → base::TimeDelta(), "entry cannot be cached"; the result
 	// still replaces the key's entry (browsers.md §1.6–1.7).
 	MaxAgeNegative: fetch.MaxAgeRuleStoreExpired,
@@ -166,10 +169,10 @@ var Firefox = fetch.Profile{
 	MaxAgeCap: 86400 * time.Second,
 	// Header absent → 5 s (browsers.md §2.5).
 	MaxAgeAbsent: fetch.MaxAgeRuleDefault,
-	// Any non-digit → return without caching (browsers.md §2.5). An empty
-	// value gives 5 s in Firefox; policy classifies "" as invalid, so this
-	// profile does not cache it (a gap noted in the package doc).
+	// Any non-digit → return without caching (browsers.md §2.5).
 	MaxAgeInvalid: fetch.MaxAgeRuleNoStore,
+	// AddResultToCache: header empty (or absent) → 5 s (browsers.md §2.5).
+	MaxAgeEmpty: fetch.MaxAgeRuleDefault,
 	// "-" is a non-digit → not cached (browsers.md §2.5).
 	MaxAgeNegative: fetch.MaxAgeRuleNoStore,
 	// if (!age) return → not cached (browsers.md §2.5).
@@ -223,6 +226,7 @@ var WebKit = fetch.Profile{
 	// parseInteger failure or absent → 5 s (browsers.md §3.5).
 	MaxAgeAbsent:  fetch.MaxAgeRuleDefault,
 	MaxAgeInvalid: fetch.MaxAgeRuleDefault,
+	MaxAgeEmpty:   fetch.MaxAgeRuleDefault,
 	// Negative accepted → an already-expired entry; 0 likewise
 	// (browsers.md §3.5, §4).
 	MaxAgeNegative: fetch.MaxAgeRuleStoreExpired,

@@ -34,6 +34,8 @@ func TestCORSPreflightFetchStep7_8MaxAge(t *testing.T) {
 		{"0", s(0), s(0), no, s(0)},
 		{"-1", s(5), s(0), no, s(0)},
 		{"1.5", s(5), s(5), no, s(5)},
+		{"", s(5), s(5), s(5), s(5)},
+		{" \t", s(5), s(5), s(5), s(5)},
 		{"99999999999999999999", s(2147483648), s(7200), s(86400), s(600)},
 	}
 	for _, tt := range tests {

@@ -32,9 +32,16 @@ type Profile struct {
 	// default, as the spec and all engines do.
 	MaxAgeAbsent MaxAgeRule
 	// MaxAgeInvalid is for a value that is not delta-seconds ("1.5", "+5",
-	// "", two lines). Zero: the spec's "failure → 5 s" (Chromium and WebKit
-	// agree); Firefox does not cache (MaxAgeRuleNoStore).
+	// two lines), an empty value aside. Zero: the spec's "failure → 5 s"
+	// (Chromium and WebKit agree); Firefox does not cache
+	// (MaxAgeRuleNoStore).
 	MaxAgeInvalid MaxAgeRule
+	// MaxAgeEmpty is for a line whose value is empty (policy.MaxAgeEmpty).
+	// Zero: the spec's "failure → 5 s", which every engine shares —
+	// Chromium's and WebKit's integer parse fails, Firefox treats an empty
+	// value like an absent one (5 s) although it does not cache invalid
+	// values (browsers.md §2.5).
+	MaxAgeEmpty MaxAgeRule
 	// MaxAgeNegative is for "-N". Zero: the spec treats it as a parse
 	// failure, so 5 s; Chromium and WebKit store an already-expired result
 	// (MaxAgeRuleStoreExpired); Firefox does not cache (MaxAgeRuleNoStore).
@@ -269,6 +276,8 @@ func (p *Profile) maxAgeFor(m policy.MaxAge) (d time.Duration, store bool) {
 		rule = p.MaxAgeAbsent
 	case policy.MaxAgeInvalid:
 		rule = p.MaxAgeInvalid
+	case policy.MaxAgeEmpty:
+		rule = p.MaxAgeEmpty
 	case policy.MaxAgeNegative:
 		rule = p.MaxAgeNegative
 	case policy.MaxAgeZero:
@@ -276,7 +285,7 @@ func (p *Profile) maxAgeFor(m policy.MaxAge) (d time.Duration, store bool) {
 		if rule == MaxAgeRuleSpec {
 			rule = MaxAgeRuleStoreExpired
 		}
-	default:
+	case policy.MaxAgeValue:
 		d = time.Duration(m.Seconds) * time.Second
 		if m.Seconds > int64(maxDurationSeconds) {
 			d = time.Duration(maxDurationSeconds) * time.Second
@@ -286,6 +295,7 @@ func (p *Profile) maxAgeFor(m policy.MaxAge) (d time.Duration, store bool) {
 		}
 		return d, true
 	}
+	// Any other kind is a parse failure: the rule stays MaxAgeRuleSpec.
 	switch rule {
 	case MaxAgeRuleNoStore:
 		return 0, false

@@ -138,6 +138,9 @@ func FuzzParseMaxAge(f *testing.F) {
 		if m.Raw != s {
 			t.Fatalf("Raw = %q, want %q", m.Raw, s)
 		}
+		if blank := strings.Trim(s, " \t") == ""; blank != (m.Kind == MaxAgeEmpty) {
+			t.Fatalf("%q: kind %v, blank %v", s, m.Kind, blank)
+		}
 		if got := ParseMaxAge(hl("Access-Control-Max-Age", s)); got != m {
 			t.Fatalf("ParseMaxAge = %+v, ParseMaxAgeValue = %+v", got, m)
 		}
@@ -145,7 +148,7 @@ func FuzzParseMaxAge(f *testing.F) {
 			t.Fatalf("Seconds %d not clamped", m.Seconds)
 		}
 		switch m.Kind {
-		case MaxAgeInvalid, MaxAgeAbsent:
+		case MaxAgeInvalid, MaxAgeAbsent, MaxAgeEmpty:
 			if m.Seconds != 0 || m.Kind == MaxAgeAbsent {
 				t.Fatalf("%q: %+v", s, m)
 			}

@@ -14,7 +14,8 @@ type MaxAgeKind int
 const (
 	// MaxAgeAbsent: no Access-Control-Max-Age line.
 	MaxAgeAbsent MaxAgeKind = iota
-	// MaxAgeInvalid: not 1*DIGIT (e.g. "", "+5", "1.5", "5s"), or several lines.
+	// MaxAgeInvalid: not 1*DIGIT (e.g. "+5", "1.5", "5s", "-"), or several
+	// lines. An empty value is MaxAgeEmpty.
 	MaxAgeInvalid
 	// MaxAgeNegative: "-" 1*DIGIT (including "-0"); invalid per the ABNF,
 	// but some browsers read it as a number.
@@ -23,6 +24,11 @@ const (
 	MaxAgeZero
 	// MaxAgeValue: a positive delta-seconds.
 	MaxAgeValue
+	// MaxAgeEmpty: one line whose value is empty once spaces and tabs are
+	// trimmed. For the spec it is a parse failure like MaxAgeInvalid;
+	// Firefox reads it as absent while it refuses to cache other invalid
+	// values, so the kind is kept apart.
+	MaxAgeEmpty
 )
 
 // String returns the kind's name ("absent", "invalid", …).
@@ -38,6 +44,8 @@ func (k MaxAgeKind) String() string {
 		return "zero"
 	case MaxAgeValue:
 		return "value"
+	case MaxAgeEmpty:
+		return "empty"
 	}
 	return "MaxAgeKind(?)"
 }
@@ -58,7 +66,8 @@ type MaxAge struct {
 
 // SpecSeconds returns the max-age the Fetch standard uses before any
 // browser limit: Seconds for MaxAgeZero and MaxAgeValue, else 5 (failure
-// or null → 5; a negative number is not a delta-seconds, so a failure).
+// or null → 5; an empty value and a negative number are not
+// delta-seconds, so failures).
 // See https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 7.8.
 func (m MaxAge) SpecSeconds() int64 {
 	if m.Kind == MaxAgeZero || m.Kind == MaxAgeValue {
@@ -94,11 +103,15 @@ func ParseMaxAge(l HeaderList) MaxAge {
 
 // ParseMaxAgeValue parses one Access-Control-Max-Age value as
 // delta-seconds = 1*DIGIT (RFC 9111 §1.2.2), ignoring surrounding spaces
-// and tabs, and classifies it. "-" 1*DIGIT is MaxAgeNegative.
+// and tabs (a header value has no leading or trailing whitespace, RFC 9110
+// §5.5), and classifies it. "" is MaxAgeEmpty, "-" 1*DIGIT MaxAgeNegative.
 // See https://fetch.spec.whatwg.org/#http-access-control-max-age.
 func ParseMaxAgeValue(v string) MaxAge {
 	raw := v
 	v = strings.Trim(v, " \t")
+	if v == "" {
+		return MaxAge{Kind: MaxAgeEmpty, Raw: raw}
+	}
 	neg := false
 	if strings.HasPrefix(v, "-") {
 		neg, v = true, v[1:]

@@ -128,7 +128,9 @@ func TestParseMaxAge(t *testing.T) {
 		{hl("Access-Control-Max-Age", "-0"), MaxAgeNegative, 0},
 		{hl("Access-Control-Max-Age", "+5"), MaxAgeInvalid, 0},
 		{hl("Access-Control-Max-Age", "1.5"), MaxAgeInvalid, 0},
-		{hl("Access-Control-Max-Age", ""), MaxAgeInvalid, 0},
+		{hl("Access-Control-Max-Age", ""), MaxAgeEmpty, 0},
+		{hl("Access-Control-Max-Age", " \t "), MaxAgeEmpty, 0},
+		{hl("Access-Control-Max-Age", "", "Access-Control-Max-Age", ""), MaxAgeInvalid, 0},
 		{hl("Access-Control-Max-Age", "-"), MaxAgeInvalid, 0},
 		{hl("Access-Control-Max-Age", "5s"), MaxAgeInvalid, 0},
 		{hl("Access-Control-Max-Age", "99999999999999999999999"), MaxAgeValue, MaxAgeOverflow},
@@ -146,12 +148,12 @@ func TestParseMaxAge(t *testing.T) {
 	if got := ParseMaxAge(hl("Access-Control-Max-Age", "5", "Access-Control-Max-Age", "6")).Raw; got != "5, 6" {
 		t.Errorf("Raw of two lines = %q", got)
 	}
-	for v, want := range map[string]int64{"600": 600, "0": 0, "-1": 5, "x": 5} {
+	for v, want := range map[string]int64{"600": 600, "0": 0, "-1": 5, "x": 5, "": 5} {
 		if got := ParseMaxAgeValue(v).SpecSeconds(); got != want {
 			t.Errorf("SpecSeconds(%q) = %d, want %d", v, got, want)
 		}
 	}
-	if (MaxAge{}).SpecSeconds() != 5 || MaxAgeNegative.String() != "negative" {
+	if (MaxAge{}).SpecSeconds() != 5 || MaxAgeNegative.String() != "negative" || MaxAgeEmpty.String() != "empty" {
 		t.Error("absent max-age / kind name")
 	}
 }
