@@ -22,11 +22,38 @@ type HeaderList []Header
 // See https://fetch.spec.whatwg.org/#header-list-contains.
 func (l HeaderList) Contains(name string) bool {
 	for _, h := range l {
-		if strings.EqualFold(h.Name, name) {
+		if equalFold(h.Name, name) {
 			return true
 		}
 	}
 	return false
+}
+
+// equalFold reports whether a and b are a byte-case-insensitive match
+// (https://infra.spec.whatwg.org/#byte-case-insensitive): the same length,
+// and equal once the bytes 0x41–0x5A are mapped to 0x61–0x7A. Unlike
+// strings.EqualFold it folds no other characters (the Kelvin sign is not
+// "k"), and it compares lengths before any byte.
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // Get returns the values of every line with the given name joined by ", "
@@ -39,7 +66,7 @@ func (l HeaderList) Get(name string) (string, bool) {
 		b     []byte
 	)
 	for _, h := range l {
-		if !strings.EqualFold(h.Name, name) {
+		if !equalFold(h.Name, name) {
 			continue
 		}
 		switch {

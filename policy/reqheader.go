@@ -47,7 +47,7 @@ func IsForbiddenRequestHeader(name, value string) bool {
 // Set-Cookie2 (any case).
 // See https://fetch.spec.whatwg.org/#forbidden-response-header-name.
 func IsForbiddenResponseHeaderName(name string) bool {
-	return strings.EqualFold(name, "Set-Cookie") || strings.EqualFold(name, "Set-Cookie2")
+	return equalFold(name, "Set-Cookie") || equalFold(name, "Set-Cookie2")
 }
 
 // IsRequestBodyHeaderName reports whether name is Content-Encoding,
