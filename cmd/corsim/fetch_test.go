@@ -2,11 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/corsim/corsim/sim/scenario"
+	"github.com/google/go-cmp/cmp"
 )
 
 const apiConf = "cmd/corsim/testdata/api.conf"
@@ -198,7 +204,7 @@ func TestBadInput(t *testing.T) {
 		{"bad origin slash", []string{"fetch", "https://api.example/", "--from", "https://app.example/", "--server", apiConf}, "did you mean https://app.example?"},
 		{"bad origin", []string{"fetch", "https://api.example/", "--from", "app.example", "--server", apiConf}, `bad origin --from "app.example"`},
 		{"missing origin", []string{"fetch", "https://api.example/", "--server", apiConf}, "missing --from ORIGIN"},
-		{"bad header line", append([]string{"fetch", "https://api.example/", "-H", "X-No-Colon"}, ok...), `bad header "X-No-Colon"`},
+		{"bad header line", append([]string{"fetch", "https://api.example/", "-H", "X-No-Colon"}, ok...), `-H "X-No-Colon": want 'Name: value'`},
 		{"bad header name", append([]string{"fetch", "https://api.example/", "-H", "Bad Name: 1"}, ok...), `bad header "Bad Name: 1"`},
 		{"missing file", []string{"fetch", "https://api.example/", "--from", "https://app.example", "--server", "nope.conf"}, "nope.conf: no such file"},
 		{"directory as file", []string{"fetch", "https://api.example/", "--from", "https://app.example", "--server", dir}, dir + ":"},
@@ -208,6 +214,10 @@ func TestBadInput(t *testing.T) {
 		{"no server", []string{"fetch", "https://api.example/", "--from", "https://app.example"}, "no server"},
 		{"send-unsafe without live", append([]string{"fetch", "https://api.example/", "--send-unsafe"}, ok...), "--send-unsafe needs --live"},
 		{"forbidden method", append([]string{"fetch", "https://api.example/", "-X", "TRACE"}, ok...), "the browser would refuse this request"},
+		{"element with a header", append([]string{"fetch", "https://api.example/", "--initiator", "element", "-H", "X-A: 1"}, ok...), "an element request has no author headers"},
+		{"element with PUT", append([]string{"fetch", "https://api.example/", "--initiator", "element", "-X", "PUT"}, ok...), "an element request is a GET"},
+		{"xhr and element", append([]string{"fetch", "https://api.example/", "--initiator", "element", "--xhr"}, ok...), "--xhr and --initiator element contradict each other"},
+		{"data-type without data", append([]string{"fetch", "https://api.example/", "--data-type", "blob"}, ok...), "--body (--data-type) needs -d DATA"},
 		{"bad mode", append([]string{"fetch", "https://api.example/", "--mode", "sideways"}, ok...), `--mode "sideways"`},
 		{"bad expect", append([]string{"fetch", "https://api.example/", "--expect", "maybe"}, ok...), `--expect "maybe"`},
 		{"explain bad URL", append([]string{"explain", "::"}, ok...), `bad URL "::"`},
@@ -263,5 +273,91 @@ func TestColour(t *testing.T) {
 	e.getenv = func(string) string { return "" }
 	if !colours(e, true).on || colours(e, false).on {
 		t.Errorf("colour decision wrong for a terminal / a pipe")
+	}
+}
+
+// TestRequestFlagsShared checks that fetch and explain accept exactly the
+// request flags of a scenario file's fetch line (scenario.FetchFlags and
+// their aliases) and pass them on unchanged: the init the command builds
+// equals the one scenario.ParseFetchArgs builds from the same words.
+func TestRequestFlagsShared(t *testing.T) {
+	c := fetchCommand(false)
+	fs := newFlagSet(c)
+	registerRequestFlags(fs)
+	var got []string
+	fs.VisitAll(func(f *flag.Flag) { got = append(got, "-"+f.Name) })
+	dash := func(name string) string { return "-" + strings.TrimLeft(name, "-") }
+	var want []string
+	for _, u := range scenario.FetchFlags {
+		want = append(want, dash(u.Name))
+	}
+	for alias := range scenario.FetchFlagAliases {
+		want = append(want, dash(alias))
+	}
+	for alias := range requestFlagAliases {
+		want = append(want, dash(alias))
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) { // VisitAll is in lexical order
+		t.Errorf("request flags %q, want %q", got, want)
+	}
+	// The same words through the command line and through the scenario
+	// parser give the same init.
+	words := []string{"https://api.example/items/1", "-X", "PATCH", "-H", "Content-Type: application/json", "--data", `{"a":1}`,
+		"--credentials", "include", "--xhr", "--upload-listeners"}
+	wantInit, err := scenario.ParseFetchArgs(words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	o, code, ok := parseFetchArgs(e, c, append(slices.Clone(words), "--from", "https://app.example", "--server", apiConf))
+	if !ok {
+		t.Fatalf("parseFetchArgs: exit %d", code)
+	}
+	if diff := cmp.Diff(wantInit, o.init); diff != "" {
+		t.Errorf("command line init differs from scenario's (-scenario +cmd):\n%s", diff)
+	}
+}
+
+// TestInitiatorAndNavigate: --initiator element makes an <img crossorigin>
+// request (never preflighted, an error event rather than a rejection), and
+// --mode navigate is accepted and shows fetch()'s TypeError.
+func TestInitiatorAndNavigate(t *testing.T) {
+	r := corsim(t, "", "fetch", "https://api.example/items", "--initiator", "element", "--from", "https://evil.example", "--server", apiConf)
+	wantCode(t, r, 0)
+	for _, want := range []string{
+		"<img crossorigin> GET https://api.example/items",
+		"never preflighted",
+		"Verdict: BLOCKED (missing-allow-origin)",
+		"the element fires its error event",
+		"Access to image at 'https://api.example/items'",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("element story lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// A non-simple header would force a preflight from fetch(); an element
+	// cannot send one, and its GET is never preflighted even cross-origin
+	// with credentials.
+	r = corsim(t, "", "fetch", "https://api.example/items", "--initiator", "element", "--credentials", "include", "--from", "https://app.example", "--server", apiConf, "--json")
+	wantCode(t, r, 0)
+	if strings.Contains(r.stdout, `"OPTIONS"`) {
+		t.Errorf("an element request sent a preflight:\n%s", r.stdout)
+	}
+	r = corsim(t, "", "fetch", "https://api.example/items", "--xhr", "--from", "https://evil.example", "--server", apiConf)
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stdout, "XMLHttpRequest GET") || !strings.Contains(r.stdout, "the XMLHttpRequest fires error") {
+		t.Errorf("xhr story:\n%s", r.stdout)
+	}
+	r = corsim(t, "", "fetch", "https://api.example/items", "--mode", "navigate", "--from", "https://app.example", "--server", apiConf)
+	wantCode(t, r, 0)
+	for _, want := range []string{"mode navigate\n", "NETWORK-ERROR (navigate-mode)", "the promise rejects with TypeError"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("navigate story lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	h := corsim(t, "", "fetch", "--help")
+	if !strings.Contains(h.stdout, "--initiator fetch|xhr|element") || !strings.Contains(h.stdout, "fetch() throws a TypeError") {
+		t.Errorf("help does not document --initiator or navigate's TypeError:\n%s", h.stdout)
 	}
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/corsim/corsim/fetch"
@@ -55,8 +57,9 @@ It takes the same flags as fetch.
 	} else {
 		fmt.Fprint(w, `Usage: corsim fetch [flags] URL --from ORIGIN
 
-Fetch simulates one request made by a page at ORIGIN with fetch(), the way
-curl makes one, and tells its story: same-origin or cross-origin and why,
+Fetch simulates one request made by a page at ORIGIN with fetch() (or
+XMLHttpRequest, or an element such as <img crossorigin>: see --initiator),
+the way curl makes one, and tells its story: same-origin or cross-origin and why,
 simple or preflighted and why, the preflight request and response, the
 verdict, what JavaScript sees, and each chosen browser's console lines.
 With several browsers it ends with a side-by-side verdict table.
@@ -72,16 +75,6 @@ sim/server/CONFIG.md) or canned raw HTTP responses (a txtar archive with
 Flags (they may come before or after the URL):
   --from ORIGIN       the page's origin, e.g. https://app.example (required)
   --in ORIGIN         the top-level page's origin when the page is a frame
-  -X METHOD           the request method (default GET, or POST with -d)
-  -H 'Name: value'    a request header (repeatable)
-  -d DATA             a request body (a string body, text/plain by default)
-  --data-type KIND    what the body is made from: text, urlsearchparams,
-                      formdata, blob, stream, bytes (decides Content-Type)
-  --credentials MODE  omit, same-origin (default) or include
-  --mode MODE         cors (default), no-cors, same-origin or navigate
-  --redirect MODE     follow (default), error or manual
-  --cache MODE        default, no-store, reload, no-cache, force-cache, only-if-cached
-  --xhr               use XMLHttpRequest instead of fetch()
   --browser LIST      chromium, firefox, webkit, spec, comma-separated, or all
                       (default chromium)
   --server FILE       the simulated server for the URL's origin
@@ -92,6 +85,10 @@ Flags (they may come before or after the URL):
                       network-error or opaque (in every chosen browser)
   --json              print the sim JSON report (docs/json-schema.md)
 
+Request flags (those of a scenario file's fetch line, docs/scenarios.md):
+`)
+	writeRequestFlags(w)
+	fmt.Fprint(w, `
 Exit status: 0 when the simulation ran (and --expect held), 1 when
 --expect did not hold, 2 for bad usage or bad input.
 
@@ -108,27 +105,16 @@ Examples:
 `, name)
 }
 
-// parseFetchArgs parses the flags of fetch and explain.
+// parseFetchArgs parses the flags of fetch and explain. The request flags
+// are sim/scenario's (scenario.FetchFlags, parsed by
+// scenario.ParseFetchArgs), so that a command line and a scenario file's
+// fetch line accept the same flags and mean the same by them; the flags
+// here are only those of the command line (--from, --server, …).
 func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	fs := newFlagSet(c)
+	req := registerRequestFlags(fs)
 	from := fs.String("from", "", "")
 	in := fs.String("in", "", "")
-	method := fs.String("X", "", "")
-	fs.StringVar(method, "request", "", "")
-	var headers listFlag
-	fs.Var(&headers, "H", "")
-	fs.Var(&headers, "header", "")
-	var data optString
-	fs.Var(&data, "d", "")
-	fs.Var(&data, "data", "")
-	dataType := fs.String("data-type", "", "")
-	fs.StringVar(dataType, "body", "", "")
-	blobType := fs.String("blob-type", "", "")
-	creds := fs.String("credentials", "", "")
-	mode := fs.String("mode", "", "")
-	redirect := fs.String("redirect", "", "")
-	cache := fs.String("cache", "", "")
-	xhr := fs.Bool("xhr", false, "")
 	browsers := fs.String("browser", "chromium", "")
 	fs.StringVar(browsers, "browsers", "chromium", "")
 	o := &fetchOpts{}
@@ -145,17 +131,18 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 		return nil, usageErr(e, c, format, a...), false
 	}
 	bad := func(err error) (*fetchOpts, int, bool) { return nil, inputErr(e, c, err), false }
+	var url string
 	switch len(pos) {
 	case 0:
 		return fail("missing URL")
 	case 1:
-		o.init.URL = pos[0]
+		url = pos[0]
 	case 2:
 		// "corsim fetch PUT URL", as in scenario files.
-		if *method != "" {
+		if req.has("-X") {
 			return fail("the method is given twice (argument %q and -X)", pos[0])
 		}
-		*method, o.init.URL = pos[0], pos[1]
+		url = pos[1]
 	default:
 		return fail("want one URL, got %d arguments", len(pos))
 	}
@@ -172,7 +159,7 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 			return bad(err)
 		}
 	}
-	if _, err := parseHTTPURL(o.init.URL); err != nil {
+	if _, err := parseHTTPURL(url); err != nil {
 		return bad(err)
 	}
 	if o.profiles, err = parseBrowsers(*browsers); err != nil {
@@ -191,71 +178,146 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	default:
 		return bad(fmt.Errorf("--expect %q: want allowed, blocked, network-error or opaque", o.expect))
 	}
-	if o.init.Header, err = parseHeaderLines(headers); err != nil {
+	if req.has("--body") && !req.has("-d") {
+		return fail("--body (--data-type) needs -d DATA")
+	}
+	if o.init, err = scenario.ParseFetchArgs(append(pos, req.args...)); err != nil {
 		return bad(err)
 	}
-	o.init.Method = *method
-	enums := []struct {
-		flag, v string
-		dst     *string
-		allowed []string
-	}{
-		{"--data-type", *dataType, (*string)(&o.init.Body.Kind), []string{"text", "urlsearchparams", "formdata", "blob", "stream", "bytes"}},
-		{"--credentials", *creds, (*string)(&o.init.Credentials), []string{"omit", "same-origin", "include"}},
-		{"--mode", *mode, (*string)(&o.init.Mode), []string{"cors", "no-cors", "same-origin", "navigate"}},
-		{"--redirect", *redirect, (*string)(&o.init.Redirect), []string{"follow", "error", "manual"}},
-		{"--cache", *cache, (*string)(&o.init.Cache), []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}},
-	}
-	for _, en := range enums {
-		if en.v == "" {
-			continue
-		}
-		if !contains(en.allowed, en.v) {
-			return bad(fmt.Errorf("%s %q: want one of %s", en.flag, en.v, strings.Join(en.allowed, ", ")))
-		}
-		*en.dst = en.v
-	}
-	if data.set {
-		o.init.Body.Data = data.v
-		if o.init.Body.Kind == fetch.BodyNone {
-			o.init.Body.Kind = fetch.BodyText
-		}
-	} else if o.init.Body.Kind != fetch.BodyNone {
-		return fail("--data-type needs -d DATA")
-	}
-	if *blobType != "" {
-		if o.init.Body.Kind != fetch.BodyBlob {
-			return fail("--blob-type needs --data-type blob")
-		}
-		o.init.Body.Type = *blobType
-	}
-	if o.init.Body.Kind != fetch.BodyNone && o.init.Method == "" {
-		o.init.Method = "POST" // as curl: -d implies POST
-	}
-	if *xhr {
-		o.init.Initiator = fetch.InitiatorXHR
+	if err := checkHeaders(o.init.Header); err != nil {
+		return bad(err)
 	}
 	// Let the request constructor judge the rest (forbidden methods, a
 	// body with GET, …) now, so that bad input is a usage error (exit 2)
-	// rather than a simulated TypeError.
+	// rather than a simulated TypeError. Mode navigate is the exception:
+	// fetch() throws a TypeError for it, which the story shows.
 	if _, err := fetch.NewRequest(fetch.Client{Origin: o.from, TopLevelOrigin: o.top}, o.init); err != nil {
 		return bad(fmt.Errorf("the browser would refuse this request: %v", err))
 	}
 	return o, exitOK, true
 }
 
-// optString is a string flag that remembers whether it was set (-d ” is
-// an empty body, not no body).
-type optString struct {
-	v   string
-	set bool
+// requestFlagAliases are the command line's extra names for request flags,
+// beside scenario.FetchFlagAliases: --data-type is the name this command
+// had for --body before it shared sim/scenario's flags.
+var requestFlagAliases = map[string]string{"--data-type": "--body"}
+
+// requestArgs collects the request flags in the order given, as the words
+// scenario.ParseFetchArgs reads ("-H", "X-A: 1", "--xhr", …), each under
+// its FetchFlags name.
+type requestArgs struct{ args []string }
+
+func (r *requestArgs) has(name string) bool {
+	for _, a := range r.args {
+		if a == name {
+			return true
+		}
+	}
+	return false
 }
 
-func (s *optString) String() string { return s.v }
+// requestFlag is one request flag in a flag.FlagSet.
+type requestFlag struct {
+	name   string // the FetchFlags name, e.g. "-H"
+	isBool bool
+	r      *requestArgs
+}
 
-func (s *optString) Set(v string) error {
-	s.v, s.set = v, true
+func (f *requestFlag) String() string { return "" }
+
+func (f *requestFlag) IsBoolFlag() bool { return f.isBool }
+
+func (f *requestFlag) Set(v string) error {
+	if !f.isBool {
+		f.r.args = append(f.r.args, f.name, v)
+		return nil
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	if on {
+		f.r.args = append(f.r.args, f.name)
+	}
 	return nil
+}
+
+// registerRequestFlags defines scenario.FetchFlags and their aliases on fs
+// and returns where their uses are collected.
+func registerRequestFlags(fs *flag.FlagSet) *requestArgs {
+	r := &requestArgs{}
+	bools := map[string]bool{}
+	for _, u := range scenario.FetchFlags {
+		bools[u.Name] = u.Args == ""
+		fs.Var(&requestFlag{name: u.Name, isBool: u.Args == "", r: r}, strings.TrimLeft(u.Name, "-"), "")
+	}
+	for _, aliases := range []map[string]string{scenario.FetchFlagAliases, requestFlagAliases} {
+		for alias, name := range aliases {
+			fs.Var(&requestFlag{name: name, isBool: bools[name], r: r}, strings.TrimLeft(alias, "-"), "")
+		}
+	}
+	return r
+}
+
+// checkHeaders checks what the browser's Headers object would refuse: a
+// name that is not an HTTP token, a value with CR, LF or NUL.
+func checkHeaders(l policy.HeaderList) error {
+	for _, h := range l {
+		if !policy.IsMethod(h.Name) { // a method is a token, as a header name is
+			return fmt.Errorf("bad header %q: want 'Name: value' with a token for the name", h.Name+": "+h.Value)
+		}
+		if strings.ContainsAny(h.Value, "\r\n\x00") {
+			return fmt.Errorf("bad header %q: the value contains CR, LF or NUL", h.Name+": "+h.Value)
+		}
+	}
+	return nil
+}
+
+// writeRequestFlags prints the help lines of scenario.FetchFlags.
+func writeRequestFlags(w io.Writer) {
+	for _, u := range scenario.FetchFlags {
+		head := u.Name
+		if u.Args != "" {
+			head += " " + u.Args
+		}
+		summary := u.Summary
+		switch u.Name {
+		case "--body":
+			summary += "; also --data-type"
+		case "-X", "-H", "-d":
+			for alias, name := range scenario.FetchFlagAliases {
+				if name == u.Name {
+					summary += "; also " + alias
+				}
+			}
+		}
+		writeFlagHelp(w, head, summary)
+	}
+}
+
+// writeFlagHelp prints one flag's help: the flag and its argument, then
+// the summary wrapped at 78 columns in a column of its own.
+func writeFlagHelp(w io.Writer, head, summary string) {
+	const indent, width = 22, 78
+	line := "  " + head
+	if len(line) >= indent {
+		fmt.Fprintln(w, line)
+		line = ""
+	}
+	line += strings.Repeat(" ", indent-len(line))
+	n := indent
+	for i, word := range strings.Fields(summary) {
+		if i > 0 && n+1+len(word) > width {
+			fmt.Fprintln(w, line)
+			line, n = strings.Repeat(" ", indent), indent
+		} else if i > 0 {
+			line += " "
+			n++
+		}
+		line += word
+		n += len(word)
+	}
+	fmt.Fprintln(w, line)
 }
 
 func contains(l []string, s string) bool {

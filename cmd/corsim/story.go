@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/report"
@@ -31,12 +32,22 @@ func writeFetchStory(w io.Writer, runs []fetchRun, explain bool, p palette) erro
 	}
 	first := runs[0].rep
 	req := first.Request
-	fmt.Fprintf(&b, "%s %s %s\n", p.bold("fetch"), req.Method, req.URL)
+	method := req.Method
+	if method == "" { // a request the browser refused to build
+		method = "GET"
+	}
+	fmt.Fprintf(&b, "%s %s %s\n", p.bold(apiName(req)), method, req.URL)
 	fmt.Fprintf(&b, "  from a page at %s", first.Page.Origin)
 	if first.Page.TopLevelOrigin != first.Page.Origin {
 		fmt.Fprintf(&b, " (a frame in %s)", first.Page.TopLevelOrigin)
 	}
-	fmt.Fprintf(&b, "; mode %s, credentials %s, redirect %s\n", req.Mode, req.Credentials, req.Redirect)
+	var modes []string
+	for _, m := range [][2]string{{"mode", req.Mode}, {"credentials", req.Credentials}, {"redirect", req.Redirect}} {
+		if m[1] != "" { // a request the browser refused to build has only its mode
+			modes = append(modes, m[0]+" "+m[1])
+		}
+	}
+	fmt.Fprintf(&b, "; %s\n", strings.Join(modes, ", "))
 	for _, h := range req.Headers {
 		fmt.Fprintf(&b, "  %s: %s\n", h.Name, h.Value)
 	}
@@ -62,6 +73,27 @@ func writeFetchStory(w io.Writer, runs []fetchRun, explain bool, p palette) erro
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Initiators as the report spells them (fetch.Initiator).
+const (
+	initiatorXHR     = "xmlhttprequest"
+	initiatorElement = "element"
+)
+
+// apiName names what makes the request: fetch, XMLHttpRequest, or an
+// element (<img crossorigin> for mode cors, a plain <img> for no-cors).
+func apiName(req *report.Request) string {
+	switch req.Initiator {
+	case initiatorXHR:
+		return "XMLHttpRequest"
+	case initiatorElement:
+		if req.Mode == "no-cors" {
+			return "<img>"
+		}
+		return "<img crossorigin>"
+	}
+	return "fetch"
 }
 
 // originStory says whether the request is same-origin and why.
@@ -126,6 +158,8 @@ func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, explain bool, 
 		fmt.Fprintf(b, "%s none: mode no-cors never preflights; script gets an opaque response at best\n", p.bold("Preflight:"))
 	case strings.HasPrefix(originStory(f), "same-origin"):
 		fmt.Fprintf(b, "%s none (same-origin)\n", p.bold("Preflight:"))
+	case f.Request.Initiator == initiatorElement:
+		fmt.Fprintf(b, "%s none: an element's request has no unsafe-request flag, so it is never preflighted\n", p.bold("Preflight:"))
 	default:
 		fmt.Fprintf(b, "%s none: a simple request (safelisted method, only CORS-safelisted headers)\n", p.bold("Preflight:"))
 	}
@@ -143,7 +177,7 @@ func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, explain bool, 
 		fmt.Fprintf(b, "  %s %s %s was not sent to the live server: it is not a safe method; add --send-unsafe to send it for real\n", p.yellow("not sent:"), ns.Method, ns.URL)
 	}
 	fmt.Fprintln(b)
-	writeVerdict(b, f, p)
+	writeVerdict(b, r, p)
 	if explain {
 		writeTrace(b, r, p)
 		writeHints(b, r, p)
@@ -219,7 +253,8 @@ func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 }
 
 // writeVerdict prints the outcome, what script sees and the console.
-func writeVerdict(b *strings.Builder, f *report.Fetch, p palette) {
+func writeVerdict(b *strings.Builder, r *fetchRun, p palette) {
+	f := r.rep
 	var verdict string
 	switch f.Outcome {
 	case "allowed":
@@ -241,29 +276,7 @@ func writeVerdict(b *strings.Builder, f *report.Fetch, p palette) {
 	if f.Error != nil && f.ReachedServer && !safeMethod(f.Request.Method) {
 		fmt.Fprintf(b, "  %s the actual request reached the server, so its side effects happened even though script cannot read the answer\n", p.yellow("note:"))
 	}
-	switch {
-	case f.Error != nil:
-		fmt.Fprintf(b, "%s the promise rejects with %s\n", p.bold("JavaScript:"), f.Error.JSError)
-	case f.Response != nil:
-		r := f.Response
-		fmt.Fprintf(b, "%s response.type %q, status %d", p.bold("JavaScript:"), r.Type, r.Status)
-		if r.Redirected {
-			fmt.Fprintf(b, ", redirected to %s", r.URL)
-		}
-		fmt.Fprintln(b)
-		if len(r.Headers) > 0 {
-			names := make([]string, len(r.Headers))
-			for i, h := range r.Headers {
-				names[i] = h.Name + ": " + h.Value
-			}
-			fmt.Fprintf(b, "  readable headers: %s\n", strings.Join(names, "; "))
-		} else {
-			fmt.Fprintf(b, "  readable headers: none\n")
-		}
-		if r.Body != "" {
-			fmt.Fprintf(b, "  body: %s\n", truncate(r.Body, 200))
-		}
-	}
+	writeScriptView(b, r, p)
 	if len(f.Console) == 0 {
 		fmt.Fprintf(b, "%s nothing\n", p.bold("Console:"))
 		return
@@ -271,6 +284,68 @@ func writeVerdict(b *strings.Builder, f *report.Fetch, p palette) {
 	fmt.Fprintf(b, "%s\n", p.bold("Console:"))
 	for _, l := range f.Console {
 		fmt.Fprintf(b, "  %s %s\n", p.red(l.Level+":"), l.Text)
+	}
+}
+
+// writeScriptView prints what script sees: the exception or error event,
+// or the response and what of it script can read, in the terms of the API
+// that made the request.
+func writeScriptView(b *strings.Builder, r *fetchRun, p palette) {
+	f := r.rep
+	js := p.bold("JavaScript:")
+	var xhr *browser.XHRState
+	if r.step != nil && r.step.Browser != nil {
+		xhr = r.step.Browser.XHR
+	}
+	init := f.Request.Initiator
+	if f.Error != nil {
+		switch {
+		case init == initiatorXHR && f.Error.JSError != "":
+			fmt.Fprintf(b, "%s send() throws %s\n", js, f.Error.JSError)
+		case init == initiatorXHR:
+			fmt.Fprintf(b, "%s the XMLHttpRequest fires error: status 0, no response headers, no responseText", js)
+			if xhr != nil && len(xhr.Events) > 0 {
+				fmt.Fprintf(b, " (events %s)", strings.Join(xhr.Events, ", "))
+			}
+			fmt.Fprintln(b)
+		case init == initiatorElement:
+			fmt.Fprintf(b, "%s the element fires its error event (no exception)\n", js)
+		default:
+			fmt.Fprintf(b, "%s the promise rejects with %s\n", js, f.Error.JSError)
+		}
+		return
+	}
+	res := f.Response
+	if res == nil {
+		return
+	}
+	switch init {
+	case initiatorElement:
+		fmt.Fprintf(b, "%s the element loads the response (type %q, status %d); script reads none of it\n", js, res.Type, res.Status)
+		return
+	case initiatorXHR:
+		fmt.Fprintf(b, "%s xhr.status %d", js, res.Status)
+		if res.Redirected {
+			fmt.Fprintf(b, ", xhr.responseURL %s", res.URL)
+		}
+	default:
+		fmt.Fprintf(b, "%s response.type %q, status %d", js, res.Type, res.Status)
+		if res.Redirected {
+			fmt.Fprintf(b, ", redirected to %s", res.URL)
+		}
+	}
+	fmt.Fprintln(b)
+	if len(res.Headers) > 0 {
+		names := make([]string, len(res.Headers))
+		for i, h := range res.Headers {
+			names[i] = h.Name + ": " + h.Value
+		}
+		fmt.Fprintf(b, "  readable headers: %s\n", strings.Join(names, "; "))
+	} else {
+		fmt.Fprintf(b, "  readable headers: none\n")
+	}
+	if res.Body != "" {
+		fmt.Fprintf(b, "  body: %s\n", truncate(res.Body, 200))
 	}
 }
 

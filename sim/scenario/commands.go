@@ -88,7 +88,7 @@ var Vocabulary = []Usage{
 	{"browsers", "PROFILE...", "profiles to run the scenario under (chromium firefox webkit spec); default chromium"},
 	{"page", "ORIGIN [in TOP-ORIGIN]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN"},
 	{"server", "ORIGIN config FILE | canned PREFIX | handler NAME", "serve ORIGIN from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler"},
-	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --upload-listeners)"},
+	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners)"},
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
 	{"conformance", "skip REASON", "mark the scenario as not replayable in a real browser"},

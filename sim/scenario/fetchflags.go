@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,12 +17,29 @@ var FetchFlags = []Usage{
 	{"--body", "text|urlsearchparams|formdata|blob|stream|bytes", "the kind of object the body is made from (decides the default Content-Type)"},
 	{"--blob-type", "TYPE", "the Blob's type, for --body blob"},
 	{"--credentials", "omit|same-origin|include", "the credentials mode (default same-origin)"},
-	{"--mode", "cors|no-cors|same-origin|navigate", "the request mode (default cors)"},
+	{"--mode", "cors|no-cors|same-origin|navigate", "the request mode (default cors); navigate is accepted, but fetch() throws a TypeError for it, as browsers do"},
 	{"--redirect", "follow|error|manual", "the redirect mode (default follow)"},
 	{"--cache", "default|no-store|reload|no-cache|force-cache|only-if-cached", "the cache mode"},
 	{"--xhr", "", "make the request with XMLHttpRequest instead of fetch()"},
 	{"--initiator", "fetch|xhr|element", "which API makes the request: fetch() (default), XMLHttpRequest (--xhr), or an element such as <img crossorigin> (a GET without author headers or body, never preflighted)"},
 	{"--upload-listeners", "", "XMLHttpRequest with upload event listeners (forces a preflight)"},
+}
+
+// FetchFlagAliases are the long names curl also accepts for some of
+// FetchFlags, mapped to the name FetchFlags uses.
+var FetchFlagAliases = map[string]string{"--request": "-X", "--header": "-H", "--data": "-d"}
+
+// ParseFetchArgs parses the words of a fetch command after its name —
+// [METHOD] URL and the flags of FetchFlags or FetchFlagAliases, each flag
+// and its value as separate words — into the init given to fetch() or
+// XMLHttpRequest, with the same checks as a scenario file's fetch line.
+// The corsim command line's fetch and explain use it too.
+func ParseFetchArgs(args []string) (fetch.RequestInit, error) {
+	f, msg := parseFetch(args)
+	if msg != "" {
+		return fetch.RequestInit{}, errors.New(msg)
+	}
+	return f.Init, nil
 }
 
 func oneOf[T ~string](flag, v string, allowed ...T) (T, string) {
@@ -52,6 +70,9 @@ func parseFetch(args []string) (*Fetch, string) {
 			positional = append(positional, a)
 			continue
 		}
+		if canon, ok := FetchFlagAliases[a]; ok {
+			a = canon
+		}
 		switch a {
 		case "--xhr":
 			if in.Initiator != "" && in.Initiator != fetch.InitiatorXHR {
@@ -69,15 +90,15 @@ func parseFetch(args []string) (*Fetch, string) {
 		v := args[i+1]
 		i++
 		switch a {
-		case "-X", "--request":
+		case "-X":
 			in.Method = v
-		case "-H", "--header":
+		case "-H":
 			h, ok := parseHeaderFlag(v)
 			if !ok {
 				return nil, fmt.Sprintf("-H %q: want 'Name: value'", v)
 			}
 			in.Header = append(in.Header, h)
-		case "-d", "--data":
+		case "-d":
 			data = &v
 		case "--body":
 			in.Body.Kind, msg = oneOf("--body", v, fetch.BodyText, fetch.BodyURLSearchParams, fetch.BodyFormData, fetch.BodyBlob, fetch.BodyStream, fetch.BodyBytes)

@@ -271,3 +271,55 @@ func TestInitiatorFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFetchArgs: the exported parser the command line shares gives
+// the same init as a scenario line, accepts every flag of FetchFlags, and
+// each alias means what its FetchFlags name means.
+func TestParseFetchArgs(t *testing.T) {
+	line := `fetch PUT https://b.example/x -H 'Content-Type: application/json' -d '{}' --credentials include --cache no-store`
+	sc, err := Parse("r", []byte("page https://a.example\n"+line+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseFetchArgs([]string{"PUT", "https://b.example/x", "-H", "Content-Type: application/json", "-d", "{}", "--credentials", "include", "--cache", "no-store"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sc.Commands[1].Fetch.Init, got); diff != "" {
+		t.Errorf("ParseFetchArgs differs from the scenario line (-line +args):\n%s", diff)
+	}
+	// A value each flag accepts (bool flags take none).
+	sample := map[string]string{"-X": "GET", "-H": "X-A: 1", "-d": "x", "--body": "text", "--blob-type": "",
+		"--credentials": "include", "--mode": "cors", "--redirect": "manual", "--cache": "reload", "--initiator": "fetch"}
+	for _, f := range FetchFlags {
+		args := []string{"https://b.example/", f.Name}
+		if f.Args != "" {
+			v, ok := sample[f.Name]
+			if !ok {
+				t.Errorf("FetchFlags has %s: add a sample value to this test", f.Name)
+				continue
+			}
+			args = append(args, v)
+		}
+		switch f.Name {
+		case "--upload-listeners":
+			args = append(args, "--xhr")
+		case "--blob-type":
+			args = append(args, "--body", "blob", "-d", "x")
+		}
+		if _, err := ParseFetchArgs(args); err != nil {
+			t.Errorf("%q: %v", args, err)
+		}
+	}
+	for alias, name := range FetchFlagAliases {
+		v := sample[name]
+		a, errA := ParseFetchArgs([]string{"https://b.example/", alias, v})
+		b, errB := ParseFetchArgs([]string{"https://b.example/", name, v})
+		if errA != nil || errB != nil || !cmp.Equal(a, b) {
+			t.Errorf("%s %q gives %+v, %v; %s gives %+v, %v", alias, v, a, errA, name, b, errB)
+		}
+	}
+	if _, err := ParseFetchArgs([]string{"https://b.example/", "--frobnicate", "1"}); err == nil || !strings.Contains(err.Error(), "unknown flag --frobnicate") {
+		t.Errorf("unknown flag: %v", err)
+	}
+}
