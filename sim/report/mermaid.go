@@ -66,9 +66,12 @@ func writeMermaid(w *bufio.Writer, s *sequence) {
 	}
 }
 
-// mermaidText makes s safe as a Mermaid label: "#" and ";" are written as
-// Mermaid entity codes, line breaks become spaces.
+// mermaidText makes s safe as a Mermaid label: "#" and ";" (which would
+// start an entity code and end the statement) and "<" and ">" (which a
+// renderer's HTML sanitizer could eat: "<img crossorigin src=…>") are
+// written as Mermaid entity codes, line breaks become spaces. A ":" needs
+// nothing: a message's text is everything after the first one.
 func mermaidText(s string) string {
-	r := strings.NewReplacer("#", "#35;", ";", "#59;", "\n", " ", "\r", " ")
+	r := strings.NewReplacer("#", "#35;", ";", "#59;", "<", "#60;", ">", "#62;", "\n", " ", "\r", " ")
 	return r.Replace(s)
 }

@@ -124,6 +124,7 @@ func (s *sequence) fetch(fs *sim.FetchStep) {
 		}
 		return nil
 	}
+	redirects := 0
 	for _, ev := range res.Trace {
 		switch ev.Step {
 		case fetch.StepCacheLookup:
@@ -145,7 +146,15 @@ func (s *sequence) fetch(fs *sim.FetchStep) {
 			s.add(laneBrowser, laneCache, "clear entries", arrowCall)
 		case fetch.StepRedirect:
 			if ev.Outcome == fetch.OutcomeOK {
-				s.add(laneBrowser, laneBrowser, "redirect to "+ev.Detail, arrowNote)
+				// The event's detail is the status; the location is the
+				// URL the hop appended to the URL list (HTTP-redirect
+				// fetch step 18, https://fetch.spec.whatwg.org/#http-redirect-fetch).
+				redirects++
+				text := "redirect (" + ev.Detail + ")"
+				if redirects < len(res.URLList) {
+					text += " to " + res.URLList[redirects].String()
+				}
+				s.add(laneBrowser, laneBrowser, text, arrowNote)
 			}
 		case fetch.StepWarning:
 			s.add(laneBrowser, laneBrowser, "warning", arrowNote)
