@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/corsim/corsim/policy"
 )
@@ -124,5 +125,45 @@ func TestResultBuffersDoNotAlias(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFetchAllocations pins the allocation counts the per-fetch buffer
+// shapes are sized for (the benchmarks' requests and server): one for a
+// simple fetch and for a preflighted fetch the cache answers; for a sent
+// preflight one more for its room (coldBuf), besides the cache entry (2),
+// the two extracted lists (2), the report's Missing and the max-age's
+// text.
+func TestFetchAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	put := RequestInit{Method: "PUT", URL: "https://api.example/items/1", Header: policy.HeaderList{{Name: "X-Token", Value: "abc"}}}
+	for _, c := range []struct {
+		name string
+		init RequestInit
+		cold bool
+		max  float64
+	}{
+		{"simple", RequestInit{URL: "https://api.example/items?id=1"}, false, 1},
+		{"preflight warm", put, false, 1},
+		{"preflight cold", put, true, 8},
+	} {
+		clk := NewVirtualClock(epoch)
+		f := &Fetcher{Profile: Spec, Clock: clk, Cache: NewPreflightCache(Spec, 1), Transport: benchServer()}
+		req := mustRequest(t, Client{Origin: mustOrigin(t, page)}, c.init)
+		ctx := context.Background()
+		if res := f.Fetch(ctx, req); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		n := testing.AllocsPerRun(200, func() {
+			if c.cold {
+				clk.Advance(601 * time.Second)
+			}
+			f.Fetch(ctx, req)
+		})
+		if n > c.max {
+			t.Errorf("%s: %v allocations per fetch, want at most %v", c.name, n, c.max)
+		}
 	}
 }

@@ -85,13 +85,12 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 // corsPreflightFetch is CORS-preflight fetch
 // (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0).
 func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.Failure {
-	// The events still to come: the preflight's (sent, checked, stored),
-	// then the actual request's (Origin, sent, CORS check, filtered).
-	r.reserveEvents(7)
+	// Room for the events still to come, the two exchanges, the
+	// preflight's wire request and header lines, in one allocation.
+	wreq, h := r.preflightRoom()
 	// Steps 1–5: OPTIONS to the current URL, Accept: */*,
 	// Access-Control-Request-Method, Access-Control-Request-Headers (the
 	// CORS-unsafe names, lowercase, sorted, joined by "," without space).
-	h := r.buf.headers(4)
 	h = append(h, policy.Header{Name: "Accept", Value: "*/*"},
 		policy.Header{Name: "Access-Control-Request-Method", Value: r.method})
 	if len(names) > 0 {
@@ -102,7 +101,6 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// default same-origin with cors tainting, so no credentials.
 	origin := r.serializedOrigin()
 	h = append(h, policy.Header{Name: "Origin", Value: origin})
-	wreq := r.buf.wireRequest()
 	wreq.Method, wreq.URL, wreq.Header, wreq.Preflight = "OPTIONS", wireURL(r.urls[r.hop()]), h, true
 	rep.Request = wreq
 	wr, err := r.send(wreq, true)
