@@ -13,6 +13,7 @@ import (
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/server"
 )
 
@@ -47,7 +48,7 @@ Flags:
   --server FILE   ask a simulated server: a declarative config or canned responses
   -H 'Name: v'    add a request header line (repeatable)
   --timeout D     give up after D (default 10s)
-  --json          print JSON instead of text
+  --json          print JSON (schema corsim.allow/v1, docs/json-schema.md)
 
 Exit status: 0 when the answer follows RFC 9110, 1 when a problem is
 flagged or the server could not be reached, 2 for bad usage or input.
@@ -117,9 +118,15 @@ Examples:
 	return c
 }
 
+// allowSchema identifies allow's JSON document (docs/json-schema.md,
+// "corsim allow --json"); like report.Schema it changes only when a field
+// is removed or changes meaning.
+const allowSchema = "corsim.allow/v1"
+
 // allowReport is the result of a capability check; its JSON form is the
-// "allow" object documented in docs/json-schema.md.
+// document documented in docs/json-schema.md.
 type allowReport struct {
+	Schema   string        `json:"schema"`
 	Server   string        `json:"server"`
 	Request  jsonWireReq   `json:"request"`
 	Response *jsonWireResp `json:"response,omitempty"`
@@ -140,22 +147,24 @@ type note struct {
 }
 
 // jsonWireReq and jsonWireResp are wire messages as allow prints them.
+// Their header lists are the sim report's: {"name", "value"} objects in
+// wire order.
 type jsonWireReq struct {
-	Method  string     `json:"method"`
-	URL     string     `json:"url"`
-	Headers [][]string `json:"headers"`
+	Method  string          `json:"method"`
+	URL     string          `json:"url"`
+	Headers []report.Header `json:"headers"`
 }
 
 type jsonWireResp struct {
-	Status     int        `json:"status"`
-	StatusText string     `json:"statusText"`
-	Headers    [][]string `json:"headers"`
+	Status     int             `json:"status"`
+	StatusText string          `json:"statusText"`
+	Headers    []report.Header `json:"headers"`
 }
 
-func headerPairs(l policy.HeaderList) [][]string {
-	out := make([][]string, 0, len(l))
+func headerPairs(l policy.HeaderList) []report.Header {
+	out := make([]report.Header, 0, len(l))
 	for _, h := range l {
-		out = append(out, []string{h.Name, h.Value})
+		out = append(out, report.Header{Name: h.Name, Value: h.Value})
 	}
 	return out
 }
@@ -163,6 +172,7 @@ func headerPairs(l policy.HeaderList) [][]string {
 // checkAllow judges an OPTIONS answer by RFC 9110.
 func checkAllow(req *fetch.WireRequest, resp *fetch.WireResponse, err error) *allowReport {
 	rep := &allowReport{
+		Schema:   allowSchema,
 		Request:  jsonWireReq{Method: req.Method, URL: req.URL.String(), Headers: headerPairs(req.Header)},
 		Allow:    []string{},
 		Problems: []note{},
@@ -247,7 +257,7 @@ func printAllow(e *env, rep *allowReport) {
 	w := e.stdout
 	fmt.Fprintf(w, "%s %s\n  (a plain OPTIONS: no Origin, no Access-Control-Request-*; server: %s)\n", rep.Request.Method, rep.Request.URL, rep.Server)
 	for _, h := range rep.Request.Headers {
-		fmt.Fprintf(w, "  %s: %s\n", h[0], h[1])
+		fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)
 	}
 	if rep.Error != "" {
 		fmt.Fprintf(w, "%s %s\n", p.red("no answer:"), rep.Error)
@@ -255,7 +265,7 @@ func printAllow(e *env, rep *allowReport) {
 	}
 	fmt.Fprintf(w, "\n%d %s\n", rep.Response.Status, rep.Response.StatusText)
 	for _, h := range rep.Response.Headers {
-		fmt.Fprintf(w, "  %s: %s\n", h[0], h[1])
+		fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)
 	}
 	fmt.Fprintln(w)
 	switch {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -46,7 +47,7 @@ Flags:
   --try ORIGIN      one more attacker origin to try (repeatable)
   --fail-on SEV     exit 1 on a finding at or above SEV: critical, high,
                     low, info, or none (never) (default high)
-  --json            print the report as JSON
+  --json            print the report as JSON (schema corsim.audit/v1, docs/json-schema.md)
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for
 bad usage or input.
@@ -135,7 +136,7 @@ Examples:
 			return inputErr(e, c, err)
 		}
 		if *asJSON {
-			err = rep.WriteJSON(e.stdout)
+			err = writeAuditJSON(e.stdout, rep)
 		} else {
 			err = rep.WriteTable(e.stdout)
 		}
@@ -148,6 +149,32 @@ Examples:
 		return exitOK
 	}
 	return c
+}
+
+// auditSchema identifies audit's JSON document (docs/json-schema.md,
+// "corsim audit --json"); like report.Schema it changes only when a field
+// is removed or changes meaning.
+const auditSchema = "corsim.audit/v1"
+
+// auditDocument is audit's JSON document: the schema, then the fields of
+// fuzz/audit's Report.
+type auditDocument struct {
+	Schema string `json:"schema"`
+	*audit.Report
+}
+
+// writeAuditJSON writes rep as audit's JSON document, indented; the lists
+// are [] rather than null when empty, as documented.
+func writeAuditJSON(w io.Writer, rep *audit.Report) error {
+	r := *rep
+	for _, l := range []*[]audit.Finding{&r.Findings, &r.Broken, &r.Notes} {
+		if *l == nil {
+			*l = []audit.Finding{}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(auditDocument{Schema: auditSchema, Report: &r})
 }
 
 // shellQuote quotes s for a shell command line when it needs it.

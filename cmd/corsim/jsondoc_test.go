@@ -1,0 +1,187 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// docField is one row of a field table in docs/json-schema.md.
+type docField struct {
+	name     string
+	optional bool
+}
+
+// docTables reads the field tables ("### Name" then "| `field` | type |
+// meaning |" rows) of the part of docs/json-schema.md under the "## "
+// heading that contains section.
+func docTables(t *testing.T, section string) map[string][]docField {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(moduleRoot(t), "docs", "json-schema.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("^\\| `([A-Za-z]+)` \\| ([^|]*) \\|")
+	tables := map[string][]docField{}
+	in, table := false, ""
+	for _, l := range strings.Split(string(src), "\n") {
+		switch {
+		case strings.HasPrefix(l, "## "):
+			in = strings.Contains(l, section)
+			table = ""
+		case in && strings.HasPrefix(l, "### "):
+			table = strings.TrimSpace(strings.TrimPrefix(l, "### "))
+		case in && table != "":
+			if m := row.FindStringSubmatch(l); m != nil {
+				tables[table] = append(tables[table], docField{m[1], strings.Contains(m[2], "optional")})
+			}
+		}
+	}
+	if len(tables) == 0 {
+		t.Fatalf("docs/json-schema.md has no field tables under a heading with %q", section)
+	}
+	return tables
+}
+
+// checkDocumented checks objects of one kind against its table: every
+// field the table does not mark optional is in every object, and every
+// field of every object is in the table.
+func checkDocumented(t *testing.T, kind string, fields []docField, objects []map[string]any) {
+	t.Helper()
+	if len(objects) == 0 {
+		t.Errorf("%s: no object of this kind in the sample output; the test cannot check it", kind)
+		return
+	}
+	documented := map[string]bool{}
+	for _, f := range fields {
+		documented[f.name] = true
+		if f.optional {
+			continue
+		}
+		for _, o := range objects {
+			if _, ok := o[f.name]; !ok {
+				t.Errorf("%s: documented field %q is missing from %v", kind, f.name, keys(o))
+			}
+		}
+	}
+	for _, o := range objects {
+		for k := range o {
+			if !documented[k] {
+				t.Errorf("%s: field %q is printed but not documented in docs/json-schema.md", kind, k)
+			}
+		}
+	}
+}
+
+func keys(o map[string]any) []string {
+	var ks []string
+	for k := range o {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// objects returns the JSON objects of v (one object, or the objects of an
+// array).
+func objects(v any) []map[string]any {
+	switch v := v.(type) {
+	case map[string]any:
+		return []map[string]any{v}
+	case []any:
+		var out []map[string]any
+		for _, e := range v {
+			if o, ok := e.(map[string]any); ok {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func decodeObject(t *testing.T, r result) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	return doc
+}
+
+// TestAllowJSONDocumented checks `corsim allow --json` against its part
+// of docs/json-schema.md: the schema identifier and every field.
+func TestAllowJSONDocumented(t *testing.T) {
+	tables := docTables(t, "corsim.allow/v1")
+	// A 405 without Allow (a problem) that sends CORS headers unasked (a
+	// note), and a well-behaved answer.
+	canned := filepath.Join(t.TempDir(), "405.txtar")
+	if err := os.WriteFile(canned, []byte("-- OPTIONS /x --\nHTTP/1.1 405 Method Not Allowed\nAccess-Control-Allow-Origin: *\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var docs []map[string]any
+	for _, args := range [][]string{
+		{"allow", "--json", "-H", "X-Probe: 1", "https://api.example/items/42", "--server", apiConf},
+		{"allow", "--json", "https://api.example/x", "--server", canned},
+	} {
+		r := corsim(t, "", args...)
+		if r.code != exitOK && r.code != exitFail {
+			t.Fatalf("corsim %q: exit %d: %s", args, r.code, r.stderr)
+		}
+		docs = append(docs, decodeObject(t, r))
+	}
+	var req, resp, notes []map[string]any
+	for _, d := range docs {
+		if d["schema"] != allowSchema || allowSchema != "corsim.allow/v1" {
+			t.Errorf("schema %v, want %q", d["schema"], "corsim.allow/v1")
+		}
+		req = append(req, objects(d["request"])...)
+		resp = append(resp, objects(d["response"])...)
+		notes = append(notes, objects(d["problems"])...)
+		notes = append(notes, objects(d["notes"])...)
+	}
+	checkDocumented(t, "Allow", tables["Allow"], docs)
+	checkDocumented(t, "AllowRequest", tables["AllowRequest"], req)
+	checkDocumented(t, "AllowResponse", tables["AllowResponse"], resp)
+	checkDocumented(t, "Note", tables["Note"], notes)
+	for _, h := range objects(resp[0]["headers"]) {
+		if _, ok := h["name"]; !ok {
+			t.Errorf("a response header is not a {name, value} object: %v", h)
+		}
+	}
+}
+
+// TestAuditJSONDocumented checks `corsim audit --json` against its part
+// of docs/json-schema.md, on a vulnerable server (findings with their
+// acceptance) and a correct one (empty lists are [], not null).
+func TestAuditJSONDocumented(t *testing.T) {
+	tables := docTables(t, "corsim.audit/v1")
+	var docs, findings, acceptance []map[string]any
+	for _, conf := range []string{"testdata/audit/vulnerable/reflect_origin.conf", "testdata/audit/correct/exact_list.conf"} {
+		r := corsim(t, "", "audit", "--json", "--origin", "https://www.target.example", "--server", conf, "https://api.target.example/data")
+		if r.code != exitOK && r.code != exitFail {
+			t.Fatalf("audit %s: exit %d: %s", conf, r.code, r.stderr)
+		}
+		d := decodeObject(t, r)
+		if d["schema"] != auditSchema || auditSchema != "corsim.audit/v1" {
+			t.Errorf("schema %v, want %q", d["schema"], "corsim.audit/v1")
+		}
+		for _, list := range []string{"findings", "broken", "notes"} {
+			if _, isList := d[list].([]any); !isList {
+				t.Errorf("%s: %q is %v, want a list", conf, list, d[list])
+			}
+			for _, f := range objects(d[list]) {
+				findings = append(findings, f)
+				acceptance = append(acceptance, objects(f["acceptance"])...)
+			}
+		}
+		docs = append(docs, d)
+	}
+	checkDocumented(t, "Audit", tables["Audit"], docs)
+	checkDocumented(t, "Finding", tables["Finding"], findings)
+	checkDocumented(t, "Acceptance", tables["Acceptance"], acceptance)
+}
