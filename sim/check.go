@@ -31,34 +31,46 @@ func PreflightState(res *fetch.Result) string {
 }
 
 // PreflightReasons returns the kinds of reasons the fetch needed a
-// preflight for: "forced", "method", "header", each at most once, in that
-// order.
+// preflight for, over all its hops: "forced", "method", "header", each at
+// most once, in that order (ReasonKinds).
 func PreflightReasons(res *fetch.Result) []string {
 	if res == nil {
 		return nil
 	}
-	var forced, method, header bool
+	var all []*policy.Failure
 	for _, p := range res.Preflights {
-		for _, r := range p.Reasons {
-			switch r.Code {
-			case fetch.CodePreflightForced:
-				forced = true
-			case fetch.CodeMethodNotSafelisted:
-				method = true
-			default:
-				header = true
-			}
+		all = append(all, p.Reasons...)
+	}
+	return ReasonKinds(all)
+}
+
+// ReasonKinds sorts reasons a request is not simple
+// (fetch.PreflightReport.Reasons) into kinds: "forced" (the request's
+// use-CORS-preflight flag: XHR upload listeners, a stream body), "method"
+// (the method is not CORS-safelisted), "header" (any header reason), each
+// at most once, in that order; nil when there is none. These are the words
+// of "expect preflight … forced|method|header" and of the JSON report's
+// preflight reason field.
+func ReasonKinds(reasons []*policy.Failure) []string {
+	var forced, method, header bool
+	for _, r := range reasons {
+		switch r.Code {
+		case fetch.CodePreflightForced:
+			forced = true
+		case fetch.CodeMethodNotSafelisted:
+			method = true
+		default:
+			header = true
 		}
 	}
 	var out []string
-	if forced {
-		out = append(out, "forced")
-	}
-	if method {
-		out = append(out, "method")
-	}
-	if header {
-		out = append(out, "header")
+	for _, k := range []struct {
+		on   bool
+		name string
+	}{{forced, "forced"}, {method, "method"}, {header, "header"}} {
+		if k.on {
+			out = append(out, k.name)
+		}
 	}
 	return out
 }

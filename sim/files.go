@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/corsim/corsim/sim/scenario"
 )
 
 // Collect expands paths into scenario files: a file is taken as is, a
@@ -52,24 +54,44 @@ func Collect(paths ...string) ([]string, error) {
 // A file that cannot be read or parsed has its error in Result.Err.
 func RunFiles(ctx context.Context, paths []string, opts Options) []*Result {
 	out := make([]*Result, len(paths))
-	workers := min(runtime.GOMAXPROCS(0), len(paths))
+	parallel(len(paths), func(i int) { out[i] = runFile(ctx, paths[i], opts) })
+	return out
+}
+
+// RunAll runs parsed scenarios in parallel (up to GOMAXPROCS at a time)
+// and returns their results in the order of scs. done, when not nil, is
+// called after each scenario has run, from the goroutine that ran it (a
+// progress count, say).
+func RunAll(ctx context.Context, scs []*scenario.Scenario, opts Options, done func()) []*Result {
+	out := make([]*Result, len(scs))
+	parallel(len(scs), func(i int) {
+		out[i] = Run(ctx, scs[i], opts)
+		if done != nil {
+			done()
+		}
+	})
+	return out
+}
+
+// parallel calls f(0) … f(n-1), up to GOMAXPROCS calls at a time, and
+// returns when all have returned.
+func parallel(n int, f func(i int)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = runFile(ctx, paths[i], opts)
+				f(i)
 			}
 		}()
 	}
-	for i := range paths {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return out
 }
 
 func runFile(ctx context.Context, path string, opts Options) *Result {

@@ -2,10 +2,13 @@ package sim_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/scenario"
 )
 
 // TestFailuresNameFileLineAndCommand checks the failure format and that a
@@ -48,5 +51,32 @@ func TestUnknownHandler(t *testing.T) {
 	fs := res.Failures()
 	if len(fs) != 1 || !strings.Contains(fs[0].Msg, `no handler named "nope" (registered: bad-header, echo-origin, panic, plain)`) {
 		t.Fatalf("failures: %v", fs)
+	}
+}
+
+// TestRunAll runs parsed scenarios in parallel: results come back in the
+// order given, and done is called once per scenario.
+func TestRunAll(t *testing.T) {
+	var scs []*scenario.Scenario
+	for i := range 9 {
+		src := fmt.Sprintf("page https://app.example\nserver https://api.example config api.conf\nfetch https://api.example/%d\nexpect status 200\n-- api.conf --\norigins https://app.example\n", i)
+		sc, err := scenario.Parse(fmt.Sprintf("s%d.txtar", i), []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		scs = append(scs, sc)
+	}
+	var done atomic.Int64
+	res := sim.RunAll(context.Background(), scs, sim.Options{}, func() { done.Add(1) })
+	if len(res) != len(scs) || done.Load() != int64(len(scs)) {
+		t.Fatalf("%d results, done called %d times, for %d scenarios", len(res), done.Load(), len(scs))
+	}
+	for i, r := range res {
+		if r.Name != fmt.Sprintf("s%d.txtar", i) || !r.OK() {
+			t.Errorf("result %d: %s ok=%v", i, r.Name, r.OK())
+		}
+	}
+	if got := sim.RunAll(context.Background(), nil, sim.Options{}, nil); len(got) != 0 {
+		t.Errorf("no scenarios: %d results", len(got))
 	}
 }

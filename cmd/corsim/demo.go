@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/scenario"
@@ -71,15 +72,11 @@ Examples:
 			*format = "json"
 		}
 		if !contains(reportFormats, *format) {
-			return usageErr(e, c, "--format %q: want one of %s", *format, joinWords(reportFormats))
+			return usageErr(e, c, "--format %q: want one of %s", *format, strings.Join(reportFormats, ", "))
 		}
-		var opts sim.Options
-		if *browsers != "" {
-			p, err := parseBrowsers(*browsers)
-			if err != nil {
-				return inputErr(e, c, err)
-			}
-			opts.Profiles = p
+		opts, err := simOptions(*browsers)
+		if err != nil {
+			return inputErr(e, c, err)
 		}
 		sc, err := scenario.Parse("demo.txtar", demoScenario)
 		if err != nil {
@@ -89,16 +86,9 @@ Examples:
 		if res.Err != nil {
 			return inputErr(e, c, res.Err)
 		}
-		w, closeOut, err := openOutput(e, *out)
-		if err != nil {
+		ro := reportOpts{format: *format, verbose: true, color: colours(e, e.stdoutTTY && *out == "")}
+		if err := writeReportTo(e, *out, []*sim.Result{res}, ro); err != nil {
 			return inputErr(e, c, err)
-		}
-		werr := writeRunReport(w, []*sim.Result{res}, reportOpts{format: *format, verbose: true, color: colours(e, e.stdoutTTY && *out == "")})
-		if cerr := closeOut(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return inputErr(e, c, werr)
 		}
 		if !res.OK() {
 			return exitFail
@@ -106,15 +96,4 @@ Examples:
 		return exitOK
 	}
 	return c
-}
-
-func joinWords(l []string) string {
-	s := ""
-	for i, w := range l {
-		if i > 0 {
-			s += ", "
-		}
-		s += w
-	}
-	return s
 }

@@ -49,7 +49,7 @@ func TestFetchGolden(t *testing.T) {
 func TestFetchStoryContent(t *testing.T) {
 	r := corsim(t, "", "explain", "https://api.example/items/42", "-X", "PATCH", "-H", "Content-Type: application/json", "--from", "https://app.example", "--server", apiConf)
 	wantCode(t, r, 0)
-	for _, want := range []string{
+	wantContains(t, "explain output", r.stdout,
 		"cross-origin: https://app.example → https://api.example (host app.example ≠ api.example)",
 		"PATCH is not a CORS-safelisted method",
 		"→ preflight OPTIONS https://api.example/items/42",
@@ -57,12 +57,7 @@ func TestFetchStoryContent(t *testing.T) {
 		"Verdict: BLOCKED (method-not-allowed in the preflight)",
 		"add PATCH to Access-Control-Allow-Methods",
 		"https://fetch.spec.whatwg.org/#cors-preflight-fetch-0",
-		"Console:",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("explain output lacks %q:\n%s", want, r.stdout)
-		}
-	}
+		"Console:")
 }
 
 func TestFetchExpect(t *testing.T) {
@@ -325,17 +320,12 @@ func TestRequestFlagsShared(t *testing.T) {
 func TestInitiatorAndNavigate(t *testing.T) {
 	r := corsim(t, "", "fetch", "https://api.example/items", "--initiator", "element", "--from", "https://evil.example", "--server", apiConf)
 	wantCode(t, r, 0)
-	for _, want := range []string{
+	wantContains(t, "element story", r.stdout,
 		"<img crossorigin> GET https://api.example/items",
 		"never preflighted",
 		"Verdict: BLOCKED (missing-allow-origin)",
 		"the element fires its error event",
-		"Access to image at 'https://api.example/items'",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("element story lacks %q:\n%s", want, r.stdout)
-		}
-	}
+		"Access to image at 'https://api.example/items'")
 	// A non-simple header would force a preflight from fetch(); an element
 	// cannot send one, and its GET is never preflighted even cross-origin
 	// with credentials.
@@ -351,13 +341,19 @@ func TestInitiatorAndNavigate(t *testing.T) {
 	}
 	r = corsim(t, "", "fetch", "https://api.example/items", "--mode", "navigate", "--from", "https://app.example", "--server", apiConf)
 	wantCode(t, r, 0)
-	for _, want := range []string{"mode navigate\n", "NETWORK-ERROR (navigate-mode)", "the promise rejects with TypeError"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("navigate story lacks %q:\n%s", want, r.stdout)
-		}
-	}
+	wantContains(t, "navigate story", r.stdout, "mode navigate\n", "NETWORK-ERROR (navigate-mode)", "the promise rejects with TypeError")
 	h := corsim(t, "", "fetch", "--help")
 	if !strings.Contains(h.stdout, "--initiator fetch|xhr|element") || !strings.Contains(h.stdout, "fetch() throws a TypeError") {
 		t.Errorf("help does not document --initiator or navigate's TypeError:\n%s", h.stdout)
+	}
+}
+
+// wantContains reports each of wants that out (named what) lacks.
+func wantContains(t *testing.T, what, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q:\n%s", what, want, out)
+		}
 	}
 }

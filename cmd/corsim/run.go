@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -78,13 +76,9 @@ Examples:
 		if len(pos) == 0 {
 			return usageErr(e, c, "no scenario: give files, directories, or - for standard input")
 		}
-		var opts sim.Options
-		if *browsers != "" {
-			p, err := parseBrowsers(*browsers)
-			if err != nil {
-				return inputErr(e, c, err)
-			}
-			opts.Profiles = p
+		opts, err := simOptions(*browsers)
+		if err != nil {
+			return inputErr(e, c, err)
 		}
 		scs, code := loadScenarios(e, c, pos)
 		if code != exitOK {
@@ -102,17 +96,9 @@ Examples:
 				return exitUsage
 			}
 		}
-		w, closeOut, err := openOutput(e, *out)
-		if err != nil {
-			return inputErr(e, c, err)
-		}
 		ro := reportOpts{format: *format, verbose: *verbose || len(results) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
-		werr := writeRunReport(w, results, ro)
-		if cerr := closeOut(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return inputErr(e, c, werr)
+		if err := writeReportTo(e, *out, results, ro); err != nil {
+			return inputErr(e, c, err)
 		}
 		for _, r := range results {
 			if !r.OK() {
@@ -125,6 +111,32 @@ Examples:
 }
 
 var reportFormats = []string{"text", "json", "mermaid", "html"}
+
+// simOptions returns the runner's options for a --browser flag: the
+// profiles it names, or (when it is empty) each scenario's own.
+func simOptions(browsers string) (sim.Options, error) {
+	var opts sim.Options
+	if browsers == "" {
+		return opts, nil
+	}
+	p, err := parseBrowsers(browsers)
+	opts.Profiles = p
+	return opts, err
+}
+
+// writeReportTo writes the report of results to the -o file out, or to
+// standard output when out is "", and closes the file.
+func writeReportTo(e *env, out string, results []*sim.Result, ro reportOpts) error {
+	w, closeOut, err := openOutput(e, out)
+	if err != nil {
+		return err
+	}
+	werr := writeRunReport(w, results, ro)
+	if cerr := closeOut(); werr == nil {
+		werr = cerr
+	}
+	return werr
+}
 
 // loadScenarios collects and parses every scenario named by paths. Any
 // unreadable or invalid file is bad input: its problems go to stderr as
@@ -208,29 +220,10 @@ func splitErrors(err error) []string {
 // order. When the run takes more than a second and stderr is a terminal,
 // a progress line on stderr counts the scenarios done.
 func runScenarios(ctx context.Context, e *env, scs []*scenario.Scenario, opts sim.Options) []*sim.Result {
-	out := make([]*sim.Result, len(scs))
 	var done atomic.Int64
 	stop := startProgress(e, len(scs), &done)
 	defer stop()
-	workers := min(runtime.GOMAXPROCS(0), len(scs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = sim.Run(ctx, scs[i], opts)
-				done.Add(1)
-			}
-		}()
-	}
-	for i := range scs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
+	return sim.RunAll(ctx, scs, opts, func() { done.Add(1) })
 }
 
 // progressDelay (a variable for tests) is how long a run goes before a progress line appears.

@@ -144,26 +144,10 @@ func buildRequest(fs *sim.FetchStep) *Request {
 func buildPreflight(p *fetch.PreflightReport) *Preflight {
 	out := &Preflight{Hop: p.Hop, Required: p.Required, Sent: p.Sent, FromCache: p.FromCache, Missing: append([]string{}, p.Missing...),
 		Request: wireRequest(p.Request), Response: wireResponse(p.Response), Error: problem(p.Err), Reason: []string{}, Reasons: []*Problem{}}
-	var forced, method, header bool
 	for _, r := range p.Reasons {
 		out.Reasons = append(out.Reasons, problem(r))
-		switch r.Code {
-		case fetch.CodePreflightForced:
-			forced = true
-		case fetch.CodeMethodNotSafelisted:
-			method = true
-		default:
-			header = true
-		}
 	}
-	for _, k := range []struct {
-		on   bool
-		name string
-	}{{forced, "forced"}, {method, "method"}, {header, "header"}} {
-		if k.on {
-			out.Reason = append(out.Reason, k.name)
-		}
-	}
+	out.Reason = append(out.Reason, sim.ReasonKinds(p.Reasons)...)
 	return out
 }
 
