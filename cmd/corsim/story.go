@@ -242,7 +242,11 @@ func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 		if text == "" {
 			text = httpStatusText(s.Status)
 		}
-		fmt.Fprintf(b, "%s %d %s\n", p.bold("← "+strings.TrimSuffix(what, "request")+"response"), s.Status, text)
+		answer := "← response"
+		if x.Preflight {
+			answer = "← preflight response"
+		}
+		fmt.Fprintf(b, "%s %d %s\n", p.bold(answer), s.Status, text)
 		for _, h := range s.Headers {
 			fmt.Fprintf(b, "    %s: %s\n", h.Name, h.Value)
 		}
