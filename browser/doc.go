@@ -34,6 +34,10 @@
 //     negative → 5 s in the spec (a parse failure), expired in Chromium and
 //     WebKit, not cached in Firefox; 0 → expired, Firefox not cached
 //     (browsers.md §1.6, §2.5, §3.5; harness) — TestSideBySideMaxAgeValues.
+//   - MaxAgeEmpty: an empty Access-Control-Max-Age is the 5 s default
+//     everywhere; Firefox caches it for 5 s although it refuses every other
+//     invalid value (nsCORSListenerProxy.cpp AddResultToCache, browsers.md
+//     §2.5) — TestSideBySideMaxAgeEmpty.
 //   - Partition: top-level site (spec; Chromium's NetworkIsolationKey,
 //     harness; Firefox's OriginAttributes [inferred]), top-level origin
 //     (WebKit) — TestSideBySidePartitioning.
@@ -68,6 +72,12 @@
 //     blocks; Firefox allows with the CORSAllowHeaderFromPreflightDeprecation
 //     console warning (§2.4); WebKit allows silently (§3.5) —
 //     TestSideBySideAuthorizationWildcard.
+//   - CacheWildcardCoversAuthorization: whether a cached "*" header entry
+//     serves a later request carrying Authorization. No in the spec, in
+//     Chromium (its cache lookup always applies the non-wildcard rule,
+//     preflight_cache.cc; harness: labs/06 preflights again) and in Firefox
+//     (never reuses "*"); yes in WebKit (§3.5) —
+//     TestSideBySideCachedWildcardAuthorization (differences_cache_test.go).
 //   - PreflightStatusFirst/PreflightRedirectFirst: WebKit reports a non-2xx
 //     preflight before its ACAO (validatePreflightResponse, §3.4); Chromium
 //     and Firefox check ACAO first but fail a redirected preflight at once
@@ -80,10 +90,8 @@
 //     TestSideBySideMethodCase. TestProfilesAgree (rapid) checks that the
 //     four profiles agree on requests outside the differences above.
 //
-// Not modelled: Firefox caches an empty Access-Control-Max-Age for 5 s
-// (policy classifies "" as invalid, so the Firefox profile does not cache
-// it); WebKit stores a preflight result before its method/header check
-// fails; Firefox's DNS-change invalidation; Chromium's Local Network
+// Not modelled: WebKit stores a preflight result before its method/header
+// check fails; Firefox's DNS-change invalidation; Chromium's Local Network
 // Access.
 //
 // # Console messages
