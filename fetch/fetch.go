@@ -117,7 +117,8 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 		res.Trace = append(res.Trace, Event{Step: StepRequestValidated, Spec: anchorBodyExtract, Outcome: OutcomeOK, Detail: req.DefaultContentType})
 	}
 
-	// The fetch steps' Accept and Accept-Language (see above). One more slot than the list needs: the first send appends Origin in
+	// The fetch steps' Accept and Accept-Language (see above). The list
+	// gets one more slot than it needs: the first send appends Origin in
 	// place (see networkFetch).
 	r.header = append(buf.headers(len(req.Header)+b2i(addAccept)+b2i(addLang)+1), req.Header...)
 	if addAccept {
