@@ -111,6 +111,12 @@ func (s *Server) Config() *Config {
 	return &c
 }
 
+// maxAnswerLines bounds the header lines respond and addServerDefaults add
+// besides the configured response headers: a preflight sends at most six
+// (Vary, ACAO, ACAC, ACAM, ACAH, Max-Age), any other answer at most seven
+// (Content-Type, Allow, ACAO, ACAC, ACEH, Vary, Content-Length).
+const maxAnswerLines = 8
+
 // answer is a response before it is written out.
 type answer struct {
 	status int
@@ -122,14 +128,42 @@ func (a *answer) add(name, value string) {
 	a.header = append(a.header, policy.Header{Name: name, Value: value})
 }
 
-// jsonBody sets a small JSON body and its Content-Type.
-func (a *answer) jsonBody(v map[string]string) {
-	b, err := json.Marshal(v)
-	if err != nil { // cannot happen for a map of strings
-		b = []byte("{}")
+// jsonBody sets a small JSON body and its Content-Type: the object
+// {k1: v1, k2: v2} (k2 "" for a one-member object), keys given in sorted
+// order, written exactly as json.Marshal writes a map[string]string
+// (sorted keys, HTML-safe escaping), followed by a newline.
+func (a *answer) jsonBody(k1, v1, k2, v2 string) {
+	b := make([]byte, 0, 16+len(k1)+len(v1)+len(k2)+len(v2))
+	b = append(b, '{')
+	b = appendJSONString(b, k1)
+	b = append(b, ':')
+	b = appendJSONString(b, v1)
+	if k2 != "" {
+		b = append(b, ',')
+		b = appendJSONString(b, k2)
+		b = append(b, ':')
+		b = appendJSONString(b, v2)
 	}
-	a.body = append(b, '\n')
+	a.body = append(b, '}', '\n')
 	a.add("Content-Type", "application/json")
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it:
+// printable ASCII other than '"', '\\', '<', '>' and '&' is copied, and any
+// other string goes through json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil { // cannot happen for a string
+				q = []byte(`""`)
+			}
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // RoundTrip implements fetch.Transport. The header lines come out sorted by
@@ -138,7 +172,8 @@ func (s *Server) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.
 	if req == nil || req.URL == nil {
 		return nil, errors.New("server: request without a URL")
 	}
-	a := s.respond(req.Method, req.URL.Path, req.Header.Get)
+	var a answer
+	s.respond(&a, req.Method, req.URL.Path, req.Header.Get)
 	h := addServerDefaults(a.header, req.Method, a.status, a.body)
 	sortLines(h)
 	body := a.body
@@ -154,7 +189,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		vs := r.Header.Values(name)
 		return strings.Join(vs, ", "), len(vs) > 0
 	}
-	a := s.respond(r.Method, r.URL.Path, get)
+	var a answer
+	s.respond(&a, r.Method, r.URL.Path, get)
 	wh := w.Header()
 	for _, l := range a.header {
 		wh[l.Name] = append(wh[l.Name], l.Value)
@@ -165,10 +201,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// respond decides the answer to one request. get returns the value of a
-// request header (all lines joined with ", ").
-func (s *Server) respond(method, path string, get func(string) (string, bool)) *answer {
-	a := &answer{}
+// respond decides the answer to one request into a. get returns the value
+// of a request header (all lines joined with ", ").
+func (s *Server) respond(a *answer, method, path string, get func(string) (string, bool)) {
+	// Room for every line respond and addServerDefaults may add, so the
+	// list is allocated once.
+	a.header = make(policy.HeaderList, 0, maxAnswerLines+len(s.cfg.ResponseHeaders))
 	origin, hasOrigin := get("Origin")
 	acrm, hasACRM := get("Access-Control-Request-Method")
 	if method == http.MethodOptions {
@@ -178,19 +216,19 @@ func (s *Server) respond(method, path string, get func(string) (string, bool)) *
 		case s.mistakes.has(MistakePreflight401):
 			a.status = http.StatusUnauthorized
 			a.add("Www-Authenticate", `Bearer realm="api"`)
-			a.jsonBody(map[string]string{"error": "unauthorized"})
-			return a
+			a.jsonBody("error", "unauthorized", "", "")
+			return
 		case s.mistakes.has(MistakePreflight404):
 			a.status = http.StatusNotFound
-			a.jsonBody(map[string]string{"error": "not found", "path": path})
-			return a
+			a.jsonBody("error", "not found", "path", path)
+			return
 		}
 		// A CORS-preflight request is an OPTIONS request with an Origin
 		// and an Access-Control-Request-Method header.
 		// https://fetch.spec.whatwg.org/#cors-preflight-request
 		if hasOrigin && hasACRM {
 			s.preflight(a, origin, acrm, get)
-			return a
+			return
 		}
 	}
 	s.resource(a, method, path)
@@ -212,7 +250,6 @@ func (s *Server) respond(method, path string, get func(string) (string, bool)) *
 		// https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
 		a.add("Vary", "Origin")
 	}
-	return a
 }
 
 // preflight answers a CORS-preflight request.
@@ -267,7 +304,7 @@ func (s *Server) resource(a *answer, method, path string) {
 		// RFC 9110 §15.6.2: a method the server does not recognize for any
 		// resource gets 501 Not Implemented.
 		a.status = http.StatusNotImplemented
-		a.jsonBody(map[string]string{"error": "not implemented", "method": method})
+		a.jsonBody("error", "not implemented", "method", method)
 		return
 	}
 	var rt *route
@@ -280,7 +317,7 @@ func (s *Server) resource(a *answer, method, path string) {
 	switch {
 	case rt == nil:
 		a.status = http.StatusNotFound
-		a.jsonBody(map[string]string{"error": "not found", "path": path})
+		a.jsonBody("error", "not found", "path", path)
 	case method == http.MethodOptions:
 		// RFC 9110 §9.3.7: a successful OPTIONS response SHOULD send the
 		// header fields that advertise optional features, e.g. Allow
@@ -292,14 +329,14 @@ func (s *Server) resource(a *answer, method, path string) {
 		// target resource's supported methods.
 		a.status = http.StatusMethodNotAllowed
 		a.add("Allow", rt.allow)
-		a.jsonBody(map[string]string{"error": "method not allowed", "allow": rt.allow})
+		a.jsonBody("allow", rt.allow, "error", "method not allowed")
 	default:
 		a.status = http.StatusOK
 		rep := method
 		if method == http.MethodHead {
 			rep = http.MethodGet // RFC 9110 §9.3.2: HEAD gets GET's header fields
 		}
-		a.jsonBody(map[string]string{"method": rep, "path": path})
+		a.jsonBody("method", rep, "path", path)
 		for _, h := range s.cfg.ResponseHeaders {
 			a.add(h.Name, h.Value)
 		}
