@@ -61,7 +61,7 @@ type loaded struct {
 }
 
 // loadCorpus parses every scenario file under corpusDirs.
-func loadCorpus(t *testing.T, dirs []string) []loaded {
+func loadCorpus(t testing.TB, dirs []string) []loaded {
 	t.Helper()
 	var out []loaded
 	for _, dir := range dirs {
