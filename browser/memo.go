@@ -10,9 +10,12 @@ import (
 // fetch.Request is immutable and may be fetched many times, concurrently,
 // so a page that repeats a fetch (a poll, a benchmark, a scenario loop)
 // reuses the validated request instead of parsing and validating again.
+//
+// The entries grow with use up to memoSize (most pages make one or two
+// requests), so that opening a page costs no more than a small struct.
 type requestMemo struct {
 	mu      sync.Mutex
-	entries [memoSize]memoEntry
+	entries []memoEntry
 	next    int
 }
 
@@ -43,7 +46,7 @@ func (m *requestMemo) request(client fetch.Client, init fetch.RequestInit) (*fet
 	m.mu.Lock()
 	for i := range m.entries {
 		e := &m.entries[i]
-		if e.req != nil && sameInit(&e.init, &init) {
+		if sameInit(&e.init, &init) {
 			r := e.req
 			m.mu.Unlock()
 			return r, nil
@@ -56,8 +59,12 @@ func (m *requestMemo) request(client fetch.Client, init fetch.RequestInit) (*fet
 	}
 	init.Header = init.Header.Clone() // the caller may reuse its slice
 	m.mu.Lock()
-	m.entries[m.next] = memoEntry{init: init, req: req}
-	m.next = (m.next + 1) % memoSize
+	if len(m.entries) < memoSize {
+		m.entries = append(m.entries, memoEntry{init: init, req: req})
+	} else {
+		m.entries[m.next] = memoEntry{init: init, req: req}
+		m.next = (m.next + 1) % memoSize
+	}
 	m.mu.Unlock()
 	return req, nil
 }

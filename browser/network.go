@@ -16,13 +16,26 @@ import (
 // servers on other ports or schemes. Network implements fetch.Transport and
 // is safe for concurrent use; several browsers may share one.
 type Network struct {
-	mu      sync.RWMutex
-	servers map[policy.Origin]fetch.Transport
-	hosts   map[string]int // host → number of servers on it
-	// fast maps scheme and URL host (as the URL parser serializes them)
-	// to the server, so routing needs no origin computation.
-	fast map[fastKey]fetch.Transport
+	mu sync.RWMutex
+	// servers holds one entry per origin, in the order first served.
+	// Most networks have a handful, which a scan finds faster than a map
+	// lookup and which costs one small allocation; index maps fast keys
+	// to positions once there are more than indexFrom.
+	servers []netServer
+	index   map[fastKey]int
 }
+
+// netServer is one origin's server.
+type netServer struct {
+	origin policy.Origin
+	// key is the origin's scheme and URL host (as the URL parser
+	// serializes them), so routing needs no origin computation.
+	key fastKey
+	t   fetch.Transport
+}
+
+// indexFrom is the number of servers above which a Network keeps an index.
+const indexFrom = 8
 
 type fastKey struct{ scheme, host string }
 
@@ -34,9 +47,7 @@ func fastKeyOf(o policy.Origin) fastKey {
 }
 
 // NewNetwork returns an empty network.
-func NewNetwork() *Network {
-	return &Network{servers: make(map[policy.Origin]fetch.Transport), hosts: make(map[string]int), fast: make(map[fastKey]fetch.Transport)}
-}
+func NewNetwork() *Network { return &Network{} }
 
 // Serve registers t as the server of origin (a serialized origin such as
 // "https://api.example" or "http://localhost:8080"; a URL is accepted and
@@ -47,24 +58,55 @@ func (n *Network) Serve(origin string, t fetch.Transport) error {
 	if err != nil {
 		return err
 	}
+	key := fastKeyOf(o)
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	_, had := n.servers[o]
+	i := n.find(key)
 	switch {
-	case t == nil && had:
-		delete(n.servers, o)
-		delete(n.fast, fastKeyOf(o))
-		if n.hosts[o.Host()]--; n.hosts[o.Host()] <= 0 {
-			delete(n.hosts, o.Host())
-		}
+	case t == nil && i >= 0:
+		n.servers = append(n.servers[:i], n.servers[i+1:]...)
+		n.reindex()
+	case t != nil && i >= 0:
+		n.servers[i].t = t
 	case t != nil:
-		if !had {
-			n.hosts[o.Host()]++
+		n.servers = append(n.servers, netServer{origin: o, key: key, t: t})
+		if n.index != nil {
+			n.index[key] = len(n.servers) - 1
+		} else {
+			n.reindex()
 		}
-		n.servers[o] = t
-		n.fast[fastKeyOf(o)] = t
 	}
 	return nil
+}
+
+// find returns the position of the server with key k, or -1. The caller
+// holds n.mu.
+func (n *Network) find(k fastKey) int {
+	if n.index != nil {
+		if i, ok := n.index[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range n.servers {
+		if n.servers[i].key == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// reindex rebuilds the index (or drops it for a small network). The
+// caller holds n.mu for writing.
+func (n *Network) reindex() {
+	if len(n.servers) <= indexFrom {
+		n.index = nil
+		return
+	}
+	n.index = make(map[fastKey]int, len(n.servers))
+	for i := range n.servers {
+		n.index[n.servers[i].key] = i
+	}
 }
 
 func parseServeOrigin(s string) (policy.Origin, error) {
@@ -88,8 +130,8 @@ func (n *Network) Origins() []string {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	out := make([]string, 0, len(n.servers))
-	for o := range n.servers {
-		out = append(out, o.String())
+	for i := range n.servers {
+		out = append(out, n.servers[i].origin.String())
 	}
 	return out
 }
@@ -99,16 +141,29 @@ func (n *Network) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch
 	if req == nil || req.URL == nil {
 		return nil, &NetError{Kind: ErrInvalidURL}
 	}
+	var t fetch.Transport
 	n.mu.RLock()
-	t := n.fast[fastKey{req.URL.Scheme, req.URL.Host}]
+	if i := n.find(fastKey{req.URL.Scheme, req.URL.Host}); i >= 0 {
+		t = n.servers[i].t
+	}
 	n.mu.RUnlock()
 	if t != nil {
 		return t.RoundTrip(ctx, req)
 	}
+	// The URL does not spell its origin as a served origin's
+	// serialization does (or nothing serves it): compare origins.
 	o := policy.OriginOf(req.URL)
+	hostKnown := false
 	n.mu.RLock()
-	t = n.servers[o]
-	hostKnown := n.hosts[o.Host()] > 0
+	for i := range n.servers {
+		if n.servers[i].origin == o {
+			t = n.servers[i].t
+			break
+		}
+		if n.servers[i].origin.Host() == o.Host() {
+			hostKnown = true
+		}
+	}
 	n.mu.RUnlock()
 	if t == nil {
 		kind := ErrNameNotResolved
