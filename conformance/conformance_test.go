@@ -192,6 +192,7 @@ func runCorpus(t *testing.T, corpus []loaded) {
 			sum.skipped = append(sum.skipped, l.path+": "+l.sc.Skip)
 		}
 	}
+	timeCorsim(t, corpus, profiles, sum)
 	for _, p := range profiles {
 		if len(origins[p]) == 0 {
 			continue
@@ -213,10 +214,7 @@ func runCorpus(t *testing.T, corpus []loaded) {
 			if l.sc.Skip != "" || !slices.Contains(profilesOf(l.sc), p) {
 				continue
 			}
-			name := strings.TrimPrefix(filepath.ToSlash(l.path), "../testdata/")
-			if p != "chromium" {
-				name += "@" + p
-			}
+			name := scenarioName(l.path, p)
 			if own := needsOwnBrowser(l.sc, p, origins[p]); own {
 				// A fetch to an origin this scenario does not serve must
 				// fail to resolve, as in corsim's network; in the shared
@@ -244,6 +242,60 @@ func runCorpus(t *testing.T, corpus []loaded) {
 	}
 }
 
+// scenarioName is how the suite names a scenario file replayed under
+// profile: its path under testdata, with "@profile" for a feature profile.
+func scenarioName(path, profile string) string {
+	name := strings.TrimPrefix(filepath.ToSlash(path), "../testdata/")
+	if profile != "chromium" {
+		name += "@" + profile
+	}
+	return name
+}
+
+// timeCorsim times corsim's side: every scenario the browser will replay
+// is replayed corsimReps times in corsim with RunCorsim (a fresh browser,
+// servers and pages each time; only the fetch steps are timed), in a
+// phase of its own before any Chromium is launched. On a 2-core machine a
+// live Chromium, even between steps, slows corsim's code down 1.5-2x
+// (docs/conformance.md), and Chromium's steps are likewise timed while
+// corsim is idle. The replays run back to back; then each must equal the
+// scenario runner's steps.
+func timeCorsim(t *testing.T, corpus []loaded, profiles []string, sum *summary) {
+	ctx := context.Background()
+	replays := make([]*Run, corsimReps)
+	for _, p := range profiles {
+		for _, l := range corpus {
+			if l.sc.Skip != "" || !slices.Contains(profilesOf(l.sc), p) || Check(l.sc, p) != nil {
+				continue // replay reports a scenario that cannot be replayed
+			}
+			name := scenarioName(l.path, p)
+			simRun, _, err := RunSim(ctx, l.sc, p, testHandlers)
+			if err != nil {
+				t.Errorf("%s: corsim: %v", name, err)
+				continue
+			}
+			for i := range replays {
+				if replays[i], err = RunCorsim(ctx, l.sc, p, testHandlers); err != nil {
+					t.Errorf("%s: corsim replay %d: %v", name, i, err)
+					break
+				}
+			}
+			if err != nil {
+				continue
+			}
+			for i, again := range replays {
+				if d := cmp.Diff(simRun.Steps, again.Steps); d != "" {
+					t.Errorf("%s: corsim replay %d differs from the scenario runner's (-runner +replay):\n%s", name, i, d)
+					break
+				}
+				sum.corsimTime += again.FetchTime
+				sum.corsimWall += again.Wall
+				sum.corsimSteps += len(again.Steps)
+			}
+		}
+	}
+}
+
 // replay runs one scenario on both sides and compares them step by step.
 func replay(t *testing.T, b *chromium.Browser, sc *scenario.Scenario, profile, name string, sum *summary) {
 	if err := Check(sc, profile); err != nil {
@@ -257,20 +309,6 @@ func replay(t *testing.T, b *chromium.Browser, sc *scenario.Scenario, profile, n
 	}
 	for _, f := range simRes.Failures() {
 		t.Logf("note: the scenario's own expectation fails in corsim: %v", f)
-	}
-	// Time corsim's fetches over fresh replays of the suite's own driver;
-	// each must equal the runner's steps.
-	for i := 0; i < corsimReps; i++ {
-		again, err := RunCorsim(ctx, sc, profile, testHandlers)
-		if err != nil {
-			t.Fatalf("corsim replay %d: %v", i, err)
-		}
-		if d := cmp.Diff(simRun.Steps, again.Steps); d != "" {
-			t.Fatalf("corsim replay %d differs from the scenario runner's (-runner +replay):\n%s", i, d)
-		}
-		sum.corsimTime += again.FetchTime
-		sum.corsimWall += again.Wall
-		sum.corsimSteps += len(again.Steps)
 	}
 	needs := make([]bool, len(simRun.Outcomes))
 	for i, o := range simRun.Outcomes {

@@ -148,7 +148,7 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 	b := browser.New(p)
 	var page *browser.Page
 	run := &Run{}
-	defer func() { run.Wall = time.Since(start) }()
+	var cmds []*scenario.Command
 	for _, cmd := range sc.Commands {
 		if !cmd.Applies(profile) {
 			continue
@@ -183,11 +183,17 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 				o = page.Fetch(ctx, "", in)
 			}
 			run.FetchTime += time.Since(start)
-			st := FromOutcome(o)
-			st.Line, st.Command = cmd.Line, cmd.Text
-			run.Steps = append(run.Steps, st)
 			run.Outcomes = append(run.Outcomes, o)
+			cmds = append(cmds, cmd)
 		}
+	}
+	run.Wall = time.Since(start)
+	// The records are made after the replay, so that the timed fetches
+	// run back to back as a page's script would make them.
+	for i, o := range run.Outcomes {
+		st := FromOutcome(o)
+		st.Line, st.Command = cmds[i].Line, cmds[i].Text
+		run.Steps = append(run.Steps, st)
 	}
 	return run, nil
 }
