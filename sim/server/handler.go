@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
 )
 
 // DefaultHandlerTimeout is how long FromHandler waits for a handler when
@@ -153,12 +154,21 @@ func (t *handlerTransport) newRequest(ctx context.Context, req *fetch.WireReques
 		RemoteAddr: t.remoteAddr,
 		RequestURI: target,
 	}
-	for _, l := range req.Header {
-		if http.CanonicalHeaderKey(l.Name) == "Host" {
+	// The values share one backing array, as net/textproto's reader does;
+	// a repeated name appends to its own (full) slice, which copies.
+	vals := make([]string, len(req.Header))
+	for i, l := range req.Header {
+		name := http.CanonicalHeaderKey(l.Name)
+		if name == "Host" {
 			hr.Host = l.Value
 			continue
 		}
-		hr.Header.Add(l.Name, l.Value)
+		if vs, ok := hr.Header[name]; ok {
+			hr.Header[name] = append(vs, l.Value)
+			continue
+		}
+		vals[i] = l.Value
+		hr.Header[name] = vals[i : i+1 : i+1]
 	}
 	hr.Body = http.NoBody
 	if len(req.Body) > 0 {
@@ -177,9 +187,10 @@ func (t *handlerTransport) response(req *fetch.WireRequest, rec *recorder) (*fet
 		return nil, t.fail(req, KindInvalidStatus, "WriteHeader("+strconv.Itoa(rec.badStatus)+"): a status code has three digits, 100-999 (RFC 9110 §15)", nil)
 	}
 	if !rec.wroteHeader {
-		rec.status, rec.final = http.StatusOK, rec.header.Clone()
+		// The handler returned without writing: its header map is final.
+		rec.status, rec.final = http.StatusOK, headerLines(rec.header, serverDefaultLines)
 	}
-	h := headerFromMap(rec.final)
+	h := rec.final
 	for _, l := range h {
 		if !isToken(l.Name) {
 			return nil, t.fail(req, KindInvalidHeader, fmt.Sprintf("header name %q is not a token (RFC 9110 §5.1)", l.Name), nil)
@@ -205,7 +216,7 @@ func (t *handlerTransport) response(req *fetch.WireRequest, rec *recorder) (*fet
 // status instead of panicking.
 type recorder struct {
 	header      http.Header
-	final       http.Header
+	final       policy.HeaderList // the header map when the status was written
 	status      int
 	badStatus   int
 	wroteHeader bool
@@ -229,7 +240,7 @@ func (r *recorder) WriteHeader(code int) {
 	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
 		return // an interim response; the final one follows
 	}
-	r.status, r.final, r.wroteHeader = code, r.header.Clone(), true
+	r.status, r.final, r.wroteHeader = code, headerLines(r.header, serverDefaultLines), true
 }
 
 func (r *recorder) Write(p []byte) (int, error) {

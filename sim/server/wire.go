@@ -77,8 +77,14 @@ func addServerDefaults(h policy.HeaderList, method string, status int, body []by
 
 // headerFromMap turns a net/http header map into lines sorted by name,
 // values of one name in order.
-func headerFromMap(m http.Header) policy.HeaderList {
-	n := 0
+func headerFromMap(m http.Header) policy.HeaderList { return headerLines(m, 0) }
+
+// serverDefaultLines is how many lines addServerDefaults may add.
+const serverDefaultLines = 2
+
+// headerLines is headerFromMap with room for extra more lines.
+func headerLines(m http.Header, extra int) policy.HeaderList {
+	n := extra
 	for _, vs := range m {
 		n += len(vs)
 	}
