@@ -1,13 +1,33 @@
 package policy
 
-import "testing"
+import (
+	"net/url"
+	"testing"
+)
 
 var (
 	sinkBool   bool
 	sinkOrigin Origin
 	sinkNames  []string
 	sinkErr    error
+	sinkURL    *url.URL
 )
+
+// BenchmarkParseURL: an URL already in canonical form (the fast path) and
+// one that needs normalizing (the full parser).
+func BenchmarkParseURL(b *testing.B) {
+	for _, raw := range []string{"https://api.example:8443/data/items?id=7&x=y", "HTTPS://API.example:443/data/items?id=7&x=y"} {
+		b.Run(raw[:5], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkURL, sinkErr = ParseURL(raw)
+			}
+			if sinkErr != nil {
+				b.Fatal(sinkErr)
+			}
+		})
+	}
+}
 
 func BenchmarkParseOrigin(b *testing.B) {
 	b.ReportAllocs()

@@ -31,6 +31,14 @@ import (
 //
 // The error is a *Failure with code CodeInvalidURL or CodeInvalidHost.
 func ParseURL(raw string) (*url.URL, error) {
+	if u, ok := parseCanonicalHTTP(raw); ok {
+		return u, nil
+	}
+	return parseURL(raw)
+}
+
+// parseURL is ParseURL's full parser.
+func parseURL(raw string) (*url.URL, error) {
 	// Steps 1-3: strip C0 control or space from both ends; remove tab/newline.
 	s := strings.TrimFunc(raw, func(r rune) bool { return r <= 0x20 })
 	if strings.ContainsAny(s, "\t\n\r") {
