@@ -30,7 +30,10 @@ type memoBox struct {
 // unsafeNamesForHop returns the CORS-unsafe request-header names of the
 // current hop and, on hop 0 of a Request built by NewRequest, the memo they
 // came from (nil otherwise). Later hops may have changed the method or
-// header list, so they compute afresh.
+// header list, so they compute afresh. Only a request that goes down the
+// preflight branch or has unsafe names gets a memo: for the others the
+// names are nil, which UnsafeNames finds without allocating, and there are
+// no reasons to build.
 func (r *run) unsafeNamesForHop(hop int) ([]string, *hopMemo) {
 	box := r.req.memo
 	if hop != 0 || box == nil {
@@ -49,12 +52,17 @@ func (r *run) unsafeNamesForHop(hop int) ([]string, *hopMemo) {
 		}
 	}
 	box.mu.Unlock()
+	names := r.p.Safelist.UnsafeNames(r.header)
+	preflight := r.needsPreflightBranchFor(names)
+	if names == nil && !preflight {
+		return nil, nil
+	}
 	m := &hopMemo{
 		extra: slices.Clone(r.p.Safelist.Extra), acceptLang: r.p.AcceptLanguage,
 		method: r.req.Method, header0: h0, nheader: len(r.req.Header),
-		names: r.p.Safelist.UnsafeNames(r.header),
+		names: names,
 	}
-	if r.needsPreflightBranchFor(m.names) {
+	if preflight {
 		m.reasons = r.reasons()
 	}
 	box.mu.Lock()
