@@ -71,3 +71,36 @@ func BenchmarkFetchPreflightWarm(b *testing.B) {
 	benchFetch(b, RequestInit{Method: "PUT", URL: "https://api.example/items/1",
 		Header: policy.HeaderList{{Name: "X-Token", Value: "abc"}}}, false)
 }
+
+// BenchmarkFetchFresh: what a fresh simulated browser does for its first
+// fetch (a conformance replay, a scenario run): a new preflight cache, the
+// request built by NewRequest, then the fetch, cold. "simple" is a GET,
+// "preflight" a PUT with a custom header.
+func BenchmarkFetchFresh(b *testing.B) {
+	inits := []struct {
+		name string
+		init RequestInit
+	}{
+		{"simple", RequestInit{URL: "https://api.example/items?id=1"}},
+		{"preflight", RequestInit{Method: "PUT", URL: "https://api.example/items/1",
+			Header: policy.HeaderList{{Name: "X-Token", Value: "abc"}}}},
+	}
+	for _, tt := range inits {
+		b.Run(tt.name, func(b *testing.B) {
+			c := Client{Origin: mustOrigin(b, page)}
+			srv := benchServer()
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				f := &Fetcher{Profile: Spec, Clock: NewVirtualClock(epoch), Cache: NewPreflightCache(Spec, 1), Transport: srv}
+				req, err := NewRequest(c, tt.init)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res := f.Fetch(ctx, req); res.Err != nil {
+					b.Fatal(res.Err)
+				}
+			}
+		})
+	}
+}

@@ -76,26 +76,35 @@ type PreflightCache struct {
 	rng  *rand.Rand
 	m    map[bucketKey]*bucket
 	tick uint64
-	// sites memoizes policy.Site with the default public suffix list for
-	// partition keys (the lookup is the costliest part of a warm fetch).
-	sites map[policy.Origin]string
 }
 
-// site returns policy.Site(o, nil), memoized.
-func (c *PreflightCache) site(o policy.Origin) string {
-	c.mu.Lock()
-	s, ok := c.sites[o]
-	c.mu.Unlock()
+// siteMemo memoizes policy.Site with the default public suffix list (a
+// read-only list, so one memo serves every cache and Fetcher) for the
+// partition keys: the lookup is the costliest part of a fetch's cache key,
+// and most simulations see a handful of top-level origins. It is bounded:
+// it starts afresh when full.
+var siteMemo struct {
+	mu sync.RWMutex
+	m  map[policy.Origin]string
+}
+
+const siteMemoSize = 4096
+
+// defaultSite returns policy.Site(o, nil), memoized.
+func defaultSite(o policy.Origin) string {
+	siteMemo.mu.RLock()
+	s, ok := siteMemo.m[o]
+	siteMemo.mu.RUnlock()
 	if ok {
 		return s
 	}
 	s = policy.Site(o, nil)
-	c.mu.Lock()
-	if c.sites == nil || len(c.sites) >= 4096 {
-		c.sites = make(map[policy.Origin]string)
+	siteMemo.mu.Lock()
+	if siteMemo.m == nil || len(siteMemo.m) >= siteMemoSize {
+		siteMemo.m = make(map[policy.Origin]string)
 	}
-	c.sites[o] = s
-	c.mu.Unlock()
+	siteMemo.m[o] = s
+	siteMemo.mu.Unlock()
 	return s
 }
 

@@ -326,8 +326,8 @@ func (r *run) partitionKey() string {
 	case PartitionTopLevelOrigin:
 		return top.String()
 	}
-	if r.f.PublicSuffixList == nil && r.f.Cache != nil {
-		return r.f.Cache.site(top)
+	if r.f.PublicSuffixList == nil {
+		return defaultSite(top)
 	}
 	return policy.Site(top, r.f.PublicSuffixList)
 }
