@@ -40,16 +40,28 @@ type simpleBuf struct {
 // cache answers — one report, one exchange, header lines for the request
 // plus Origin and the filtered response — with a trace long enough for a
 // sent preflight too (9 events on a cache hit, 12 when a preflight is
-// sent). The rest of what sending the preflight needs comes in one more
-// allocation, a coldBuf: a cold cache pays 300 bytes more so that a warm
-// one does not carry them (see preflightRoom).
+// sent, with one note). The rest of what sending the preflight needs comes
+// in one more allocation, a coldBuf: a cold cache pays 300 bytes more so
+// that a warm one does not carry them (see preflightRoom).
 type preflightBuf struct {
+	preflightParts
+	events [preflightEvents]Event
+}
+
+// preflightEvents is the trace a preflightBuf holds.
+const preflightEvents = 12
+
+// preflightParts is a preflightBuf without its trace. A request with more
+// notes than the trace has room for (a default Content-Type besides
+// Accept) gets one, and its trace in an allocation of the size a sent
+// preflight needs, rather than a trace that sending the preflight would
+// outgrow and copy.
+type preflightParts struct {
 	resultBuf
-	events [12]Event
-	wire   [1]Exchange
-	pre    [1]PreflightReport
-	wreqs  [1]WireRequest
-	hdrs   [5]policy.Header
+	wire  [1]Exchange
+	pre   [1]PreflightReport
+	wreqs [1]WireRequest
+	hdrs  [5]policy.Header
 }
 
 // likelyPreflight guesses whether the first hop of req takes main fetch's
@@ -69,8 +81,18 @@ func newResultBuf(notes int, preflight bool) *resultBuf {
 		b.freeWreqs, b.freeHdrs = b.wreqs[:], b.hdrs[:]
 		return &b.resultBuf
 	}
-	b := new(preflightBuf)
-	b.res.Trace, b.res.Wire, b.res.Preflights = b.events[:0], b.wire[:0], b.pre[:0]
+	// A sent preflight: the notes, then main fetch's 4 events to the cache
+	// lookup and 7 more (see preflightRoom).
+	var b *preflightParts
+	if sent := notes + 11; sent <= preflightEvents {
+		pb := new(preflightBuf)
+		b = &pb.preflightParts
+		b.res.Trace = pb.events[:0]
+	} else {
+		b = new(preflightParts)
+		b.res.Trace = make([]Event, 0, sent)
+	}
+	b.res.Wire, b.res.Preflights = b.wire[:0], b.pre[:0]
 	b.freeWreqs, b.freeHdrs = b.wreqs[:], b.hdrs[:]
 	return &b.resultBuf
 }
