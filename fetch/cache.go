@@ -72,10 +72,25 @@ type bucket struct {
 // clock.
 type PreflightCache struct {
 	mu   sync.Mutex
-	p    Profile
-	rng  *rand.Rand
-	m    map[bucketKey]*bucket
+	p    cacheKnobs
+	seed int64
+	rng  *rand.Rand            // made on first use (EvictRandomRun only)
+	m    map[bucketKey]*bucket // made by the first Store
 	tick uint64
+}
+
+// cacheKnobs are the fields of a Profile the cache reads: a copy of them
+// rather than of the whole Profile keeps a new browser's cache small.
+type cacheKnobs struct {
+	CacheCapacity                    int
+	Eviction                         EvictionPolicy
+	EvictRunLength                   int
+	MaxCacheURLLength                int
+	ReplaceEntries                   bool
+	CacheWildcardCoversAuthorization bool
+	NoWildcardReuse                  bool
+	LiteralCredentialedWildcard      bool
+	SeparateCredentials              bool
 }
 
 // siteMemo memoizes policy.Site with the default public suffix list (a
@@ -111,11 +126,17 @@ func defaultSite(o policy.Origin) string {
 // NewPreflightCache returns an empty cache that follows p's cache knobs.
 // seed drives the random purge of EvictRandomRun, so runs are repeatable.
 func NewPreflightCache(p Profile, seed int64) *PreflightCache {
-	return &PreflightCache{
-		p:   p,
-		rng: rand.New(rand.NewPCG(uint64(seed), 0x636f7273696d)),
-		m:   make(map[bucketKey]*bucket),
-	}
+	return &PreflightCache{seed: seed, p: cacheKnobs{
+		CacheCapacity:                    p.CacheCapacity,
+		Eviction:                         p.Eviction,
+		EvictRunLength:                   p.EvictRunLength,
+		MaxCacheURLLength:                p.MaxCacheURLLength,
+		ReplaceEntries:                   p.ReplaceEntries,
+		CacheWildcardCoversAuthorization: p.CacheWildcardCoversAuthorization,
+		NoWildcardReuse:                  p.NoWildcardReuse,
+		LiteralCredentialedWildcard:      p.LiteralCredentialedWildcard,
+		SeparateCredentials:              p.SeparateCredentials,
+	}}
 }
 
 // Len returns the number of entries stored, including expired entries not
@@ -357,6 +378,9 @@ func (c *PreflightCache) Store(k CacheKey, credentials bool, methods, headerName
 		recs := make([]record, 0, len(methods)+len(headerNames))
 		b.methods = recs[:0:len(methods)]
 		b.headers = recs[len(methods):len(methods)]
+		if c.m == nil {
+			c.m = make(map[bucketKey]*bucket)
+		}
 		c.m[bk] = b
 	} else if c.p.ReplaceEntries {
 		b.methods, b.headers = b.methods[:0], b.headers[:0]
@@ -415,6 +439,9 @@ func (c *PreflightCache) evict(now time.Time) {
 			run = defaultRunLength
 		}
 		run = min(run, len(keys))
+		if c.rng == nil {
+			c.rng = rand.New(rand.NewPCG(uint64(c.seed), 0x636f7273696d))
+		}
 		start := c.rng.IntN(len(keys) - run + 1)
 		for _, k := range keys[start : start+run] {
 			delete(c.m, k)

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -388,4 +389,32 @@ func TestDefaultSiteMemo(t *testing.T) {
 		defaultSite(mustOrigin(t, "https://h"+strconv.Itoa(i)+".example"))
 	}
 	check()
+}
+
+// TestNewPreflightCacheCopiesKnobs: every field of cacheKnobs is the
+// same-named Profile field, copied by NewPreflightCache.
+func TestNewPreflightCacheCopiesKnobs(t *testing.T) {
+	var p Profile
+	pv := reflect.ValueOf(&p).Elem()
+	kt := reflect.TypeFor[cacheKnobs]()
+	for i := range kt.NumField() {
+		f := pv.FieldByName(kt.Field(i).Name)
+		if !f.IsValid() || f.Type() != kt.Field(i).Type {
+			t.Fatalf("cacheKnobs.%s is not a Profile field of the same type", kt.Field(i).Name)
+		}
+		switch f.Kind() {
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Int:
+			f.SetInt(int64(i + 1))
+		}
+	}
+	c := NewPreflightCache(p, 1)
+	cv := reflect.ValueOf(c.p)
+	for i := range kt.NumField() {
+		name := kt.Field(i).Name
+		if got, want := cv.Field(i).Interface(), pv.FieldByName(name).Interface(); got != want {
+			t.Errorf("cache knob %s = %v, want %v", name, got, want)
+		}
+	}
 }
