@@ -3,6 +3,7 @@ package fetch
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/corsim/corsim/policy"
 )
@@ -58,7 +59,7 @@ func (r *run) unsafeNamesForHop(hop int) ([]string, *hopMemo) {
 		return nil, nil
 	}
 	m := &hopMemo{
-		extra: slices.Clone(r.p.Safelist.Extra), acceptLang: r.p.AcceptLanguage,
+		extra: frozenExtra(r.p.Safelist.Extra), acceptLang: r.p.AcceptLanguage,
 		method: r.req.Method, header0: h0, nheader: len(r.req.Header),
 		names: names,
 	}
@@ -71,4 +72,20 @@ func (r *run) unsafeNamesForHop(hop int) ([]string, *hopMemo) {
 	}
 	box.mu.Unlock()
 	return m.names, m
+}
+
+// lastExtra is the copy of a profile's safelist extensions that the last
+// new memo keyed on. Nothing modifies it, so memos share it: a program
+// uses one or two profiles, and each new request's memo would otherwise
+// copy the same list.
+var lastExtra atomic.Pointer[[]policy.SafelistExtension]
+
+// frozenExtra returns a copy of extra that nobody modifies.
+func frozenExtra(extra []policy.SafelistExtension) []policy.SafelistExtension {
+	if p := lastExtra.Load(); p != nil && slices.Equal(*p, extra) {
+		return *p
+	}
+	c := slices.Clone(extra)
+	lastExtra.Store(&c)
+	return c
 }
