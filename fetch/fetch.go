@@ -185,14 +185,22 @@ func (r *run) event(e Event) {
 // URL before cur's in the URL list.
 // See https://fetch.spec.whatwg.org/#concept-request-tainted-origin.
 func (r *run) hopTaint(last, cur policy.Origin) int {
-	psl := r.f.PublicSuffixList
-	if !policy.SameSite(cur, last, psl) && !policy.SameSite(r.origin, last, psl) {
+	if !r.sameSite(cur, last) && !r.sameSite(r.origin, last) {
 		return taintCrossSite
 	}
 	if !policy.SameOrigin(cur, last) && !policy.SameOrigin(r.origin, last) {
 		return taintSameSite
 	}
 	return taintSameOrigin
+}
+
+// sameSite is policy.SameSite under the Fetcher's public suffix list, with
+// the default list's sites memoized.
+func (r *run) sameSite(a, b policy.Origin) bool {
+	if r.f.PublicSuffixList != nil || a.IsOpaque() || b.IsOpaque() {
+		return policy.SameSite(a, b, r.f.PublicSuffixList)
+	}
+	return defaultSite(a) == defaultSite(b)
 }
 
 // serializedOrigin is byte-serializing a request origin: "null" once the
