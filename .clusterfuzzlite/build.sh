@@ -4,6 +4,7 @@
 M=github.com/corsim/corsim
 compile_native_go_fuzzer $M/policy     FuzzParseOrigin              policy_parse_origin
 compile_native_go_fuzzer $M/policy     FuzzParseURL                 policy_parse_url
+compile_native_go_fuzzer $M/policy     FuzzParseURLFastPath         policy_parse_url_fast_path
 compile_native_go_fuzzer $M/policy     FuzzParseMIMEType            policy_parse_mime_type
 compile_native_go_fuzzer $M/policy     FuzzExtractHeaderListValues  policy_header_list_values
 compile_native_go_fuzzer $M/policy     FuzzParseMaxAge              policy_parse_max_age
