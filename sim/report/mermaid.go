@@ -37,7 +37,7 @@ func writeMermaid(w *bufio.Writer, s *sequence) {
 	w.WriteString("sequenceDiagram\n")
 	ids := map[string]string{}
 	for i, l := range s.lanes {
-		id := fmt.Sprintf("L%d", i)
+		var id string
 		switch l.id {
 		case lanePage:
 			id = "P"
