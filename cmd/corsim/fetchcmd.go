@@ -22,7 +22,6 @@ type fetchOpts struct {
 	live       bool
 	sendUnsafe bool
 	asJSON     bool
-	format     string
 	expect     string
 	explain    bool
 }
