@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -267,7 +268,8 @@ func (r *runner) transport(s *scenario.Server) (fetch.Transport, string) {
 	for n := range r.opts.Transports {
 		names = append(names, n)
 	}
-	return nil, fmt.Sprintf("no handler named %q (registered: %s)", s.Source, strings.Join(sortedStrings(names), ", "))
+	slices.Sort(names)
+	return nil, fmt.Sprintf("no handler named %q (registered: %s)", s.Source, strings.Join(names, ", "))
 }
 
 // FetchStep is one fetch as it ran.
@@ -323,13 +325,4 @@ func (f *FetchStep) describe() string {
 	}
 	resp := f.Result.Response
 	return fmt.Sprintf("a %s response with status %d", resp.Type, resp.Status)
-}
-
-func sortedStrings(s []string) []string {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	return s
 }

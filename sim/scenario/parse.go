@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/txtar"
@@ -273,15 +274,7 @@ func Family(name string) string {
 	return base
 }
 
-func knownProfile(name string) bool {
-	name = Family(name)
-	for _, p := range Profiles {
-		if p == name {
-			return true
-		}
-	}
-	return false
-}
+func knownProfile(name string) bool { return slices.Contains(Profiles, Family(name)) }
 
 type word struct {
 	text   string

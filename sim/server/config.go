@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -222,7 +223,7 @@ func (c *Config) Validate() error {
 }
 
 func checkWildcardCredentials(c *Config) string {
-	if !c.Credentials || !containsString(c.Origins, "*") || c.has(MistakeWildcardWithCredentials) {
+	if !c.Credentials || !slices.Contains(c.Origins, "*") || c.has(MistakeWildcardWithCredentials) {
 		return ""
 	}
 	return `origins "*" with credentials true: browsers reject Access-Control-Allow-Origin: * on credentialed requests; list the origins, or add "mistake wildcard-with-credentials" to model that bug`
@@ -293,23 +294,7 @@ func checkMistake(m Mistake) string {
 	return fmt.Sprintf("unknown mistake %q (known: %s)", string(m), strings.Join(names, ", "))
 }
 
-func (c *Config) has(m Mistake) bool {
-	for _, x := range c.Mistakes {
-		if x == m {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func (c *Config) has(m Mistake) bool { return slices.Contains(c.Mistakes, m) }
 
 // String formats c in the text format ParseConfig reads, one directive per
 // line in a fixed order. ParseConfig(name, []byte(c.String())) yields a

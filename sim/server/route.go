@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -56,7 +57,7 @@ func compileRoute(r Route, noOptions bool) route {
 		}
 	}
 	add := func(m string) {
-		if !containsString(c.methods, m) {
+		if !slices.Contains(c.methods, m) {
 			c.methods = append(c.methods, m)
 		}
 	}
@@ -67,7 +68,7 @@ func compileRoute(r Route, noOptions bool) route {
 		}
 	}
 	allow := append([]string(nil), c.methods...)
-	if !noOptions && !containsString(allow, "OPTIONS") {
+	if !noOptions && !slices.Contains(allow, "OPTIONS") {
 		allow = append(allow, "OPTIONS")
 	}
 	c.allow = strings.Join(allow, ", ")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/corsim/corsim/fetch"
@@ -71,7 +72,7 @@ func (c *Config) Server() *Server {
 	if len(routes) == 0 {
 		all := append([]string(nil), standardMethods...)
 		for _, m := range c.Methods {
-			if m != "*" && !containsString(all, m) {
+			if m != "*" && !slices.Contains(all, m) {
 				all = append(all, m)
 			}
 		}
@@ -324,7 +325,7 @@ func (s *Server) resource(a *answer, method, path string) {
 		// (§10.2.1).
 		a.status = http.StatusNoContent
 		a.add("Allow", rt.allow)
-	case !containsString(rt.methods, method):
+	case !slices.Contains(rt.methods, method):
 		// RFC 9110 §15.5.6: a 405 response MUST carry Allow with the
 		// target resource's supported methods.
 		a.status = http.StatusMethodNotAllowed
