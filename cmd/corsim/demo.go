@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/corsim/corsim/sim"
@@ -71,7 +72,7 @@ Examples:
 		if *asJSON {
 			*format = "json"
 		}
-		if !contains(reportFormats, *format) {
+		if !slices.Contains(reportFormats, *format) {
 			return usageErr(e, c, "--format %q: want one of %s", *format, strings.Join(reportFormats, ", "))
 		}
 		opts, err := simOptions(*browsers)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -206,14 +207,7 @@ var requestFlagAliases = map[string]string{"--data-type": "--body"}
 // its FetchFlags name.
 type requestArgs struct{ args []string }
 
-func (r *requestArgs) has(name string) bool {
-	for _, a := range r.args {
-		if a == name {
-			return true
-		}
-	}
-	return false
-}
+func (r *requestArgs) has(name string) bool { return slices.Contains(r.args, name) }
 
 // requestFlag is one request flag in a flag.FlagSet.
 type requestFlag struct {
@@ -319,15 +313,6 @@ func writeFlagHelp(w io.Writer, head, summary string) {
 	fmt.Fprintln(w, line)
 }
 
-func contains(l []string, s string) bool {
-	for _, v := range l {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // parseOriginFlag parses an origin the way a page's origin is serialized,
 // with a hint for the usual slips (a trailing slash, a path, upper case).
 func parseOriginFlag(flag, s string) (policy.Origin, error) {
@@ -347,7 +332,7 @@ func parseOriginFlag(flag, s string) (policy.Origin, error) {
 // or "all".
 func parseBrowsers(s string) ([]string, error) {
 	if strings.TrimSpace(s) == "all" {
-		return []string{"chromium", "firefox", "webkit", "spec"}, nil
+		return slices.Clone(scenario.Profiles), nil
 	}
 	var out []string
 	for _, b := range strings.Split(s, ",") {
@@ -358,10 +343,10 @@ func parseBrowsers(s string) ([]string, error) {
 		case "safari":
 			b = "webkit"
 		}
-		if !contains(scenario.Profiles, b) {
+		if !slices.Contains(scenario.Profiles, b) {
 			return nil, fmt.Errorf("unknown browser %q: want chromium, firefox, webkit, spec (comma-separated) or all", b)
 		}
-		if !contains(out, b) {
+		if !slices.Contains(out, b) {
 			out = append(out, b)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -70,7 +71,7 @@ Examples:
 			}
 			*format = "json"
 		}
-		if !contains(reportFormats, *format) {
+		if !slices.Contains(reportFormats, *format) {
 			return usageErr(e, c, "--format %q: want one of %s", *format, strings.Join(reportFormats, ", "))
 		}
 		if len(pos) == 0 {
@@ -161,7 +162,7 @@ func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, in
 			return nil, inputErr(e, c, fmt.Errorf("%s: no *.txtar scenario files in this directory", p))
 		}
 		for _, f := range got {
-			if !contains(files, f) {
+			if !slices.Contains(files, f) {
 				files = append(files, f)
 			}
 		}
