@@ -33,13 +33,9 @@ func NormalizeMethod(m string) string {
 	return m
 }
 
-// isTokenByte reports whether c is an RFC 9110 tchar:
+// tokenTable holds the RFC 9110 tchars:
 // "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" /
 // "`" / "|" / "~" / DIGIT / ALPHA (https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2).
-func isTokenByte(c byte) bool {
-	return tokenTable[c]
-}
-
 var tokenTable = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = true
