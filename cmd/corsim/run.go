@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -156,7 +155,7 @@ func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, in
 		}
 		got, err := sim.Collect(p)
 		if err != nil {
-			return nil, inputErr(e, c, fileErr(p, unwrapPath(err)))
+			return nil, inputErr(e, c, fileErr(p, err))
 		}
 		if len(got) == 0 {
 			return nil, inputErr(e, c, fmt.Errorf("%s: no *.txtar scenario files in this directory", p))
@@ -193,16 +192,6 @@ func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, in
 		return nil, exitUsage
 	}
 	return scs, exitOK
-}
-
-// unwrapPath returns the inner error of a *os.PathError, so fileErr can
-// word it.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe
-	}
-	return err
 }
 
 // splitErrors returns each error of a joined error as one line.

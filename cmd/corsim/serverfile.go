@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 
@@ -76,8 +77,14 @@ func readInput(path string, stdin interface{ Read([]byte) (int, error) }) ([]byt
 }
 
 // fileErr turns an os error into "path: reason" without Go's "open " prefix.
+// The path is the one the *os.PathError names when err has one (a file
+// deep inside a directory being walked), else path.
 func fileErr(path string, err error) error {
-	if pe, ok := err.(*os.PathError); ok {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		if pe.Path != "" {
+			path = pe.Path
+		}
 		switch {
 		case os.IsNotExist(pe.Err):
 			return fmt.Errorf("%s: no such file", path)
