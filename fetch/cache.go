@@ -344,9 +344,9 @@ func dropExpired(rs []record, now time.Time) []record {
 	return rs
 }
 
-// Store records a successful preflight's result: CORS-preflight fetch step
-// 7.10 — for each method (header name), update the max-age of the existing
-// entry or create one (https://fetch.spec.whatwg.org/#concept-cache-create-entry).
+// Store records a successful preflight's result: CORS-preflight fetch steps
+// 7.12–7.15 — for each method (header name), update the max-age of the
+// existing entry or create one (https://fetch.spec.whatwg.org/#concept-cache-create-entry).
 // With Profile.ReplaceEntries the key's old entries are dropped first. It
 // reports whether anything was stored (false when the URL is too long for
 // Profile.MaxCacheURLLength).

@@ -79,7 +79,8 @@ const (
 	// CodeRedirectSchemeNotHTTP: the Location URL's scheme is not http(s).
 	CodeRedirectSchemeNotHTTP policy.Code = "redirect-scheme-not-http"
 	// CodeRedirectHasCredentials: the Location URL includes credentials
-	// where a CORS request may not follow it (steps 7–8).
+	// where a CORS request may not follow it (HTTP-redirect fetch steps
+	// 9–10).
 	CodeRedirectHasCredentials policy.Code = "redirect-has-credentials"
 	// CodeRedirectStreamBody: a non-303 redirect of a request whose body is
 	// a stream (it cannot be re-sent).
