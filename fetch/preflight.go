@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -189,7 +190,7 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 		return nil, nil, asFailure(err, policy.CodeHeaderNotAllowed, anchorPreflight)
 	}
 	if r.p.WildcardCoversAuthorization && r.p.WarnWildcardAuthorization && !r.creds &&
-		r.header.Contains("Authorization") && contains(headerNames, "*") && !containsFold(headerNames, "authorization") {
+		r.header.Contains("Authorization") && slices.Contains(headerNames, "*") && !containsFold(headerNames, "authorization") {
 		r.event(Event{Step: StepWarning, Spec: specBase + "#cors-non-wildcard-request-header-name", Preflight: true, Outcome: OutcomeOK,
 			Detail: "Access-Control-Allow-Headers: * covered Authorization; the spec requires it to be listed"})
 	}
@@ -214,15 +215,6 @@ func (r *run) storePreflight(wr *WireResponse, methods, headerNames []string) {
 	} else {
 		r.event(Event{Step: StepCacheStore, Spec: anchorCacheCreate, Preflight: true, Outcome: OutcomeNotStore, Detail: "URL too long"})
 	}
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func containsFold(l []string, s string) bool {

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"slices"
 	"time"
 
 	"github.com/corsim/corsim/policy"
@@ -249,21 +250,11 @@ func (p *Profile) methodExempt(method string) bool {
 	if p.CacheExemptMethods == nil {
 		return policy.IsCORSSafelistedMethod(method)
 	}
-	for _, m := range p.CacheExemptMethods {
-		if m == method {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(p.CacheExemptMethods, method)
 }
 
 func (p *Profile) bypassesCache(m CacheMode) bool {
-	for _, b := range p.CacheBypassModes {
-		if b == m {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(p.CacheBypassModes, m)
 }
 
 // maxAgeFor applies the profile's max-age rules to a parsed

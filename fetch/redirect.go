@@ -46,6 +46,8 @@ func locationURL(wr *WireResponse, cur *url.URL) (*url.URL, *policy.Failure) {
 	return u, nil
 }
 
+// includesCredentials is the URL standard's "includes credentials": a
+// non-empty username or password (https://url.spec.whatwg.org/#include-credentials).
 func includesCredentials(u *url.URL) bool {
 	return u.User != nil && (u.User.Username() != "" || hasPassword(u.User))
 }

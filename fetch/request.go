@@ -248,7 +248,7 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u.User != nil && (u.User.Username() != "" || hasPassword(u.User)) {
+	if includesCredentials(u) {
 		return nil, failure(CodeURLHasCredentials, anchorRequestCtor, u.Redacted(),
 			"the URL "+u.Redacted()+" includes credentials")
 	}
