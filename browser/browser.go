@@ -22,13 +22,11 @@ func (SystemClock) Now() time.Time { return time.Now() }
 // cache shared by all its pages, and the Network of servers it can reach.
 // It is safe for concurrent use: many pages may fetch at once.
 type Browser struct {
-	profile fetch.Profile
-	clock   fetch.Clock
-	net     *Network
-	cache   *fetch.PreflightCache
+	// fetcher holds the profile, clock and cache; the accessors read them
+	// from it.
 	fetcher fetch.Fetcher
+	net     *Network
 	dialect *dialect
-	seed    int64
 }
 
 // Option configures a Browser in New.
@@ -81,27 +79,27 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 	if cf.net == nil {
 		cf.net = NewNetwork()
 	}
-	b := &Browser{profile: p, clock: cf.clock, net: cf.net, seed: cf.seed, dialect: dialectFor(p.Name)}
+	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
+	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl}
 	if !cf.noCache {
-		b.cache = fetch.NewPreflightCache(p, cf.seed)
+		b.fetcher.Cache = fetch.NewPreflightCache(p, cf.seed)
 	}
-	b.fetcher = fetch.Fetcher{Profile: p, Cache: b.cache, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl}
 	return b
 }
 
 // Profile returns the browser's profile.
-func (b *Browser) Profile() fetch.Profile { return b.profile }
+func (b *Browser) Profile() fetch.Profile { return b.fetcher.Profile }
 
 // Clock returns the browser's clock.
-func (b *Browser) Clock() fetch.Clock { return b.clock }
+func (b *Browser) Clock() fetch.Clock { return b.fetcher.Clock }
 
 // Now returns the browser clock's time.
-func (b *Browser) Now() time.Time { return b.clock.Now() }
+func (b *Browser) Now() time.Time { return b.fetcher.Clock.Now() }
 
 // Advance moves a virtual clock forward by d and reports whether it could
 // (false for a clock that is not a *fetch.VirtualClock).
 func (b *Browser) Advance(d time.Duration) bool {
-	vc, ok := b.clock.(*fetch.VirtualClock)
+	vc, ok := b.fetcher.Clock.(*fetch.VirtualClock)
 	if ok {
 		vc.Advance(d)
 	}
@@ -117,20 +115,20 @@ func (b *Browser) Serve(origin string, t fetch.Transport) error { return b.net.S
 
 // Cache returns the browser's CORS-preflight cache (nil with
 // WithoutPreflightCache).
-func (b *Browser) Cache() *fetch.PreflightCache { return b.cache }
+func (b *Browser) Cache() *fetch.PreflightCache { return b.fetcher.Cache }
 
 // CacheEntries returns a snapshot of the live preflight-cache entries.
 func (b *Browser) CacheEntries() []fetch.CacheEntry {
-	if b.cache == nil {
+	if b.fetcher.Cache == nil {
 		return nil
 	}
-	return b.cache.Entries(b.clock.Now())
+	return b.fetcher.Cache.Entries(b.Now())
 }
 
 // ClearCache empties the preflight cache (as clearing browsing data does).
 func (b *Browser) ClearCache() {
-	if b.cache != nil {
-		b.cache.Clear()
+	if b.fetcher.Cache != nil {
+		b.fetcher.Cache.Clear()
 	}
 }
 

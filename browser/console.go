@@ -83,7 +83,7 @@ type blockContext struct {
 
 func newBlockContext(p *Page, res *fetch.Result) *blockContext {
 	c := &blockContext{
-		profile:   &p.b.profile,
+		profile:   &p.b.fetcher.Profile,
 		err:       res.Err,
 		code:      res.Err.Code,
 		preflight: res.FailedInPreflight,

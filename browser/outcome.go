@@ -183,7 +183,7 @@ func (p *Page) Fetch(ctx context.Context, url string, init fetch.RequestInit) *O
 // exception script sees, no network activity.
 func (p *Page) reject(init fetch.RequestInit, f *policy.Failure) *Outcome {
 	b := p.b
-	out := &Outcome{Profile: b.profile.Name, Initiator: init.Initiator, RequestErr: f}
+	out := &Outcome{Profile: b.fetcher.Profile.Name, Initiator: init.Initiator, RequestErr: f}
 	out.JSError = b.dialect.constructError(init.Initiator, f, init.URL)
 	if init.Initiator == fetch.InitiatorXHR {
 		out.XHR = &XHRState{ReadyState: 1}
@@ -233,7 +233,7 @@ func (p *Page) XHR(ctx context.Context, method, url string, x XHRRequest) *Outco
 // console see.
 func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	b := p.b
-	out := &Outcome{Profile: b.profile.Name, Initiator: init.Initiator}
+	out := &Outcome{Profile: b.fetcher.Profile.Name, Initiator: init.Initiator}
 	var userinfo *url.Userinfo
 	opened := init.URL
 	if init.Initiator == fetch.InitiatorXHR {
