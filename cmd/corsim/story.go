@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/policy"
@@ -240,7 +241,7 @@ func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 	if s := x.Response; s != nil {
 		text := s.StatusText
 		if text == "" {
-			text = httpStatusText(s.Status)
+			text = http.StatusText(s.Status)
 		}
 		answer := "← response"
 		if x.Preflight {
@@ -438,15 +439,18 @@ func writeVerdictTable(b *strings.Builder, runs []fetchRun, p palette) {
 	}
 }
 
+// truncate indents the lines of s and cuts it to at most n bytes, at a
+// character boundary, marking a cut with "…".
 func truncate(s string, n int) string {
 	s = strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
 	if len(s) <= n {
 		return s
 	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
 	return s[:n] + "…"
 }
-
-func httpStatusText(code int) string { return http.StatusText(code) }
 
 // safeMethod reports an RFC 9110 safe method (§9.2.1): one whose blocked
 // request has, by definition, no side effect worth a warning.
