@@ -88,7 +88,7 @@ func TestStatusConsoleLine(t *testing.T) {
 }
 
 // TestFetchModeNavigateThrows: fetch() with mode navigate throws as new
-// Request() does (Fetch §5.4 new Request() step 23), in Chromium with the
+// Request() does (Fetch §5.4 new Request() step 17), in Chromium with the
 // text Chromium 156 printed (conformance suite); no request is made.
 func TestFetchModeNavigateThrows(t *testing.T) {
 	for _, p := range []fetch.Profile{Chromium, Firefox, WebKit, Spec} {

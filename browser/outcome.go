@@ -147,7 +147,7 @@ type XHRState struct {
 // mode, to model navigations, so the page rejects it).
 const CodeNavigateMode policy.Code = "navigate-mode"
 
-// anchorRequestMode is new Request() step 23: "If mode is "navigate", then
+// anchorRequestMode is new Request() step 17: "If mode is "navigate", then
 // throw a TypeError."
 const anchorRequestMode = "https://fetch.spec.whatwg.org/#dom-request"
 
@@ -172,7 +172,7 @@ func (p *Page) Fetch(ctx context.Context, url string, init fetch.RequestInit) *O
 		init.UploadListeners = false
 	}
 	if init.Mode == fetch.ModeNavigate && init.Initiator == fetch.InitiatorFetch {
-		// Fetch §5.4 new Request() step 23.
+		// Fetch §5.4 new Request() step 17.
 		return p.reject(init, &policy.Failure{Code: CodeNavigateMode, Spec: anchorRequestMode, Subject: string(fetch.ModeNavigate),
 			Message: "fetch() cannot make a request with mode navigate; only a navigation can"})
 	}

@@ -258,7 +258,7 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	r.originFor, r.originStr = client.Origin, client.Origin.String()
 	r.memo = new(memoBox)
 
-	// only-if-cached requires same-origin mode (new Request step 28).
+	// only-if-cached requires same-origin mode (new Request step 21).
 	if r.Cache == CacheOnlyIfCached && r.Mode != ModeSameOrigin {
 		return nil, failure(CodeOnlyIfCachedMode, anchorRequestCtor, string(r.Mode),
 			"cache mode only-if-cached can be set only with mode same-origin")
@@ -292,7 +292,7 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	}
 	if r.Body.Kind == BodyStream {
 		// Stream bodies: only same-origin/cors; use-CORS-preflight flag set
-		// (new Request steps 37–40).
+		// (new Request step 38).
 		if r.Mode != ModeSameOrigin && r.Mode != ModeCORS {
 			return nil, failure(CodeStreamBodyMode, anchorRequestCtor, string(r.Mode),
 				"a ReadableStream body needs mode same-origin or cors")
@@ -304,11 +304,11 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	}
 	r.UnsafeRequest = r.Initiator != InitiatorElement
 
-	// Headers, filled through the guard (new Request steps 32–33).
+	// Headers, filled through the guard (new Request steps 31.2–32).
 	if err := r.fillHeaders(init.Header); err != nil {
 		return nil, err
 	}
-	// Default Content-Type from body extraction (new Request step 36.3).
+	// Default Content-Type from body extraction (new Request step 36.4).
 	if ct := defaultContentType(r.Body); ct != "" && !r.Header.Contains("Content-Type") {
 		r.Header.Append("Content-Type", ct)
 		r.DefaultContentType = ct
