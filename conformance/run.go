@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/corsim/corsim/browser"
@@ -97,17 +98,14 @@ func RunSim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handl
 	return run, res, nil
 }
 
+// features returns the "+Feature" parts of a profile name, nil for a
+// plain one ("chromium+A+B" → [A B]).
 func features(name string) []string {
-	var out []string
-	for i, start := 0, -1; i <= len(name); i++ {
-		if i == len(name) || name[i] == '+' {
-			if start >= 0 {
-				out = append(out, name[start:i])
-			}
-			start = i + 1
-		}
+	_, rest, ok := strings.Cut(name, "+")
+	if !ok {
+		return nil
 	}
-	return out
+	return strings.Split(rest, "+")
 }
 
 // Check reports why sc cannot be replayed in a real browser (nil when it
