@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/corsim/corsim/fetch"
@@ -29,15 +30,10 @@ type memoEntry struct {
 func sameInit(a, b *fetch.RequestInit) bool {
 	if a.Method != b.Method || a.URL != b.URL || a.Body != b.Body || a.Mode != b.Mode ||
 		a.Credentials != b.Credentials || a.Redirect != b.Redirect || a.Cache != b.Cache ||
-		a.Initiator != b.Initiator || a.UploadListeners != b.UploadListeners || len(a.Header) != len(b.Header) {
+		a.Initiator != b.Initiator || a.UploadListeners != b.UploadListeners {
 		return false
 	}
-	for i := range a.Header {
-		if a.Header[i] != b.Header[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(a.Header, b.Header)
 }
 
 // request returns the request for init, built by fetch.NewRequest or
