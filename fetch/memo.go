@@ -11,10 +11,14 @@ import (
 // hopMemo holds what the first hop of a request computes from its method
 // and header list alone: the CORS-unsafe request-header names and the
 // reasons it is not a simple request. They depend on the profile's
-// safelist and Accept-Language too, which key the memo.
+// safelist and Accept-Language and on the request's preflight flags too,
+// which key the memo (a copy of a Request shares its memo box, and may have
+// its flags changed).
 type hopMemo struct {
 	extra      []policy.SafelistExtension
 	acceptLang string
+	forced     bool // UseCORSPreflight
+	unsafe     bool // UnsafeRequest
 	method     string
 	header0    *policy.Header
 	nheader    int
@@ -47,6 +51,7 @@ func (r *run) unsafeNamesForHop(hop int) ([]string, *hopMemo) {
 	box.mu.Lock()
 	for _, m := range box.memos {
 		if m.method == r.req.Method && m.header0 == h0 && m.nheader == len(r.req.Header) &&
+			m.forced == r.req.UseCORSPreflight && m.unsafe == r.req.UnsafeRequest &&
 			m.acceptLang == r.p.AcceptLanguage && slices.Equal(m.extra, r.p.Safelist.Extra) {
 			box.mu.Unlock()
 			return m.names, m
@@ -60,6 +65,7 @@ func (r *run) unsafeNamesForHop(hop int) ([]string, *hopMemo) {
 	}
 	m := &hopMemo{
 		extra: frozenExtra(r.p.Safelist.Extra), acceptLang: r.p.AcceptLanguage,
+		forced: r.req.UseCORSPreflight, unsafe: r.req.UnsafeRequest,
 		method: r.req.Method, header0: h0, nheader: len(r.req.Header),
 		names: names,
 	}

@@ -45,3 +45,32 @@ func TestHopMemoFollowsProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestHopMemoFollowsFlags: a copy of a Request shares its memo box; when
+// the copy's use-CORS-preflight flag differs, its preflight reasons are its
+// own (a forced preflight says so), not the original's.
+func TestHopMemoFollowsFlags(t *testing.T) {
+	req := mustRequest(t, newClient(t), RequestInit{Method: "PUT", URL: "https://api.example/x"})
+	srv := TransportFunc(func(_ context.Context, r *WireRequest) (*WireResponse, error) {
+		return echoOrigin(200, "Access-Control-Allow-Methods", "PUT")(r), nil
+	})
+	reasons := func(r *Request) []policy.Code {
+		f, _ := newFetcher(Spec, srv)
+		res := f.Fetch(context.Background(), r)
+		if res.Err != nil || len(res.Preflights) == 0 {
+			t.Fatalf("err %v, %d preflights", res.Err, len(res.Preflights))
+		}
+		var codes []policy.Code
+		for _, why := range res.Preflights[0].Reasons {
+			codes = append(codes, why.Code)
+		}
+		return codes
+	}
+	plain := reasons(req)
+	forcedReq := *req
+	forcedReq.UseCORSPreflight = true
+	forced := reasons(&forcedReq)
+	if len(forced) != len(plain)+1 {
+		t.Errorf("reasons with the flag forced = %v, without = %v: want one more (the forced preflight)", forced, plain)
+	}
+}
