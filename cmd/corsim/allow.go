@@ -83,7 +83,7 @@ Examples:
 		if err != nil {
 			return inputErr(e, c, err)
 		}
-		var t fetch.Transport = &server.Live{Client: &http.Client{Timeout: *timeout}}
+		var t fetch.Transport = &server.Live{Client: server.NewLiveClient(*timeout)}
 		target := "live"
 		if *serverFile != "" {
 			st, kind, err := loadServer(*serverFile)

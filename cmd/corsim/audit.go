@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +112,7 @@ Examples:
 		case *live && *serverFile != "":
 			return usageErr(e, c, "--server and --live exclude each other")
 		case *live:
-			t.Transport = &server.Live{Client: &http.Client{Timeout: 30 * time.Second}}
+			t.Transport = &server.Live{Client: server.NewLiveClient(30 * time.Second)}
 			t.Server = "--live"
 		case *serverFile != "":
 			tr, _, err := loadServer(*serverFile)

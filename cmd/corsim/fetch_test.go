@@ -5,10 +5,12 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/corsim/corsim/sim/scenario"
@@ -355,5 +357,27 @@ func wantContains(t *testing.T, what, out string, wants ...string) {
 		if !strings.Contains(out, want) {
 			t.Errorf("%s lacks %q:\n%s", what, want, out)
 		}
+	}
+}
+
+// TestLiveSendsBrowserHeaders: --live sends the browser's header lines, and
+// Go's transport adds no Accept-Encoding a browser's fetch would not have
+// carried (it would also hide Content-Encoding from the story).
+func TestLiveSendsBrowserHeaders(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("Accept-Encoding"))
+		mu.Unlock()
+		w.Header().Set("Access-Control-Allow-Origin", "http://localhost:3000")
+	}))
+	t.Cleanup(srv.Close)
+	r := corsim(t, "", "fetch", srv.URL+"/items", "--from", "http://localhost:3000", "--live")
+	wantCode(t, r, 0)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0] != "" {
+		t.Errorf("Accept-Encoding lines the server saw: %q, want one request without it", got)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -29,7 +28,7 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	opts := sim.Options{Profiles: o.profiles}
 	var srv *scenario.Server
 	if o.live {
-		live := &server.Live{SendUnsafe: o.sendUnsafe, Client: &http.Client{Timeout: 30 * time.Second}}
+		live := &server.Live{SendUnsafe: o.sendUnsafe, Client: server.NewLiveClient(30 * time.Second)}
 		opts.Transports = map[string]fetch.Transport{liveName: live}
 		srv = &scenario.Server{Origin: target, Kind: scenario.ServerHandler, Source: liveName}
 	} else {

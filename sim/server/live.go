@@ -67,9 +67,17 @@ type Live struct {
 	MaxBody int64
 }
 
-var defaultLiveClient = &http.Client{
-	Timeout:   30 * time.Second,
-	Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, DisableCompression: true, ForceAttemptHTTP2: true},
+var defaultLiveClient = NewLiveClient(30 * time.Second)
+
+// NewLiveClient returns the kind of client Live uses when its Client is nil:
+// the given timeout, no cookie jar, and compression disabled, so that Go's
+// transport adds no Accept-Encoding line a browser's request would not have
+// (and does not strip Content-Encoding from what the browser would see).
+func NewLiveClient(timeout time.Duration) *http.Client {
+	return &http.Client{
+		Timeout:   timeout,
+		Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, DisableCompression: true, ForceAttemptHTTP2: true},
+	}
 }
 
 // safeToSend reports whether Live may send req without SendUnsafe.
