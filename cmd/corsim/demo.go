@@ -5,8 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/scenario"
@@ -69,11 +67,8 @@ Examples:
 			}
 			return exitOK
 		}
-		if *asJSON {
-			*format = "json"
-		}
-		if !slices.Contains(reportFormats, *format) {
-			return usageErr(e, c, "--format %q: want one of %s", *format, strings.Join(reportFormats, ", "))
+		if err := chooseFormat(format, *asJSON); err != nil {
+			return usageErr(e, c, "%v", err)
 		}
 		opts, err := simOptions(*browsers)
 		if err != nil {

@@ -195,6 +195,8 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
+		{"demo json and html", []string{"demo", "--json", "--format", "html"}, "--json and --format html exclude each other"},
+		{"run json and mermaid", []string{"run", "--json", "--format", "mermaid", "cmd/corsim/demo.txtar"}, "--json and --format mermaid exclude each other"},
 		{"bad URL", append([]string{"fetch", "https://exa mple/"}, ok...), `bad URL "https://exa mple/"`},
 		{"relative URL", append([]string{"fetch", "/items"}, ok...), `bad URL "/items"`},
 		{"non-http URL", append([]string{"fetch", "ftp://api.example/"}, ok...), "want an http:// or https:// URL"},

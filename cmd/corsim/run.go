@@ -64,14 +64,8 @@ Examples:
 		if !ok {
 			return code
 		}
-		if *asJSON {
-			if *format != "text" && *format != "json" {
-				return usageErr(e, c, "--json and --format %s exclude each other", *format)
-			}
-			*format = "json"
-		}
-		if !slices.Contains(reportFormats, *format) {
-			return usageErr(e, c, "--format %q: want one of %s", *format, strings.Join(reportFormats, ", "))
+		if err := chooseFormat(format, *asJSON); err != nil {
+			return usageErr(e, c, "%v", err)
 		}
 		if len(pos) == 0 {
 			return usageErr(e, c, "no scenario: give files, directories, or - for standard input")
@@ -265,4 +259,19 @@ func openOutput(e *env, path string) (io.Writer, func() error, error) {
 		return nil, nil, fileErr(path, err)
 	}
 	return f, f.Close, nil
+}
+
+// chooseFormat settles the report format of run and demo from --format and
+// --json: --json means json, and names another format only by mistake.
+func chooseFormat(format *string, asJSON bool) error {
+	if asJSON {
+		if *format != "text" && *format != "json" {
+			return fmt.Errorf("--json and --format %s exclude each other", *format)
+		}
+		*format = "json"
+	}
+	if !slices.Contains(reportFormats, *format) {
+		return fmt.Errorf("--format %q: want one of %s", *format, strings.Join(reportFormats, ", "))
+	}
+	return nil
 }
