@@ -102,11 +102,8 @@ func CheckPreflightMethod(method string, allowed []string, includeCredentials bo
 		return fail(CodeWildcardMethodWithCredentials, spec, method,
 			"Access-Control-Allow-Methods has * but the request's credentials mode is include, so * does not cover "+method)
 	}
-	msg := "method " + method + " is not in Access-Control-Allow-Methods"
-	if len(allowed) == 0 {
-		msg += " (which is absent or empty)"
-	} else {
-		msg += " (" + strings.Join(allowed, ", ") + ")"
+	msg := "method " + method + " is not in Access-Control-Allow-Methods" + describeList(allowed)
+	if len(allowed) > 0 {
 		for _, a := range allowed {
 			if strings.EqualFold(a, method) {
 				msg += "; " + a + " differs only in case, and methods compare case-sensitively"
@@ -150,13 +147,17 @@ func CheckPreflightHeaders(requestHeaders HeaderList, unsafeNames, allowed []str
 			return fail(CodeWildcardHeaderWithCredentials, spec, n,
 				"Access-Control-Allow-Headers has * but the request's credentials mode is include, so * does not cover "+n)
 		}
-		msg := "request header " + n + " is not in Access-Control-Allow-Headers"
-		if len(allowed) == 0 {
-			msg += " (which is absent or empty)"
-		} else {
-			msg += " (" + strings.Join(allowed, ", ") + ")"
-		}
-		return fail(CodeHeaderNotAllowed, spec, n, msg)
+		return fail(CodeHeaderNotAllowed, spec, n,
+			"request header "+n+" is not in Access-Control-Allow-Headers"+describeList(allowed))
 	}
 	return nil
+}
+
+// describeList shows a preflight response's allow-list in a failure
+// message: its items, or that it is absent or empty.
+func describeList(allowed []string) string {
+	if len(allowed) == 0 {
+		return " (which is absent or empty)"
+	}
+	return " (" + strings.Join(allowed, ", ") + ")"
 }
