@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/corsim/corsim/sim/internal/words"
 	"golang.org/x/tools/txtar"
 )
 
@@ -162,7 +163,7 @@ type parser struct {
 	browsersL int // line of the browsers command
 	skipL     int
 	fileOrder []string
-	words     []word // reused by line
+	words     []words.Word // reused by line
 	sawPage   bool
 	sawFetch  bool
 }
@@ -199,7 +200,7 @@ func (p *parser) header(lines []string) {
 
 // line parses one script line.
 func (p *parser) line(n int, raw string) {
-	words, msg := splitWords(raw, p.words[:0])
+	words, msg := words.Split(raw, p.words[:0])
 	p.words = words
 	if msg != "" {
 		p.errorf(n, "", "%s", msg)
@@ -210,16 +211,16 @@ func (p *parser) line(n int, raw string) {
 	}
 	cmd := &Command{Line: n, Text: strings.TrimSpace(raw)}
 	// Conditions, then a "!" or "?" prefix.
-	for len(words) > 0 && strings.HasPrefix(words[0].text, "[") && !words[0].quoted {
-		c, ok := p.cond(n, words[0].text)
+	for len(words) > 0 && strings.HasPrefix(words[0].Text, "[") && !words[0].Quoted {
+		c, ok := p.cond(n, words[0].Text)
 		if !ok {
 			return
 		}
 		cmd.Conds = append(cmd.Conds, c)
 		words = words[1:]
 	}
-	if len(words) > 0 && !words[0].quoted {
-		switch words[0].text {
+	if len(words) > 0 && !words[0].Quoted {
+		switch words[0].Text {
 		case "!":
 			cmd.Must = MustFail
 			words = words[1:]
@@ -232,11 +233,11 @@ func (p *parser) line(n int, raw string) {
 		p.errorf(n, "", "missing command after prefix")
 		return
 	}
-	cmd.Name = words[0].text
+	cmd.Name = words[0].Text
 	if len(words) > 1 {
 		cmd.Args = make([]string, len(words)-1)
 		for i, w := range words[1:] {
-			cmd.Args[i] = w.text
+			cmd.Args[i] = w.Text
 		}
 	}
 	if err := p.command(cmd); err != "" {
@@ -275,74 +276,6 @@ func Family(name string) string {
 }
 
 func knownProfile(name string) bool { return slices.Contains(Profiles, Family(name)) }
-
-type word struct {
-	text   string
-	quoted bool // some of the word was quoted
-}
-
-// splitWords splits a line into words (see the package doc). Unquoted
-// words are substrings of line; only quoted words are built.
-func splitWords(line string, words []word) ([]word, string) {
-	i := 0
-	for i < len(line) {
-		c := line[i]
-		if c == ' ' || c == '\t' {
-			i++
-			continue
-		}
-		if c == '#' {
-			return words, ""
-		}
-		start := i
-		quoted := false
-		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
-			if line[i] == '\'' {
-				quoted = true
-				break
-			}
-			i++
-		}
-		if !quoted {
-			words = append(words, word{text: line[start:i]})
-			continue
-		}
-		// Slow path: a word with quotes.
-		var b strings.Builder
-		b.WriteString(line[start:i])
-		inQuote := false
-		quoteAt := 0
-		for ; i < len(line); i++ {
-			c := line[i]
-			if inQuote {
-				if c == '\'' {
-					if i+1 < len(line) && line[i+1] == '\'' {
-						b.WriteByte('\'')
-						i++
-						continue
-					}
-					inQuote = false
-					continue
-				}
-				b.WriteByte(c)
-				continue
-			}
-			if c == ' ' || c == '\t' {
-				break
-			}
-			if c == '\'' {
-				inQuote, quoteAt = true, i
-				continue
-			}
-			b.WriteByte(c)
-		}
-		if inQuote {
-			return nil, fmt.Sprintf("unterminated quote at column %d", quoteAt+1)
-		}
-		words = append(words, word{text: b.String(), quoted: true})
-	}
-	return words, ""
-}
 
 // Quote returns s as one scenario word: unchanged when it needs no quotes,
 // else in single quotes with inner quotes doubled.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // ParseConfig parses the text format of a declarative CORS server. name is
@@ -257,50 +258,16 @@ func parseBool(s string) (value, ok bool) {
 	return false, false
 }
 
-// splitArgs splits a line into arguments: separated by spaces and tabs,
-// single-quoted segments kept together (a doubled quote inside is a literal
-// quote), and a "#" at the start of an unquoted argument beginning a
-// comment. It returns a message for an unterminated quote.
+// splitArgs splits a line into arguments with the quoting rules of package
+// words (the scenario format's), and returns a message for an unterminated
+// quote.
 func splitArgs(line string) (args []string, errMsg string) {
-	var (
-		cur     strings.Builder
-		inArg   bool
-		inQuote bool
-	)
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case inQuote:
-			if c == '\'' {
-				if i+1 < len(line) && line[i+1] == '\'' {
-					cur.WriteByte('\'')
-					i++
-					continue
-				}
-				inQuote = false
-				continue
-			}
-			cur.WriteByte(c)
-		case c == ' ' || c == '\t':
-			if inArg {
-				args = append(args, cur.String())
-				cur.Reset()
-				inArg = false
-			}
-		case c == '#' && !inArg:
-			return args, ""
-		case c == '\'':
-			inArg, inQuote = true, true
-		default:
-			inArg = true
-			cur.WriteByte(c)
-		}
-	}
-	if inQuote {
+	ws, msg := words.Split(line, nil)
+	if msg != "" {
 		return nil, "unterminated quoted argument"
 	}
-	if inArg {
-		args = append(args, cur.String())
+	for _, w := range ws {
+		args = append(args, w.Text)
 	}
 	return args, ""
 }
