@@ -157,7 +157,7 @@ func TestREADMECommands(t *testing.T) {
 	for _, c := range cmds {
 		seen[c.text] = true
 		switch {
-		case c.text == "go test -race ./...":
+		case c.text == testCommand:
 			continue // the command running this test; CI runs it exactly
 		case strings.HasPrefix(c.text, "go install "):
 			checkInstallLine(t, c)
@@ -207,13 +207,18 @@ func TestREADMECommands(t *testing.T) {
 			t.Errorf("readmeExpect has %q, which README.md no longer shows", k)
 		}
 	}
-	if !seen["go run ./cmd/corsim demo"] || !seen["go test -race ./..."] {
-		t.Errorf("README.md must show the two commands: go run ./cmd/corsim demo, go test -race ./...")
+	if !seen["go run ./cmd/corsim demo"] || !seen[testCommand] {
+		t.Errorf("README.md must show the two commands: go run ./cmd/corsim demo, %s", testCommand)
 	}
 	if n := mc.count("DELETE"); n != 0 {
 		t.Errorf("the README's --live example sent %d DELETE requests without --send-unsafe", n)
 	}
 }
+
+// testCommand is the README's command for the whole test suite: the main
+// module and the two modules beside it (conformance, examples), which the
+// go.work file at the top puts in one workspace.
+const testCommand = "go test -race ./... ./conformance/... ./examples/..."
 
 // checkInstallLine checks the install command names this module's main
 // package (it cannot run here: it needs the published module).
