@@ -38,6 +38,7 @@ type config struct {
 	net     *Network
 	noCache bool
 	psl     policy.PublicSuffixList
+	tr      fetch.Transport
 }
 
 // WithClock sets the clock (default: a fetch.VirtualClock at Epoch). Pass
@@ -52,6 +53,11 @@ func WithSeed(seed int64) Option { return func(cf *config) { cf.seed = seed } }
 // browsers, e.g. to compare profiles side by side). Default: a new, empty
 // Network.
 func WithNetwork(n *Network) Option { return func(cf *config) { cf.net = n } }
+
+// WithTransport makes the browser send every request through t instead of
+// its Network (which then stays empty): for re-running a fetch against
+// servers seen through a filter, as explanations do to confirm a fix.
+func WithTransport(t fetch.Transport) Option { return func(cf *config) { cf.tr = t } }
 
 // WithoutPreflightCache models a user agent without a CORS-preflight cache
 // (every non-simple request is preflighted).
@@ -81,6 +87,9 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 	}
 	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
 	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl}
+	if cf.tr != nil {
+		b.fetcher.Transport = cf.tr
+	}
 	if !cf.noCache {
 		b.fetcher.Cache = fetch.NewPreflightCache(p, cf.seed)
 	}

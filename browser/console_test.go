@@ -112,6 +112,13 @@ var consoleCases = []consoleCase{
 
 // runCase runs c in a fresh browser with profile p.
 func runCase(t testing.TB, p fetch.Profile, c consoleCase) *Outcome {
+	o, _, _ := runCaseIn(t, p, c)
+	return o
+}
+
+// runCaseIn is runCase that also returns the browser and the context the
+// request ran with.
+func runCaseIn(t testing.TB, p fetch.Profile, c consoleCase) (*Outcome, *Browser, context.Context) {
 	b := New(p)
 	for o, tr := range c.servers {
 		mustServe(t, b, o, tr)
@@ -127,9 +134,9 @@ func runCase(t testing.TB, p fetch.Profile, c consoleCase) *Outcome {
 		return page.XHR(ctx, c.init.Method, c.init.URL, XHRRequest{
 			Header: c.init.Header, Body: c.init.Body,
 			WithCredentials: c.init.Credentials == fetch.CredentialsInclude, UploadListeners: c.upload,
-		})
+		}), b, ctx
 	}
-	return page.Fetch(ctx, "", c.init)
+	return page.Fetch(ctx, "", c.init), b, ctx
 }
 
 // render writes an outcome as golden text.

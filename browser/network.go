@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/corsim/corsim/fetch"
@@ -122,6 +123,16 @@ func parseServeOrigin(s string) (policy.Origin, error) {
 		return policy.Origin{}, fmt.Errorf("browser: %q has an opaque origin; a server needs a scheme, host and port", s)
 	}
 	return o, nil
+}
+
+// Snapshot returns a copy of the network as it is now: later Serve calls
+// on n do not change it (the servers themselves are shared).
+func (n *Network) Snapshot() *Network {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	c := &Network{servers: slices.Clone(n.servers)}
+	c.reindex()
+	return c
 }
 
 // Origins returns the origins that have a server, serialized, in no

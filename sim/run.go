@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim/scenario"
@@ -21,7 +22,10 @@ type Options struct {
 	// Handlers are the Go handlers "server ORIGIN handler NAME" refers to.
 	Handlers map[string]http.Handler
 	// Transports are servers given directly as transports (a live
-	// endpoint, a recorder); a name found here wins over Handlers.
+	// endpoint, a recorder); a name found here wins over Handlers. When
+	// there are any, explanations never send a request again to confirm
+	// a fix (it could reach a real server): they work from the answers
+	// recorded and mark what they cannot confirm.
 	Transports map[string]fetch.Transport
 	// Profiles, when not empty, replaces the scenario's browsers command.
 	Profiles []string
@@ -217,6 +221,9 @@ func (r *runner) step(st *Step) {
 			return
 		}
 		fs := r.eng.fetch(r.ctx, cmd.Fetch.Init)
+		if len(r.opts.Transports) > 0 {
+			fs.servers = nil
+		}
 		st.Fetch = fs
 		r.last = fs
 		rejected := fs.Outcome == scenario.OutcomeBlocked || fs.Outcome == scenario.OutcomeNetworkError
@@ -298,6 +305,27 @@ type FetchStep struct {
 	// CacheEntries is the number of live preflight-cache entries after the
 	// fetch.
 	CacheEntries int
+	// Profile is the browser's profile.
+	Profile fetch.Profile
+
+	// servers is the network as it was at the fetch (nil for live
+	// servers), which the explanation re-runs the fetch against.
+	servers     fetch.Transport
+	explanation *explain.Explanation
+}
+
+// Subject is the fetch as package explain takes it.
+func (f *FetchStep) Subject() explain.Subject {
+	return explain.Subject{Profile: f.Profile, Client: f.Client, Init: f.Init, Outcome: f.Browser, Servers: f.servers}
+}
+
+// Explain returns the explanation of the fetch in its browser alone
+// (computed once; ctx bounds the re-runs that confirm its fixes).
+func (f *FetchStep) Explain(ctx context.Context) *explain.Explanation {
+	if f.explanation == nil {
+		f.explanation = explain.Fetch(ctx, f.Subject())
+	}
+	return f.explanation
 }
 
 // Err returns the failure that made the fetch a network error or a

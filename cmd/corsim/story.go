@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/report"
@@ -363,7 +364,7 @@ func writeTrace(b *strings.Builder, r *fetchRun, p palette) {
 	}
 	fmt.Fprintf(b, "\n%s\n", p.bold("Step by step (Fetch standard):"))
 	for i, ev := range res.Trace {
-		fmt.Fprintf(b, "  %2d. %s\n", i+1, report.Sentence(ev, res))
+		fmt.Fprintf(b, "  %2d. %s\n", i+1, explain.Sentence(ev, res))
 		if ev.Spec != "" {
 			fmt.Fprintf(b, "      %s\n", p.dim(ev.Spec))
 		}

@@ -1,10 +1,12 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
@@ -58,6 +60,21 @@ func BuildScenario(r *sim.Result) *Scenario {
 	return s
 }
 
+// BuildFixes turns an explanation's fixes into their JSON form ([] when
+// there are none).
+func BuildFixes(e *explain.Explanation) []*Fix {
+	out := []*Fix{}
+	for _, f := range e.Fixes {
+		jf := &Fix{Browsers: f.Browsers, Confirmed: f.Confirmed, Changes: []*Change{}}
+		for _, c := range f.Changes {
+			jf.Changes = append(jf.Changes, &Change{Side: c.Side, Field: c.Field, Response: c.Response, URL: c.URL, Header: c.Header,
+				Need: c.Need, Sent: c.Sent, WasSent: c.WasSent, Status: c.Status, SentStatus: c.SentStatus, Text: c.Text, Spec: c.Spec})
+		}
+		out = append(out, jf)
+	}
+	return out
+}
+
 // BuildFetch turns one fetch into its JSON form.
 func BuildFetch(fs *sim.FetchStep) *Fetch {
 	f := &Fetch{
@@ -70,6 +87,7 @@ func BuildFetch(fs *sim.FetchStep) *Fetch {
 		URLList: []string{},
 
 		CacheEntries: fs.CacheEntries,
+		Fixes:        BuildFixes(fs.Explain(context.Background())),
 	}
 	res := fs.Result
 	f.Request = buildRequest(fs)

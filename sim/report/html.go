@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/sim"
 )
@@ -100,7 +101,7 @@ func htmlFetchOf(fs *sim.FetchStep) *htmlFetch {
 	}
 	wire := 0
 	for _, ev := range res.Trace {
-		he := htmlEvent{Text: Sentence(ev, res), Spec: ev.Spec, Fail: ev.Outcome == fetch.OutcomeFail}
+		he := htmlEvent{Text: explain.Sentence(ev, res), Spec: ev.Spec, Fail: ev.Outcome == fetch.OutcomeFail}
 		if (ev.Step == fetch.StepPreflightSent || ev.Step == fetch.StepActualSent) && wire < len(res.Wire) {
 			he.Wire = exchangeText(res.Wire[wire])
 			wire++

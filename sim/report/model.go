@@ -68,6 +68,32 @@ type Fetch struct {
 	URLList       []string     `json:"urlList"`
 	Tainted       bool         `json:"tainted"`
 	CacheEntries  int          `json:"cacheEntries"`
+	Fixes         []*Fix       `json:"fixes"`
+}
+
+// Fix is one way to make a failed fetch work: changes all needed
+// together, confirmed by running the fetch again with them (explain.Fix).
+type Fix struct {
+	Browsers  []string  `json:"browsers"`
+	Confirmed bool      `json:"confirmed"`
+	Changes   []*Change `json:"changes"`
+}
+
+// Change is one change of a fix, on the page's request or on one answer of
+// the server (explain.Change).
+type Change struct {
+	Side       string `json:"side"`               // page, server
+	Field      string `json:"field,omitempty"`    // page: credentials, header, upload, mode, redirect
+	Response   string `json:"response,omitempty"` // server: preflight, response
+	URL        string `json:"url,omitempty"`
+	Header     string `json:"header,omitempty"`
+	Need       string `json:"need,omitempty"`
+	Sent       string `json:"sent,omitempty"`
+	WasSent    bool   `json:"wasSent"`
+	Status     int    `json:"status,omitempty"`
+	SentStatus int    `json:"sentStatus,omitempty"`
+	Text       string `json:"text"`
+	Spec       string `json:"spec"`
 }
 
 // Page is the client the fetch ran in.

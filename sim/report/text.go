@@ -2,12 +2,14 @@ package report
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
@@ -80,7 +82,7 @@ func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
 		n := 0
 		for _, ev := range res.Trace {
 			n++
-			fmt.Fprintf(w, "%s%d. %s\n%s   <%s>\n", ind, n, Sentence(ev, res), ind, ev.Spec)
+			fmt.Fprintf(w, "%s%d. %s\n%s   <%s>\n", ind, n, explain.Sentence(ev, res), ind, ev.Spec)
 			if ev.Step == fetch.StepPreflightSent || ev.Step == fetch.StepActualSent {
 				if wire < len(res.Wire) {
 					textExchange(w, res.Wire[wire], ind+"   ")
@@ -99,6 +101,27 @@ func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
 	for _, c := range fs.Console {
 		fmt.Fprintf(w, "%s   console %s: %s\n", ind, c.Level, c.Text)
 	}
+	textFixes(w, fs.Explain(context.Background()), ind+"   ")
+}
+
+// textFixes lists the fixes of an explanation: each a numbered set of
+// changes, with the browsers it was confirmed in.
+func textFixes(w *bufio.Writer, e *explain.Explanation, ind string) {
+	for i, f := range e.Fixes {
+		fmt.Fprintf(w, "%sfix %d, %s:\n", ind, i+1, FixScope(f))
+		for _, c := range f.Changes {
+			fmt.Fprintf(w, "%s  - %s\n%s    <%s>\n", ind, c.Text, ind, c.Spec)
+		}
+	}
+}
+
+// FixScope says where a fix works: "confirmed in chromium, webkit", or
+// for a fix corsim could not re-run, "not confirmed (…)".
+func FixScope(f *explain.Fix) string {
+	if !f.Confirmed {
+		return "not confirmed: corsim does not send requests to a live server again (derived for " + strings.Join(f.Browsers, ", ") + ")"
+	}
+	return "confirmed in " + strings.Join(f.Browsers, ", ")
 }
 
 func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
