@@ -2,6 +2,7 @@ package explain
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -154,10 +155,12 @@ func covered(fixes []*Fix, f *Fix) bool {
 	return false
 }
 
+// changeKeys names each change by what it sets (not by its words, which
+// vary with the failure that asked for it).
 func changeKeys(cs []Change) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
-		out[i] = c.Text
+		out[i] = fmt.Sprintf("%s|%s|%s|%s|%s|%s|%d", c.Side, c.Field, c.Response, c.URL, c.Header, c.Need, c.Status)
 	}
 	return out
 }

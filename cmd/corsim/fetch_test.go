@@ -31,6 +31,7 @@ func TestFetchGolden(t *testing.T) {
 		{"fetch-same-origin", []string{"fetch", "https://api.example/items", "--from", "https://api.example", "--server", apiConf}, 0},
 		{"fetch-evil-all", []string{"fetch", "https://api.example/items", "--from", "https://evil.example", "--server", apiConf, "--browser", "all"}, 0},
 		{"explain-header", []string{"explain", "https://api.example/items/42", "-X", "PUT", "-H", "X-Trace: 1", "--from", "https://app.example", "--server", apiConf}, 0},
+		{"explain-preflight-401", []string{"explain", "https://api.example/me", "-H", "Authorization: Bearer t", "--from", "https://app.example", "--server", "cmd/corsim/testdata/preflight-401.conf", "--browser", "all"}, 0},
 		{"explain-canned", []string{"explain", "https://api.example/data", "--from", "https://app.example", "--server", "cmd/corsim/testdata/canned.txtar", "--credentials", "include"}, 0},
 	}
 	for _, tt := range tests {
@@ -57,7 +58,7 @@ func TestFetchStoryContent(t *testing.T) {
 		"→ preflight OPTIONS https://api.example/items/42",
 		"Access-Control-Request-Method: PATCH",
 		"Verdict: BLOCKED (method-not-allowed in the preflight)",
-		"add PATCH to Access-Control-Allow-Methods",
+		"send Access-Control-Allow-Methods: GET, POST, PUT, DELETE, PATCH on the preflight (OPTIONS) response",
 		"https://fetch.spec.whatwg.org/#cors-preflight-fetch-0",
 		"Console:")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
@@ -63,11 +64,19 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	if len(runs) == 0 {
 		return inputErr(e, c, fmt.Errorf("the simulation ran no fetch"))
 	}
+	subjects := make([]explain.Subject, len(runs))
+	for i, r := range runs {
+		subjects[i] = r.step.Subject()
+	}
+	ex := explain.Fetch(ctx, subjects...)
+	for i := range runs {
+		runs[i].ex = ex.Runs[i]
+	}
 	if o.asJSON {
 		if err := report.JSON(e.stdout, res); err != nil {
 			return inputErr(e, c, err)
 		}
-	} else if err := writeFetchStory(e.stdout, runs, o.explain, colours(e, e.stdoutTTY)); err != nil {
+	} else if err := writeFetchStory(e.stdout, runs, ex, o.explain, colours(e, e.stdoutTTY)); err != nil {
 		return inputErr(e, c, err)
 	}
 	if o.expect != "" {

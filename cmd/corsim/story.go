@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
@@ -16,18 +15,21 @@ import (
 	"github.com/corsim/corsim/sim/server"
 )
 
-// fetchRun is one profile's run of a one-shot fetch: the runner's step and
-// its report form (the JSON model, which the text is rendered from).
+// fetchRun is one profile's run of a one-shot fetch: the runner's step, its
+// report form (the JSON model, which the wire is rendered from) and its
+// part of the explanation.
 type fetchRun struct {
 	profile string
 	step    *sim.FetchStep
 	rep     *report.Fetch
+	ex      *explain.Run
 }
 
 // writeFetchStory prints the story of one fetch under each profile, the
-// teaching view when explain is set, and a verdict table when there are
-// several profiles.
-func writeFetchStory(w io.Writer, runs []fetchRun, explain bool, p palette) error {
+// teaching view when teach is set (every step, and what would make the
+// request work, from the explanation e), and a verdict table when there
+// are several profiles.
+func writeFetchStory(w io.Writer, runs []fetchRun, e *explain.Explanation, teach bool, p palette) error {
 	var b strings.Builder
 	if len(runs) == 0 {
 		return nil
@@ -67,11 +69,14 @@ func writeFetchStory(w io.Writer, runs []fetchRun, explain bool, p palette) erro
 		if len(runs) > 1 {
 			fmt.Fprintf(&b, "\n%s\n", p.bold("── "+r.profile+" ──"))
 		}
-		writeOneRun(&b, r, prev, explain, p)
+		writeOneRun(&b, r, prev, teach, p)
 		prev = r
 	}
 	if len(runs) > 1 {
 		writeVerdictTable(&b, runs, p)
+	}
+	if teach {
+		writeFixes(&b, e, p)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -136,7 +141,7 @@ func portString(o policy.Origin) string {
 
 // writeOneRun tells what one browser did; when its wire exchanges equal
 // those of prev it says so instead of repeating them.
-func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, explain bool, p palette) {
+func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, teach bool, p palette) {
 	f := r.rep
 	pf := f.Preflight
 	switch {
@@ -146,7 +151,7 @@ func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, explain bool, 
 		fmt.Fprintf(b, "%s not a simple request:\n", p.bold("Preflight:"))
 		for _, why := range pf.Reasons {
 			fmt.Fprintf(b, "  - %s\n", why.Message)
-			if explain && why.Spec != "" {
+			if teach && why.Spec != "" {
 				fmt.Fprintf(b, "    %s\n", p.dim(why.Spec))
 			}
 		}
@@ -180,9 +185,8 @@ func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, explain bool, 
 	}
 	fmt.Fprintln(b)
 	writeVerdict(b, r, p)
-	if explain {
+	if teach {
 		writeTrace(b, r, p)
-		writeHints(b, r, p)
 	}
 }
 
@@ -293,97 +297,61 @@ func writeVerdict(b *strings.Builder, r *fetchRun, p palette) {
 	}
 }
 
-// writeScriptView prints what script sees: the exception or error event,
-// or the response and what of it script can read, in the terms of the API
-// that made the request.
+// writeScriptView prints what script sees, as the explanation says it.
 func writeScriptView(b *strings.Builder, r *fetchRun, p palette) {
-	f := r.rep
-	js := p.bold("JavaScript:")
-	var xhr *browser.XHRState
-	if r.step != nil && r.step.Browser != nil {
-		xhr = r.step.Browser.XHR
-	}
-	init := f.Request.Initiator
-	if f.Error != nil {
-		switch {
-		case init == initiatorXHR && f.Error.JSError != "":
-			fmt.Fprintf(b, "%s send() throws %s\n", js, f.Error.JSError)
-		case init == initiatorXHR:
-			fmt.Fprintf(b, "%s the XMLHttpRequest fires error: status 0, no response headers, no responseText", js)
-			if xhr != nil && len(xhr.Events) > 0 {
-				fmt.Fprintf(b, " (events %s)", strings.Join(xhr.Events, ", "))
-			}
-			fmt.Fprintln(b)
-		case init == initiatorElement:
-			fmt.Fprintf(b, "%s the element fires its error event (no exception)\n", js)
-		default:
-			fmt.Fprintf(b, "%s the promise rejects with %s\n", js, f.Error.JSError)
+	for i, l := range r.ex.Script {
+		if i == 0 {
+			fmt.Fprintf(b, "%s %s\n", p.bold("JavaScript:"), l)
+			continue
 		}
-		return
+		fmt.Fprintf(b, "  %s\n", l)
 	}
-	res := f.Response
-	if res == nil {
-		return
-	}
-	switch init {
-	case initiatorElement:
-		fmt.Fprintf(b, "%s the element loads the response (type %q, status %d); script reads none of it\n", js, res.Type, res.Status)
-		return
-	case initiatorXHR:
-		fmt.Fprintf(b, "%s xhr.status %d", js, res.Status)
-		if res.Redirected {
-			fmt.Fprintf(b, ", xhr.responseURL %s", res.URL)
-		}
-	default:
-		fmt.Fprintf(b, "%s response.type %q, status %d", js, res.Type, res.Status)
-		if res.Redirected {
-			fmt.Fprintf(b, ", redirected to %s", res.URL)
-		}
-	}
-	fmt.Fprintln(b)
-	if len(res.Headers) > 0 {
-		names := make([]string, len(res.Headers))
-		for i, h := range res.Headers {
-			names[i] = h.Name + ": " + h.Value
-		}
-		fmt.Fprintf(b, "  readable headers: %s\n", strings.Join(names, "; "))
-	} else {
-		fmt.Fprintf(b, "  readable headers: none\n")
-	}
-	if res.Body != "" {
-		fmt.Fprintf(b, "  body: %s\n", truncate(res.Body, 200))
+	if r.ex.Body != "" {
+		fmt.Fprintf(b, "  body: %s\n", truncate(r.ex.Body, 200))
 	}
 }
 
-// writeTrace prints every step of the fetch algorithm in words (the
-// sentences of sim/report's text story) with its spec link.
+// writeTrace prints every step of the fetch algorithm in words with its
+// spec link.
 func writeTrace(b *strings.Builder, r *fetchRun, p palette) {
-	res := r.step.Result
-	if res == nil || len(res.Trace) == 0 {
+	if len(r.ex.Steps) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "\n%s\n", p.bold("Step by step (Fetch standard):"))
-	for i, ev := range res.Trace {
-		fmt.Fprintf(b, "  %2d. %s\n", i+1, explain.Sentence(ev, res))
-		if ev.Spec != "" {
-			fmt.Fprintf(b, "      %s\n", p.dim(ev.Spec))
+	for i, st := range r.ex.Steps {
+		fmt.Fprintf(b, "  %2d. %s\n", i+1, st.Text)
+		if st.Spec != "" {
+			fmt.Fprintf(b, "      %s\n", p.dim(st.Spec))
 		}
 	}
 }
 
-func writeHints(b *strings.Builder, r *fetchRun, p palette) {
-	var hs []hint
-	if r.step != nil {
-		hs = hints(r.step.Result, r.rep.Page.Origin)
+// writeFixes prints every fix of the explanation (each a set of changes
+// with the browsers it was confirmed in), or the notes for a request that
+// did not fail.
+func writeFixes(b *strings.Builder, e *explain.Explanation, p palette) {
+	switch {
+	case len(e.Fixes) > 0:
+		fmt.Fprintf(b, "\n%s\n", p.bold("What would make it work (corsim ran the fetch again with each fix):"))
+		for i, f := range e.Fixes {
+			fmt.Fprintf(b, "  %d. %s:\n", i+1, report.FixScope(f))
+			for _, c := range f.Changes {
+				fmt.Fprintf(b, "     - %s\n", c.Text)
+				if c.Spec != "" {
+					fmt.Fprintf(b, "       %s\n", p.dim(c.Spec))
+				}
+			}
+		}
+	case e.Failed():
+		fmt.Fprintf(b, "\n%s corsim found no change to the server or the request that it could confirm makes this fetch work\n", p.bold("What would make it work:"))
 	}
-	if len(hs) == 0 {
-		return
-	}
-	fmt.Fprintf(b, "\n%s\n", p.bold("What would change the outcome:"))
-	for _, h := range hs {
-		fmt.Fprintf(b, "  - %s\n", h.Text)
-		if h.Spec != "" {
-			fmt.Fprintf(b, "    %s\n", p.dim(h.Spec))
+	if len(e.Notes) > 0 {
+		fmt.Fprintf(b, "\n%s\n", p.bold("What would change the outcome:"))
+		for _, n := range e.Notes {
+			fmt.Fprintf(b, "  - %s\n", n.Text)
+			if n.Spec != "" {
+				fmt.Fprintf(b, "    %s\n", p.dim(n.Spec))
+			}
 		}
 	}
 }
