@@ -136,7 +136,7 @@ func (p *Page) Fetch(method, url string, opts ...RequestOption) *Check {
 func (p *Page) FetchInit(init fetch.RequestInit) *Check {
 	p.ts.t.Helper()
 	init.URL = p.ts.resolve(init.URL)
-	c := &Check{ts: p.ts, page: p, init: init}
+	c := &Check{ts: p.ts, page: p, init: init, told: new(bool)}
 	if p.bad {
 		c.bad = true
 		return c

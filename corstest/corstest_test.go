@@ -85,7 +85,7 @@ var failureCases = []failureCase{
 		want: []string{
 			"PUT https://api.example/api/items from https://app.example with credentials",
 			"want: allowed",
-			"Chromium  blocked by the preflight: wildcard-origin-with-credentials",
+			"Chromium  blocked in the preflight (wildcard-origin-with-credentials)",
 			"OPTIONS /api/items HTTP/1.1",
 			"Access-Control-Request-Method: PUT",
 			"actual request: not sent",
@@ -113,7 +113,7 @@ var failureCases = []failureCase{
 		want: []string{
 			"HTTP/1.1 401 Unauthorized",
 			"No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-			"the server answered 401",
+			"answer the preflight (OPTIONS) with a 2xx status before authentication or routing rejects it: 204 instead of 401",
 		},
 	},
 	{

@@ -24,8 +24,16 @@
 // A failed assertion calls t.Helper and t.Errorf with the story a developer
 // needs: the preflight and actual requests as the browser sent them, the
 // server's answers, every browser's verdict, the console lines and the
-// JavaScript error the page would have seen, and a cmp.Diff of the CORS
-// headers that would have passed against those the server sent.
+// JavaScript error the page would have seen, every change that would make
+// the request work (package explain: each confirmed by running the request
+// again with it, in each browser it names), and a cmp.Diff of the CORS
+// headers that would have passed against those the server sent. A chain
+// of assertions on one request tells that story once.
+//
+// Besides Allowed, Blocked, Exposes, PreflightCachedFor and
+// VariesOnOrigin, NeverReached checks that only a preflight reached the
+// server, FailsWith checks the failure code, and In narrows a chain to one
+// browser.
 //
 // Assertions take a TB, so a *Recorder can stand in for *testing.T to look
 // at failure messages. A Tester has no global state and may be shared by

@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/server"
 )
 
 // run is one request in one fresh browser: its own virtual clock and
@@ -19,6 +21,7 @@ type run struct {
 	tr      fetch.Transport
 
 	res      *fetch.Result
+	out      *browser.Outcome
 	console  []string
 	jsError  string
 	setupErr error
@@ -66,7 +69,19 @@ func (r *run) do(tr fetch.Transport) *fetch.Result {
 		r.console = append(r.console, m.Text)
 	}
 	r.jsError = out.JSError
+	r.out = out
 	return out.Result
+}
+
+// subject is the run as package explain takes it. A live server (see
+// NewTransport) is never asked again: the explanation then works from the
+// answers it recorded.
+func (r *run) subject(tr fetch.Transport) explain.Subject {
+	s := explain.Subject{Profile: r.profile, Client: r.page.Client(), Init: r.init, Outcome: r.out, Servers: r.br.Network().Snapshot()}
+	if _, live := tr.(*server.Live); live {
+		s.Servers = nil
+	}
+	return s
 }
 
 // again repeats the request in the same browser.

@@ -1,6 +1,7 @@
 package corstest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -23,12 +25,17 @@ type headerNeed struct {
 	extra []string
 }
 
-// needFunc computes the header diff and a note for a failing run.
+// needFunc computes the header diff and a note for a failing run; nil
+// means "the request should have worked": the diff and the fixes then
+// come from the explanation.
 type needFunc func(*run) (headerNeed, string)
 
 // story renders a failure: the request, the verdict per browser, the
-// exchanges of the first failing browser, its console and the header diff,
-// then the console of the other failing browsers.
+// exchanges of the first failing browser, its console, then either the
+// assertion's header diff (need) or every fix of the explanation with the
+// header diffs of the first fix on the server alone, then the console of
+// the other failing browsers. A request whose story an earlier link of
+// the chain told gets only its verdicts.
 func (c *Check) story(want string, failed []*run, need needFunc) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s from %s", c.init.Method, c.init.URL, c.page.Origin())
@@ -36,20 +43,33 @@ func (c *Check) story(want string, failed []*run, need needFunc) string {
 		b.WriteString(" with credentials")
 	}
 	b.WriteString("\n" + want + "\n")
+	ex := c.explanation()
 	b.WriteString("verdicts:\n")
-	for _, r := range c.runs {
-		fmt.Fprintf(&b, "    %-9s %s\n", displayName(r.profile), verdict(r.res))
+	for i, r := range c.runs {
+		fmt.Fprintf(&b, "    %-9s %s\n", displayName(r.profile), verdict(ex.Runs[i]))
 	}
+	if *c.told {
+		b.WriteString("(what happened is in the first failure for this request, above)")
+		return b.String()
+	}
+	*c.told = true
 	first := failed[0]
 	fmt.Fprintf(&b, "what happened in %s:\n", displayName(first.profile))
 	writeExchanges(&b, first.res)
 	writeConsole(&b, first, "    ")
-	h, note := need(first)
-	if note != "" {
-		b.WriteString("note: " + note + "\n")
-	}
-	if d := h.diff(); d != "" {
-		fmt.Fprintf(&b, "CORS headers of the %s (-want +got):\n%s", h.what, indent(d, "    "))
+	if need == nil {
+		if f := first.res.Err; f != nil {
+			b.WriteString("note: " + f.Message + "\n")
+		}
+		writeFixes(&b, ex, c.runs)
+	} else {
+		h, note := need(first)
+		if note != "" {
+			b.WriteString("note: " + note + "\n")
+		}
+		if d := h.diff(); d != "" {
+			fmt.Fprintf(&b, "CORS headers of the %s (-want +got):\n%s", h.what, indent(d, "    "))
+		}
 	}
 	for _, r := range failed[1:] {
 		if r.profile.Name == first.profile.Name || (len(r.console) == 0 && r.jsError == "") {
@@ -61,40 +81,94 @@ func (c *Check) story(want string, failed []*run, need needFunc) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// verdict is one line of the verdict table.
-func verdict(res *fetch.Result) string {
-	if res == nil {
-		return "not run"
-	}
-	if res.Blocked() {
-		s := "blocked"
-		if res.FailedInPreflight {
-			s += " by the preflight"
-		}
-		s += ": " + string(res.Err.Code)
-		if res.ReachedServer {
-			s += " (the request reached the server)"
+// verdict is one line of the verdict table, from the explanation.
+func verdict(r *explain.Run) string {
+	if r.Decided == nil {
+		s := fmt.Sprintf("%s: %s response, status %d", r.Verdict, r.Type, r.Status)
+		switch r.Preflight {
+		case "sent":
+			s += ", after a preflight"
+		case "cached":
+			s += ", preflight from cache"
 		}
 		return s
 	}
-	resp := res.Response
-	s := fmt.Sprintf("allowed: %s response, status %d", resp.Type, resp.Status)
-	if p := preflightUse(res); p != "" {
-		s += ", " + p
+	s := r.Headline()
+	if r.ReachedServer {
+		s += " (the request reached the server)"
 	}
 	return s
 }
 
-func preflightUse(res *fetch.Result) string {
-	for _, p := range res.Preflights {
-		switch {
-		case p.FromCache:
-			return "preflight from cache"
-		case p.Sent:
-			return "after a preflight"
+// writeFixes lists every fix of the explanation, with the browsers it was
+// confirmed in, then the CORS header diffs (-want +got) of the first fix
+// that changes the server alone.
+func writeFixes(b *strings.Builder, ex *explain.Explanation, runs []*run) {
+	if len(ex.Fixes) == 0 {
+		b.WriteString("corsim found no change to the server or the request that it could confirm makes this request work\n")
+		return
+	}
+	b.WriteString("what would make it work (corsim ran the request again with each fix):\n")
+	var serverOnly *explain.Fix
+	for i, f := range ex.Fixes {
+		names := make([]string, len(f.Browsers))
+		for j, n := range f.Browsers {
+			names[j] = n
+			for _, r := range runs {
+				if r.profile.Name == n {
+					names[j] = displayName(r.profile)
+				}
+			}
+		}
+		scope := "confirmed in " + strings.Join(names, ", ")
+		if !f.Confirmed {
+			scope = "not confirmed (corsim does not send requests to a live server again)"
+		}
+		fmt.Fprintf(b, "  %d. %s:\n", i+1, scope)
+		pageSide := false
+		for _, c := range f.Changes {
+			fmt.Fprintf(b, "     - %s\n", c.Text)
+			pageSide = pageSide || c.Side == explain.SidePage
+		}
+		if !pageSide && serverOnly == nil {
+			serverOnly = f
 		}
 	}
-	return ""
+	if serverOnly == nil {
+		return
+	}
+	for _, answer := range []string{explain.AnswerPreflight, explain.AnswerResponse} {
+		want, got := map[string]string{}, map[string]string{}
+		for _, c := range serverOnly.Changes {
+			if c.Response != answer || c.Header == "" {
+				continue
+			}
+			want[c.Header] = c.Need
+			if c.WasSent {
+				got[c.Header] = c.Sent
+			}
+		}
+		if len(want) == 0 {
+			continue
+		}
+		what := "response"
+		if answer == explain.AnswerPreflight {
+			what = "preflight response"
+		}
+		fmt.Fprintf(b, "CORS headers of the %s (-want +got):\n%s", what, indent(cmp.Diff(want, got), "    "))
+	}
+}
+
+// explanation explains the request in the Tester's browsers, once.
+func (c *Check) explanation() *explain.Explanation {
+	if c.ex == nil {
+		subjects := make([]explain.Subject, len(c.runs))
+		for i, r := range c.runs {
+			subjects[i] = r.subject(c.ts.tr)
+		}
+		c.ex = explain.Fetch(context.Background(), subjects...)
+	}
+	return c.ex
 }
 
 // writeExchanges prints every request that reached the server and its
@@ -257,93 +331,6 @@ func originSent(r *fetch.WireRequest, fallback string) string {
 	return fallback
 }
 
-// neededForAllowed: the headers of the preflight response (if that is what
-// failed) or of the actual response that let the request through.
-// See https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 step 7 and
-// https://fetch.spec.whatwg.org/#concept-cors-check.
-func neededForAllowed(r *run) (headerNeed, string) {
-	res := r.res
-	creds := res.Request != nil && res.Request.Credentials == fetch.CredentialsInclude
-	var note string
-	if res.Err != nil {
-		note = res.Err.Message
-	}
-	if res.FailedInPreflight {
-		p := failedPreflight(res)
-		if p == nil || p.Response == nil {
-			return headerNeed{}, note
-		}
-		want := originNeed(p.Response, originSent(p.Request, ""), creds)
-		if m := res.Request.Method; !policy.IsCORSSafelistedMethod(m) {
-			want[hACAM] = listNeed(p.Response, hACAM, []string{m}, creds, true)
-		}
-		if acrh, ok := p.Request.Header.Get("Access-Control-Request-Headers"); ok && acrh != "" {
-			want[hACAH] = listNeed(p.Response, hACAH, splitList(acrh), creds, false)
-		}
-		if !policy.IsOKStatus(p.Response.Status) {
-			note += fmt.Sprintf(" (a preflight needs an ok status, 200-299; the server answered %d)", p.Response.Status)
-		}
-		return headerNeed{what: "preflight response", want: want, resp: p.Response}, strings.TrimSpace(note)
-	}
-	ex := lastActual(res)
-	if ex == nil {
-		return headerNeed{}, note
-	}
-	return headerNeed{what: "response", want: originNeed(ex.Response, originSent(ex.Request, ""), creds), resp: ex.Response}, note
-}
-
-// originNeed: Access-Control-Allow-Origin naming the origin (or "*" for a
-// request without credentials, when that is what was sent) and, with
-// credentials, Access-Control-Allow-Credentials: true.
-func originNeed(resp *fetch.WireResponse, origin string, creds bool) map[string]string {
-	want := map[string]string{hACAO: origin}
-	if v, ok := resp.Header.Get(hACAO); ok && v == "*" && !creds {
-		want[hACAO] = "*"
-	}
-	if creds {
-		want[hACAC] = "true"
-	}
-	return want
-}
-
-// listNeed returns the value a list header needs: what the server sent if
-// it already covers every token, else that plus the missing tokens.
-// Methods compare case-sensitively, header names case-insensitively; "*"
-// covers everything only without credentials.
-func listNeed(resp *fetch.WireResponse, name string, tokens []string, creds, caseSensitive bool) string {
-	got, _ := resp.Header.Get(name)
-	have := splitList(got)
-	var missing []string
-	for _, t := range tokens {
-		found := false
-		for _, h := range have {
-			if h == t || (!caseSensitive && strings.EqualFold(h, t)) || (h == "*" && !creds) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			missing = append(missing, t)
-		}
-	}
-	if len(missing) == 0 {
-		return got
-	}
-	return strings.Join(append(have, missing...), ", ")
-}
-
-// splitList splits a comma-separated header value into trimmed, non-empty
-// elements.
-func splitList(v string) []string {
-	var out []string
-	for _, e := range strings.Split(v, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // allowedBy: the headers that let a request through that should have been
 // blocked; the wanted set is empty, so the diff lists them as "+got".
 func allowedBy(r *run) (headerNeed, string) {
@@ -383,14 +370,14 @@ func neededForExposed(r *run, names []string) (headerNeed, string) {
 			note = strings.TrimSpace(note + "; Access-Control-Expose-Headers: * is a literal name, not a wildcard, for a request with credentials")
 		}
 	}
-	return headerNeed{what: "response", want: map[string]string{hACEH: listNeed(resp, hACEH, missing, creds, false)}, resp: resp}, strings.TrimPrefix(note, "; ")
+	return headerNeed{what: "response", want: map[string]string{hACEH: explain.ListValue(headerValue(resp, hACEH), missing, creds, false)}, resp: resp}, strings.TrimPrefix(note, "; ")
 }
 
 // neededForMaxAge: Access-Control-Max-Age of at least d on the preflight.
 func neededForMaxAge(r *run, d interface{ Seconds() float64 }) (headerNeed, string) {
 	p := failedPreflight(r.res)
 	if p == nil || p.Response == nil {
-		return neededForAllowed(r)
+		return headerNeed{}, ""
 	}
 	secs := int64(d.Seconds())
 	if float64(secs) < d.Seconds() {
@@ -424,11 +411,17 @@ func acHeaders(l policy.HeaderList) map[string]string {
 // varyHasOrigin reports whether Vary lists Origin (or is "*").
 func varyHasOrigin(l policy.HeaderList) bool {
 	for _, v := range l.Values("Vary") {
-		for _, t := range splitList(v) {
+		for _, t := range strings.Split(v, ",") {
+			t = strings.TrimSpace(t)
 			if t == "*" || strings.EqualFold(t, "Origin") {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// headerValue is the value of name in resp, several lines joined.
+func headerValue(resp *fetch.WireResponse, name string) string {
+	return strings.Join(resp.Header.Values(name), ", ")
 }

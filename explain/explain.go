@@ -67,8 +67,16 @@ type Run struct {
 	// request: the first line is the headline (the rejection, the error
 	// event, or the response), the others detail it.
 	Script []string
+	// Type and Status are the response's type (basic, cors, opaque, …)
+	// and status when script got one.
+	Type   string
+	Status int
 	// Body is the response body script reads ("" for none).
 	Body string
+	// Preflight says what the first hop did about a preflight: "none"
+	// (a simple request, or no CORS), "sent", "cached" (the cache
+	// covered it) or "required" (needed, but the fetch failed first).
+	Preflight string
 	// Console holds the console lines, as "level: text".
 	Console []string
 	// ReachedServer reports that the actual request got a response from
@@ -186,8 +194,9 @@ func newRun(s *Subject) *Run {
 	}
 	r.Script = scriptView(o)
 	if o.Response != nil {
-		r.Body = string(o.Response.Body)
+		r.Type, r.Status, r.Body = string(o.Response.Type), o.Response.Status, string(o.Response.Body)
 	}
+	r.Preflight = preflightUse(o.Result)
 	for _, m := range o.Console {
 		r.Console = append(r.Console, string(m.Level)+": "+m.Text)
 	}
@@ -292,4 +301,18 @@ func sentHeader(l policy.HeaderList, name string) (string, bool) {
 		return "", false
 	}
 	return strings.Join(vs, ", "), true
+}
+
+// preflightUse is Run.Preflight for a result (nil: "none").
+func preflightUse(res *fetch.Result) string {
+	if res == nil || len(res.Preflights) == 0 || res.Preflights[0].Hop != 0 {
+		return "none"
+	}
+	switch p := res.Preflights[0]; {
+	case p.FromCache:
+		return "cached"
+	case p.Sent:
+		return "sent"
+	}
+	return "required"
 }
