@@ -185,3 +185,48 @@ func TestAuditJSONDocumented(t *testing.T) {
 	checkDocumented(t, "Finding", tables["Finding"], findings)
 	checkDocumented(t, "Acceptance", tables["Acceptance"], acceptance)
 }
+
+// TestReportFixesDocumented checks the fixes of `corsim explain --json`
+// (a preflight answered 401 before authentication: server changes; a
+// wildcard origin with credentials: a page change too) against the Fix
+// and Change tables of docs/json-schema.md.
+func TestReportFixesDocumented(t *testing.T) {
+	tables := docTables(t, "Fixes (`corsim.report/v1`)")
+	var fixes, changes []map[string]any
+	for _, args := range [][]string{
+		{"explain", "--json", "https://api.example/me", "-H", "Authorization: Bearer t", "--from", "https://app.example", "--server", "cmd/corsim/testdata/preflight-401.conf", "--browser", "all"},
+		{"explain", "--json", "https://api.example/data", "--from", "https://app.example", "--server", "cmd/corsim/testdata/canned.txtar", "--credentials", "include"},
+	} {
+		r := corsim(t, "", args...)
+		if r.code != exitOK {
+			t.Fatalf("corsim %q: exit %d: %s", args, r.code, r.stderr)
+		}
+		d := decodeObject(t, r)
+		for _, sc := range objects(d["scenarios"]) {
+			for _, run := range objects(sc["runs"]) {
+				for _, st := range objects(run["steps"]) {
+					f, _ := st["fetch"].(map[string]any)
+					if f == nil {
+						continue
+					}
+					if _, isList := f["fixes"].([]any); !isList {
+						t.Errorf("fixes is %v, want a list", f["fixes"])
+					}
+					for _, fx := range objects(f["fixes"]) {
+						fixes = append(fixes, fx)
+						changes = append(changes, objects(fx["changes"])...)
+					}
+				}
+			}
+		}
+	}
+	checkDocumented(t, "Fix", tables["Fix"], fixes)
+	checkDocumented(t, "Change", tables["Change"], changes)
+	sides := map[any]bool{}
+	for _, c := range changes {
+		sides[c["side"]] = true
+	}
+	if !sides["page"] || !sides["server"] {
+		t.Errorf("the sample has changes on sides %v; the test needs both page and server", sides)
+	}
+}

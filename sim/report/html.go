@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"html/template"
 	"io"
 	"strings"
@@ -79,6 +80,13 @@ type htmlFetch struct {
 	Outcome string
 	JSError string
 	Console []string
+	Fixes   []htmlFix
+}
+
+// htmlFix is one fix of the fetch's explanation.
+type htmlFix struct {
+	Scope   string
+	Changes []explain.Change
 }
 
 type htmlEvent struct {
@@ -91,6 +99,9 @@ func htmlFetchOf(fs *sim.FetchStep) *htmlFetch {
 	hf := &htmlFetch{Verdict: Verdict(fs), Outcome: fs.Outcome, JSError: fs.JSError}
 	for _, c := range fs.Console {
 		hf.Console = append(hf.Console, string(c.Level)+": "+c.Text)
+	}
+	for _, f := range fs.Explain(context.Background()).Fixes {
+		hf.Fixes = append(hf.Fixes, htmlFix{Scope: FixScope(f), Changes: f.Changes})
 	}
 	if e := fs.RequestErr; e != nil {
 		hf.Events = append(hf.Events, htmlEvent{Text: "Building the request fails: " + e.Message, Spec: e.Spec, Fail: true})
@@ -171,6 +182,7 @@ ol.trace a{font-size:.75rem;color:#557}
 <p class="verdict">⇒ {{.Verdict}}</p>
 {{if .JSError}}<p class="console">script: <code>{{.JSError}}</code></p>{{end}}
 {{range .Console}}<p class="console">console {{.}}</p>{{end}}
+{{if .Fixes}}<p class="fix">What would make it work:</p><ol class="fix">{{range .Fixes}}<li>{{.Scope}}:<ul>{{range .Changes}}<li>{{.Text}} <a href="{{.Spec}}">spec</a></li>{{end}}</ul></li>{{end}}</ol>{{end}}
 {{end}}
 </div>
 {{end}}

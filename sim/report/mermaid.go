@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -29,8 +30,25 @@ func Mermaid(w io.Writer, r *sim.Result) error {
 		fmt.Fprintf(bw, "\n## %s\n\n```mermaid\n", run.Profile)
 		writeMermaid(bw, buildSequence(run))
 		bw.WriteString("```\n")
+		mermaidFixes(bw, run)
 	}
 	return bw.Flush()
+}
+
+// mermaidFixes lists, under the diagram, the fixes of each fetch that
+// failed, as Markdown.
+func mermaidFixes(w *bufio.Writer, run *sim.ProfileRun) {
+	for _, st := range run.Steps {
+		if st.Fetch == nil {
+			continue
+		}
+		for i, f := range st.Fetch.Explain(context.Background()).Fixes {
+			fmt.Fprintf(w, "\nLine %d, fix %d, %s:\n\n", st.Command.Line, i+1, FixScope(f))
+			for _, c := range f.Changes {
+				fmt.Fprintf(w, "- %s ([spec](%s))\n", c.Text, c.Spec)
+			}
+		}
+	}
 }
 
 func writeMermaid(w *bufio.Writer, s *sequence) {
