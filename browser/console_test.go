@@ -189,21 +189,30 @@ func TestConsoleGolden(t *testing.T) {
 				o := runCase(t, p, c)
 				fmt.Fprintf(&b, "== %s\n%s\n", c.name, render(o))
 			}
-			path := filepath.Join("testdata", "console", p.Name+".golden")
-			if *update {
-				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got := b.String(); got != string(want) {
-				t.Errorf("%s differs from the golden file; diff:\n%s", path, lineDiff(string(want), got))
-			}
+			checkGolden(t, filepath.Join("testdata", "console", p.Name+".golden"), b.String())
 		})
+	}
+}
+
+// checkGolden compares got with the golden file at path, or rewrites the
+// file with -update.
+func checkGolden(t testing.TB, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it); diff:\n%s", path, lineDiff(string(want), got))
 	}
 }
 

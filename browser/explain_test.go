@@ -2,7 +2,6 @@ package browser_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,23 +23,7 @@ func TestExplainGolden(t *testing.T) {
 				e := explain.Fetch(c.Ctx, explain.Subject{Profile: p, Client: c.Client, Init: c.Init, Outcome: c.Outcome, Servers: c.Servers})
 				fmt.Fprintf(&b, "== %s\n%s\n", c.Name, renderExplanation(e))
 			}
-			path := filepath.Join("testdata", "explain", p.Name+".golden")
-			if browser.UpdateGoldens() {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got := b.String(); got != string(want) {
-				t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", path, got)
-			}
+			browser.CheckGolden(t, filepath.Join("testdata", "explain", p.Name+".golden"), b.String())
 		})
 	}
 }

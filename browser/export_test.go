@@ -38,5 +38,9 @@ func ConsoleSituations(t testing.TB, p fetch.Profile) []ConsoleSituation {
 // GoldenProfiles are the profiles the console goldens cover.
 func GoldenProfiles() []fetch.Profile { return goldenProfiles() }
 
-// UpdateGoldens reports the -update flag.
-func UpdateGoldens() bool { return *update }
+// CheckGolden compares got with the golden file at path, or rewrites it
+// with -update.
+func CheckGolden(t testing.TB, path, got string) {
+	t.Helper()
+	checkGolden(t, path, got)
+}

@@ -170,21 +170,16 @@ func notes(s *Subject) []Note {
 	}
 	res := o.Result
 	var out []Note
-	for _, p := range res.Preflights {
-		if p.Hop != 0 {
-			continue
-		}
-		for _, r := range p.Reasons {
-			switch r.Code {
-			case fetch.CodeMethodNotSafelisted:
-				out = append(out, Note{fmt.Sprintf("no preflight would be needed with GET, HEAD or POST instead of %s", r.Subject), specSafeMeth})
-			case policy.CodeContentTypeNotSafelisted:
-				out = append(out, Note{"no preflight would be needed for this header with Content-Type text/plain, application/x-www-form-urlencoded or multipart/form-data", specSafeHdr})
-			case fetch.CodePreflightForced:
-			default:
-				if r.Subject != "" {
-					out = append(out, Note{fmt.Sprintf("no preflight would be needed without the %s header (%s)", r.Subject, strings.TrimSuffix(r.Message, ".")), specSafeHdr})
-				}
+	for _, r := range firstHopReasons(res) {
+		switch r.Code {
+		case fetch.CodeMethodNotSafelisted:
+			out = append(out, Note{fmt.Sprintf("no preflight would be needed with GET, HEAD or POST instead of %s", r.Subject), specSafeMeth})
+		case policy.CodeContentTypeNotSafelisted:
+			out = append(out, Note{"no preflight would be needed for this header with Content-Type text/plain, application/x-www-form-urlencoded or multipart/form-data", specSafeHdr})
+		case fetch.CodePreflightForced:
+		default:
+			if r.Subject != "" {
+				out = append(out, Note{fmt.Sprintf("no preflight would be needed without the %s header (%s)", r.Subject, strings.TrimSuffix(r.Message, ".")), specSafeHdr})
 			}
 		}
 	}
@@ -204,4 +199,16 @@ func caseOnly(sent, need string) bool {
 		}
 	}
 	return false
+}
+
+// firstHopReasons are the reasons the script's own request (the first
+// hop) needed a preflight.
+func firstHopReasons(res *fetch.Result) []*policy.Failure {
+	var out []*policy.Failure
+	for _, p := range res.Preflights {
+		if p.Hop == 0 {
+			out = append(out, p.Reasons...)
+		}
+	}
+	return out
 }

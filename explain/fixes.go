@@ -298,31 +298,26 @@ func simpler(subjects []Subject) (pageEdit, bool) {
 			continue
 		}
 		preflightFailed = preflightFailed || res.FailedInPreflight
-		for _, pr := range res.Preflights {
-			if pr.Hop != 0 {
-				continue
-			}
-			for _, why := range pr.Reasons {
-				switch why.Code {
-				case fetch.CodeMethodNotSafelisted:
+		for _, why := range firstHopReasons(res) {
+			switch why.Code {
+			case fetch.CodeMethodNotSafelisted:
+				return pageEdit{}, false
+			case fetch.CodePreflightForced:
+				if subjects[i].Init.UploadListeners {
+					p.noUpload = true
+				} else {
 					return pageEdit{}, false
-				case fetch.CodePreflightForced:
-					if subjects[i].Init.UploadListeners {
-						p.noUpload = true
-					} else {
-						return pageEdit{}, false
-					}
-				case policy.CodeContentTypeNotSafelisted:
-					p.textPlain = true
-				default:
-					if strings.EqualFold(why.Subject, "Authorization") {
-						// Without it the request is another one: the
-						// server no longer knows who asks.
-						return pageEdit{}, false
-					}
-					if why.Subject != "" && !slices.ContainsFunc(p.drop, func(n string) bool { return strings.EqualFold(n, why.Subject) }) {
-						p.drop = append(p.drop, why.Subject)
-					}
+				}
+			case policy.CodeContentTypeNotSafelisted:
+				p.textPlain = true
+			default:
+				if strings.EqualFold(why.Subject, "Authorization") {
+					// Without it the request is another one: the
+					// server no longer knows who asks.
+					return pageEdit{}, false
+				}
+				if why.Subject != "" && !slices.ContainsFunc(p.drop, func(n string) bool { return strings.EqualFold(n, why.Subject) }) {
+					p.drop = append(p.drop, why.Subject)
 				}
 			}
 		}

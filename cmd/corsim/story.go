@@ -264,26 +264,26 @@ func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 
 // writeVerdict prints the outcome, what script sees and the console.
 func writeVerdict(b *strings.Builder, r *fetchRun, p palette) {
-	f := r.rep
+	f, x := r.rep, r.ex
 	var verdict string
-	switch f.Outcome {
-	case "allowed":
+	switch x.Verdict {
+	case explain.Allowed:
 		verdict = p.green("ALLOWED")
-	case "opaque":
+	case explain.Opaque:
 		verdict = p.yellow("OPAQUE")
 	default:
-		verdict = p.red(strings.ToUpper(f.Outcome))
+		verdict = p.red(strings.ToUpper(x.Verdict))
 	}
 	fmt.Fprintf(b, "%s %s", p.bold("Verdict:"), verdict)
-	if e := f.Error; e != nil {
+	if c := x.Decided; c != nil {
 		where := ""
-		if e.InPreflight {
+		if c.InPreflight {
 			where = " in the preflight"
 		}
-		fmt.Fprintf(b, " (%s%s): %s", e.Code, where, e.Message)
+		fmt.Fprintf(b, " (%s%s): %s", c.Code, where, c.Message)
 	}
 	fmt.Fprintln(b)
-	if f.Error != nil && f.ReachedServer && !safeMethod(f.Request.Method) {
+	if x.Decided != nil && x.ReachedServer && !safeMethod(f.Request.Method) {
 		fmt.Fprintf(b, "  %s the actual request reached the server, so its side effects happened even though script cannot read the answer\n", p.yellow("note:"))
 	}
 	writeScriptView(b, r, p)
@@ -361,17 +361,7 @@ func writeVerdictTable(b *strings.Builder, runs []fetchRun, p palette) {
 	rows := [][]string{{"browser", "verdict", "preflight", "status", "error"}}
 	for _, r := range runs {
 		f := r.rep
-		pre := "none"
-		if f.Preflight != nil && f.Preflight.Required {
-			switch {
-			case f.Preflight.FromCache:
-				pre = "cached"
-			case f.Preflight.Sent:
-				pre = "sent"
-			default:
-				pre = "required"
-			}
-		}
+		pre := r.ex.Preflight
 		status, code := "-", "-"
 		if f.Response != nil {
 			status = fmt.Sprint(f.Response.Status)
@@ -379,7 +369,7 @@ func writeVerdictTable(b *strings.Builder, runs []fetchRun, p palette) {
 		if f.Error != nil {
 			code = f.Error.Code
 		}
-		rows = append(rows, []string{r.profile, f.Outcome, pre, status, code})
+		rows = append(rows, []string{r.profile, r.ex.Verdict, pre, status, code})
 	}
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
