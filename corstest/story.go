@@ -111,19 +111,14 @@ func writeFixes(b *strings.Builder, ex *explain.Explanation, runs []*run) {
 	b.WriteString("what would make it work (corsim ran the request again with each fix):\n")
 	var serverOnly *explain.Fix
 	for i, f := range ex.Fixes {
-		names := make([]string, len(f.Browsers))
-		for j, n := range f.Browsers {
-			names[j] = n
+		scope := f.Scope(func(n string) string {
 			for _, r := range runs {
 				if r.profile.Name == n {
-					names[j] = displayName(r.profile)
+					return displayName(r.profile)
 				}
 			}
-		}
-		scope := "confirmed in " + strings.Join(names, ", ")
-		if !f.Confirmed {
-			scope = "not confirmed (corsim does not send requests to a live server again)"
-		}
+			return n
+		})
 		fmt.Fprintf(b, "  %d. %s:\n", i+1, scope)
 		pageSide := false
 		for _, c := range f.Changes {

@@ -259,7 +259,11 @@ func differs(first, r *Run) string {
 	if first.Verdict == r.Verdict && sameCheck(first.Decided, r.Decided) {
 		return ""
 	}
-	return fmt.Sprintf("%s: %s where %s: %s", r.Browser, r.Headline(), first.Browser, first.Headline())
+	if first.Decided != nil && r.Decided != nil && first.Verdict == r.Verdict {
+		return fmt.Sprintf("%s fails another check first: %s (%s), where %s fails with: %s (%s)",
+			r.Browser, trimDot(r.Decided.Message), r.Decided.Code, first.Browser, trimDot(first.Decided.Message), first.Decided.Code)
+	}
+	return fmt.Sprintf("%s: %s, where %s: %s", r.Browser, r.Headline(), first.Browser, first.Headline())
 }
 
 func sameCheck(a, b *Check) bool {

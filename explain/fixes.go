@@ -27,6 +27,23 @@ type Fix struct {
 	Confirmed bool
 }
 
+// Scope says where the fix works, for people: "confirmed in chromium,
+// webkit", or for a fix corsim could not re-run "not confirmed: …". name,
+// when not nil, spells each browser's name.
+func (f *Fix) Scope(name func(string) string) string {
+	names := make([]string, len(f.Browsers))
+	for i, b := range f.Browsers {
+		names[i] = b
+		if name != nil {
+			names[i] = name(b)
+		}
+	}
+	if !f.Confirmed {
+		return "not confirmed: corsim does not send requests to a live server again (derived for " + strings.Join(names, ", ") + ")"
+	}
+	return "confirmed in " + strings.Join(names, ", ")
+}
+
 // Change is one change of a fix: on the page's request, or on one answer
 // of the server.
 type Change struct {

@@ -76,6 +76,7 @@ func writeFetchStory(w io.Writer, runs []fetchRun, e *explain.Explanation, teach
 		writeVerdictTable(&b, runs, p)
 	}
 	if teach {
+		writeDifferences(&b, e, p)
 		writeFixes(&b, e, p)
 	}
 	_, err := io.WriteString(w, b.String())
@@ -326,6 +327,24 @@ func writeTrace(b *strings.Builder, r *fetchRun, p palette) {
 	}
 }
 
+// writeDifferences says what each browser does differently from the
+// first one.
+func writeDifferences(b *strings.Builder, e *explain.Explanation, p palette) {
+	var lines []string
+	for _, r := range e.Runs {
+		if r.Differs != "" {
+			lines = append(lines, r.Differs)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", p.bold("Where the browsers differ:"))
+	for _, l := range lines {
+		fmt.Fprintf(b, "  - %s\n", l)
+	}
+}
+
 // writeFixes prints every fix of the explanation (each a set of changes
 // with the browsers it was confirmed in), or the notes for a request that
 // did not fail.
@@ -334,7 +353,7 @@ func writeFixes(b *strings.Builder, e *explain.Explanation, p palette) {
 	case len(e.Fixes) > 0:
 		fmt.Fprintf(b, "\n%s\n", p.bold("What would make it work (corsim ran the fetch again with each fix):"))
 		for i, f := range e.Fixes {
-			fmt.Fprintf(b, "  %d. %s:\n", i+1, report.FixScope(f))
+			fmt.Fprintf(b, "  %d. %s:\n", i+1, f.Scope(nil))
 			for _, c := range f.Changes {
 				fmt.Fprintf(b, "     - %s\n", c.Text)
 				if c.Spec != "" {

@@ -101,7 +101,7 @@ func htmlFetchOf(fs *sim.FetchStep) *htmlFetch {
 		hf.Console = append(hf.Console, string(c.Level)+": "+c.Text)
 	}
 	for _, f := range fs.Explain(context.Background()).Fixes {
-		hf.Fixes = append(hf.Fixes, htmlFix{Scope: FixScope(f), Changes: f.Changes})
+		hf.Fixes = append(hf.Fixes, htmlFix{Scope: f.Scope(nil), Changes: f.Changes})
 	}
 	if e := fs.RequestErr; e != nil {
 		hf.Events = append(hf.Events, htmlEvent{Text: "Building the request fails: " + e.Message, Spec: e.Spec, Fail: true})

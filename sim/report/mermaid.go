@@ -43,7 +43,7 @@ func mermaidFixes(w *bufio.Writer, run *sim.ProfileRun) {
 			continue
 		}
 		for i, f := range st.Fetch.Explain(context.Background()).Fixes {
-			fmt.Fprintf(w, "\nLine %d, fix %d, %s:\n\n", st.Command.Line, i+1, FixScope(f))
+			fmt.Fprintf(w, "\nLine %d, fix %d, %s:\n\n", st.Command.Line, i+1, f.Scope(nil))
 			for _, c := range f.Changes {
 				fmt.Fprintf(w, "- %s ([spec](%s))\n", c.Text, c.Spec)
 			}

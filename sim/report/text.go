@@ -108,20 +108,11 @@ func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
 // changes, with the browsers it was confirmed in.
 func textFixes(w *bufio.Writer, e *explain.Explanation, ind string) {
 	for i, f := range e.Fixes {
-		fmt.Fprintf(w, "%sfix %d, %s:\n", ind, i+1, FixScope(f))
+		fmt.Fprintf(w, "%sfix %d, %s:\n", ind, i+1, f.Scope(nil))
 		for _, c := range f.Changes {
 			fmt.Fprintf(w, "%s  - %s\n%s    <%s>\n", ind, c.Text, ind, c.Spec)
 		}
 	}
-}
-
-// FixScope says where a fix works: "confirmed in chromium, webkit", or
-// for a fix corsim could not re-run, "not confirmed (…)".
-func FixScope(f *explain.Fix) string {
-	if !f.Confirmed {
-		return "not confirmed: corsim does not send requests to a live server again (derived for " + strings.Join(f.Browsers, ", ") + ")"
-	}
-	return "confirmed in " + strings.Join(f.Browsers, ", ")
 }
 
 func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
