@@ -46,6 +46,8 @@ func applyPage(init fetch.RequestInit, cs []Change) fetch.RequestInit {
 			init.Mode = fetch.Mode(c.Need)
 		case FieldRedirect:
 			init.Redirect = fetch.RedirectMode(c.Need)
+		case FieldURL:
+			init.URL = c.Need
 		}
 	}
 	return init

@@ -31,6 +31,8 @@ const (
 	specMode     = "https://fetch.spec.whatwg.org/#concept-request-mode"
 	specRedirect = "https://fetch.spec.whatwg.org/#concept-request-redirect-mode"
 	specUpload   = "https://fetch.spec.whatwg.org/#use-cors-preflight-flag"
+	// new Request() step 5.3: a URL that includes credentials throws.
+	specRequestURL = "https://fetch.spec.whatwg.org/#dom-request"
 )
 
 var headerSpec = map[string]string{hACAO: specACAO, hACAC: specACAC, hACAM: specACAM, hACAH: specACAH}
@@ -143,8 +145,15 @@ func pageChanges(p pageEdit) []Change {
 	if p.noUpload {
 		add(Change{Field: FieldUpload, Need: "none", Spec: specUpload, Text: "register no listener on xhr.upload, which forces a preflight"})
 	}
-	if p.modeCORS {
+	switch p.modeCORS {
+	case fetch.ModeSameOrigin:
 		add(Change{Field: FieldMode, Need: string(fetch.ModeCORS), Spec: specMode, Text: "use mode 'cors' (the default): mode 'same-origin' never goes to another origin"})
+	case fetch.ModeNoCORS:
+		add(Change{Field: FieldMode, Need: string(fetch.ModeCORS), Spec: specMode, Text: "use mode 'cors' (the default): mode 'no-cors' allows only GET, HEAD and POST"})
+	}
+	if p.url != "" {
+		add(Change{Field: FieldURL, Need: p.url, Spec: specRequestURL,
+			Text: "take the user name and password out of the URL (request " + p.url + "); send credentials in an Authorization header or a cookie instead"})
 	}
 	if p.follow {
 		add(Change{Field: FieldRedirect, Need: string(fetch.RedirectFollow), Spec: specRedirect, Text: "use redirect 'follow' (the default): redirect 'error' turns any redirect into a network error"})
@@ -159,6 +168,7 @@ const (
 	FieldUpload      = "upload"
 	FieldMode        = "mode"
 	FieldRedirect    = "redirect"
+	FieldURL         = "url"
 )
 
 // notes teaches what would change an outcome that is not a failure: what

@@ -269,3 +269,34 @@ func ExampleFetch() {
 	// - send Access-Control-Allow-Origin: https://app.example on the preflight (OPTIONS) response for https://api.example/items/1 (it sent none)
 	// - send Access-Control-Allow-Methods: PUT on the preflight (OPTIONS) response for https://api.example/items/1 (it sent none)
 }
+
+// TestRequestErrorFixes: a request the browser refuses to build gets the
+// page change that lets it be built, with what the server then needs.
+func TestRequestErrorFixes(t *testing.T) {
+	allowAll := fetch.TransportFunc(func(_ context.Context, r *fetch.WireRequest) (*fetch.WireResponse, error) {
+		h := policy.HeaderList{{Name: "Access-Control-Allow-Origin", Value: "*"}}
+		if m, ok := r.Header.Get("Access-Control-Request-Method"); ok {
+			h = append(h, policy.Header{Name: "Access-Control-Allow-Methods", Value: m})
+		}
+		return &fetch.WireResponse{Status: 200, Header: h}, nil
+	})
+	for _, c := range []struct {
+		name string
+		init fetch.RequestInit
+		want string // the page change's field and value
+	}{
+		{"url with credentials", fetch.RequestInit{URL: "https://user:pw@api.example/x"}, "url=https://api.example/x"},
+		{"no-cors PUT", fetch.RequestInit{Method: "PUT", URL: api + "/x", Mode: fetch.ModeNoCORS}, "mode=cors"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := explain.Fetch(context.Background(), subjects(t, allowAll, c.init, browser.Chromium)...)
+			if len(e.Fixes) != 1 {
+				t.Fatalf("%d fixes, want 1", len(e.Fixes))
+			}
+			p := e.Fixes[0].Changes[0]
+			if p.Side != explain.SidePage || p.Field+"="+p.Need != c.want {
+				t.Errorf("first change %+v, want the page's %s", p, c.want)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -97,7 +98,7 @@ const maxRounds = 12
 func findFixes(ctx context.Context, subjects []Subject) []*Fix {
 	failing := false
 	for i := range subjects {
-		if !passes(&subjects[i], subjects[i].Outcome) && subjects[i].Outcome != nil && subjects[i].Outcome.RequestErr == nil {
+		if subjects[i].Outcome != nil && !passes(&subjects[i], subjects[i].Outcome) {
 			failing = true
 		}
 	}
@@ -107,8 +108,8 @@ func findFixes(ctx context.Context, subjects []Subject) []*Fix {
 	var out []*Fix
 	seenCodes := map[policy.Code]bool{}
 	for i := range subjects {
-		if o := subjects[i].Outcome; o != nil && o.Result != nil && o.Result.Err != nil {
-			seenCodes[o.Result.Err.Code] = true
+		if f := failureOf(subjects[i].Outcome); f != nil {
+			seenCodes[f.Code] = true
 		}
 	}
 	try := func(p pageEdit) {
@@ -225,6 +226,20 @@ func search(ctx context.Context, s *Subject, r *remedy) (*remedy, []policy.Code,
 	return r, codes, false
 }
 
+// failureOf is why the outcome is not a response: the request that could
+// not be built, or the network error; nil otherwise.
+func failureOf(o *browser.Outcome) *policy.Failure {
+	switch {
+	case o == nil:
+		return nil
+	case o.RequestErr != nil:
+		return o.RequestErr
+	case o.Result != nil:
+		return o.Result.Err
+	}
+	return nil
+}
+
 // failedExchange is the exchange whose answer failed the check: the last
 // preflight for a preflight failure, else the last response to the
 // request itself.
@@ -295,7 +310,16 @@ func pageAlternatives(subjects []Subject, codes map[policy.Code]bool) []pageEdit
 		out = append(out, p)
 	}
 	if codes[fetch.CodeSameOriginModeCrossOrigin] {
-		out = append(out, pageEdit{modeCORS: true})
+		out = append(out, pageEdit{modeCORS: fetch.ModeSameOrigin})
+	}
+	if codes[fetch.CodeNoCORSUnsafeMethod] {
+		out = append(out, pageEdit{modeCORS: fetch.ModeNoCORS})
+	}
+	if codes[fetch.CodeURLHasCredentials] {
+		if u, err := policy.ParseURL(init.URL); err == nil && u.User != nil {
+			u.User = nil
+			out = append(out, pageEdit{url: u.String()})
+		}
 	}
 	if codes[fetch.CodeRedirectModeError] {
 		out = append(out, pageEdit{follow: true})

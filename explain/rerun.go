@@ -35,15 +35,16 @@ type edit struct {
 // pageEdit is what a fix changes in the request the page makes.
 type pageEdit struct {
 	omitCredentials bool
-	drop            []string // header names to leave out
-	textPlain       bool     // Content-Type: text/plain
-	noUpload        bool     // no upload listeners
-	modeCORS        bool
-	follow          bool // redirect mode follow
+	drop            []string   // header names to leave out
+	textPlain       bool       // Content-Type: text/plain
+	noUpload        bool       // no upload listeners
+	modeCORS        fetch.Mode // the mode replaced by cors ("": none)
+	url             string     // the URL without its user name and password
+	follow          bool       // redirect mode follow
 }
 
 func (p pageEdit) empty() bool {
-	return !p.omitCredentials && len(p.drop) == 0 && !p.textPlain && !p.noUpload && !p.modeCORS && !p.follow
+	return !p.omitCredentials && len(p.drop) == 0 && !p.textPlain && !p.noUpload && p.modeCORS == "" && !p.follow && p.url == ""
 }
 
 // apply returns init with the page's changes.
