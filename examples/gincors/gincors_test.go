@@ -38,7 +38,7 @@ func TestAnyOriginWithCredentialsBlocksTheApp(t *testing.T) {
 	ct := corstest.New(rec, gincors.AnyOriginWithCredentials(), corstest.Browsers(corstest.AllBrowsers()...))
 	put(ct, app).Allowed()
 	expect.Caught(t, rec,
-		"Chromium blocked by the preflight: wildcard-origin-with-credentials",
+		"Chromium blocked in the preflight (wildcard-origin-with-credentials)",
 		"Access-Control-Allow-Origin: *",
 		"Access-Control-Allow-Credentials: true",
 		"The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
