@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -135,4 +136,30 @@ func corstestMessage(fs *sim.FetchStep, e *explain.Explanation) (string, bool) {
 	}
 	c.Allowed()
 	return rec.String(), true
+}
+
+// TestExplainLiveAsksOnce: explain --live never sends a request again to
+// confirm a fix. Against a server that answers the preflight 401 it sends
+// one OPTIONS, and lists the fix it derived as not confirmed (the request
+// itself was never sent, so no recorded answer can confirm it) for every
+// browser.
+func TestExplainLiveAsksOnce(t *testing.T) {
+	mc, srv := newCounter(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "http://localhost:3000")
+	})
+	r := corsim(t, "", "explain", srv.URL+"/me", "-H", "Authorization: Bearer t", "--from", "http://localhost:3000", "--live", "--browser", "all")
+	wantCode(t, r, 0)
+	if n := mc.count("OPTIONS"); n != 4 {
+		t.Errorf("server got %d OPTIONS requests, want one per browser (4)", n)
+	}
+	if n := mc.count("GET"); n != 0 {
+		t.Errorf("server got %d GET requests, want none", n)
+	}
+	wantContains(t, "explain --live", r.stdout,
+		"not confirmed: corsim does not send requests to a live server again (derived for chromium, firefox, webkit, spec)",
+		"answer the preflight (OPTIONS) with a 2xx status before authentication")
 }

@@ -31,7 +31,7 @@ func fetchCommand(explain bool) *command {
 	c := &command{name: "fetch", summary: "simulate one request, curl-like, and tell its story"}
 	if explain {
 		c.name = "explain"
-		c.summary = "like fetch, with every spec step, its link, and what would change the outcome"
+		c.summary = "like fetch, with every spec step, its link, and every confirmed fix"
 	}
 	c.help = func(w io.Writer) { fetchHelp(w, explain) }
 	c.run = func(ctx context.Context, e *env, args []string) int {
@@ -51,8 +51,12 @@ func fetchHelp(w io.Writer, explain bool) {
 
 Explain simulates one request exactly as fetch does, and teaches it: every
 step the browser takes, with its anchor in the Fetch standard and a link,
-and what would change the outcome ("add PUT to Access-Control-Allow-Methods").
-It takes the same flags as fetch.
+where the browsers differ, and every change that would make the request
+work, on the server ("send Access-Control-Allow-Methods: PUT on the
+preflight (OPTIONS) response") or on the page: each confirmed by running
+the request again with it, and listed with the browsers where it works.
+A live server (--live) is never asked again: its fixes are derived from
+the answers it gave. It takes the same flags as fetch.
 `)
 	} else {
 		fmt.Fprint(w, `Usage: corsim fetch [flags] URL --from ORIGIN

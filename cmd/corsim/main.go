@@ -11,7 +11,7 @@
 //
 //	demo      run a built-in story: preflight, cache hit, a blocked credentialed request
 //	fetch     simulate one request, curl-like, and tell its story
-//	explain   like fetch, with every spec step, its link, and what would change the outcome
+//	explain   like fetch, with every spec step, its link, and every confirmed fix
 //	run       run scenario files or directories and check their expectations
 //	allow     ask a server which methods a URL supports (RFC 9110 OPTIONS and Allow)
 //	audit     attack a server's CORS policy with scanner origins, judged per browser
