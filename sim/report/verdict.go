@@ -1,39 +1,30 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/sim"
 )
 
-// Verdict says in one line what script got.
+// Verdict says in one line what script got, from the fetch's explanation.
 func Verdict(fs *sim.FetchStep) string {
-	switch fs.Outcome {
-	case "allowed", "opaque":
-		if fs.Result != nil && fs.Result.Response != nil {
-			r := fs.Result.Response
-			if fs.Outcome == "opaque" {
-				return fmt.Sprintf("opaque: script gets a %s response (status 0, no headers, no body).", r.Type)
-			}
-			return fmt.Sprintf("allowed: script reads a %s response with status %d.", r.Type, r.Status)
+	x := fs.Explain(context.Background()).Runs[0]
+	switch c := x.Decided; {
+	case c != nil:
+		s := fmt.Sprintf("%s: %s.", x.Headline(), trimDot(c.Message))
+		if x.ReachedServer {
+			s += " The request did reach the server: its side effects happened."
 		}
+		return s
+	case x.Verdict == explain.Opaque:
+		return fmt.Sprintf("opaque: script gets a %s response (status 0, no headers, no body).", x.Type)
+	case x.Verdict == explain.Allowed:
+		return fmt.Sprintf("allowed: script reads a %s response with status %d.", x.Type, x.Status)
 	}
-	err := fs.Err()
-	if err == nil {
-		return fs.Outcome + "."
-	}
-	where := ""
-	if fs.RequestErr != nil {
-		where = " before anything was sent"
-	} else if fs.Result != nil && fs.Result.FailedInPreflight {
-		where = " in the preflight"
-	}
-	reached := ""
-	if fs.Result != nil && fs.Result.ReachedServer {
-		reached = " The request did reach the server: its side effects happened."
-	}
-	return fmt.Sprintf("%s%s (%s): %s.%s", fs.Outcome, where, err.Code, trimDot(err.Message), reached)
+	return x.Verdict + "."
 }
 
 func trimDot(s string) string { return strings.TrimSuffix(s, ".") }
