@@ -179,15 +179,21 @@ func genInit(t *rapid.T) fetch.RequestInit {
 
 // TestFixesMakeTheFetchPass: every listed fix, applied as listed (Apply)
 // to the request and the server, makes the fetch pass in a fresh browser
-// of each profile it names; and a failed fetch that a fix lists for no
-// browser is one corsim could not repair.
+// of each profile it names; no two fixes list the same changes; and a
+// fetch that failed a check a server can always satisfy gets a fix.
 func TestFixesMakeTheFetchPass(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		servers := genServer(t)
 		init := genInit(t)
 		ss := subjects(t, servers, init, browser.Profiles()...)
 		e := explain.Fetch(context.Background(), ss...)
+		seen := map[string]int{}
 		for i, f := range e.Fixes {
+			key := changesText(f)
+			if j, dup := seen[key]; dup {
+				t.Fatalf("fixes %d and %d list the same changes:\n%s", j+1, i+1, key)
+			}
+			seen[key] = i
 			if !f.Confirmed || len(f.Browsers) == 0 || len(f.Changes) == 0 {
 				t.Fatalf("fix %d: confirmed %v in %v with %d changes", i+1, f.Confirmed, f.Browsers, len(f.Changes))
 			}
