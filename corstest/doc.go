@@ -28,7 +28,10 @@
 // the request work (package explain: each confirmed by running the request
 // again with it, in each browser it names), and a cmp.Diff of the CORS
 // headers that would have passed against those the server sent. A chain
-// of assertions on one request tells that story once.
+// of assertions on one request tells that story once. To confirm the
+// fixes, a failed assertion calls the handler again with the changes
+// applied to its answers (never a live server: see NewTransport), so a
+// handler that counts its calls sees more of them after a failure.
 //
 // Besides Allowed, Blocked, Exposes, PreflightCachedFor and
 // VariesOnOrigin, NeverReached checks that only a preflight reached the

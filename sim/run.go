@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/corsim/corsim/browser"
@@ -311,6 +312,7 @@ type FetchStep struct {
 	// servers is the network as it was at the fetch (nil for live
 	// servers), which the explanation re-runs the fetch against.
 	servers     fetch.Transport
+	explainOnce sync.Once
 	explanation *explain.Explanation
 }
 
@@ -320,11 +322,10 @@ func (f *FetchStep) Subject() explain.Subject {
 }
 
 // Explain returns the explanation of the fetch in its browser alone
-// (computed once; ctx bounds the re-runs that confirm its fixes).
+// (computed once, by the first call, whose ctx bounds the re-runs that
+// confirm its fixes). It is safe for concurrent use.
 func (f *FetchStep) Explain(ctx context.Context) *explain.Explanation {
-	if f.explanation == nil {
-		f.explanation = explain.Fetch(ctx, f.Subject())
-	}
+	f.explainOnce.Do(func() { f.explanation = explain.Fetch(ctx, f.Subject()) })
 	return f.explanation
 }
 
