@@ -114,6 +114,7 @@ func findFixes(ctx context.Context, subjects []Subject) []*Fix {
 	}
 	try := func(p pageEdit) {
 		var found, stalled []*remedy
+		var stalledIn []string
 		for i := range subjects {
 			r, codes, ok := search(ctx, &subjects[i], newRemedy(p))
 			for _, c := range codes {
@@ -124,6 +125,7 @@ func findFixes(ctx context.Context, subjects []Subject) []*Fix {
 				found = append(found, r)
 			case r.stalled:
 				stalled = append(stalled, r)
+				stalledIn = append(stalledIn, subjects[i].Profile.Name)
 			}
 		}
 		cands := []*remedy{}
@@ -138,13 +140,9 @@ func findFixes(ctx context.Context, subjects []Subject) []*Fix {
 			}
 		}
 		if len(stalled) > 0 {
-			r := merge(p, stalled)
-			f := &Fix{Changes: r.changes(), Browsers: nil}
-			for i := range subjects {
-				if subjects[i].Servers == nil {
-					f.Browsers = append(f.Browsers, subjects[i].Profile.Name)
-				}
-			}
+			// Needed, as far as the recorded answers go; not known to
+			// be enough.
+			f := &Fix{Changes: merge(p, stalled).changes(), Browsers: stalledIn}
 			if len(f.Changes) > 0 && !covered(out, f) {
 				out = append(out, f)
 			}
