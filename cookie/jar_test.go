@@ -22,7 +22,13 @@ func newJar(p Policy) (*Jar, *clock) {
 	return New(Options{Policy: p, Now: c.Now}), c
 }
 
-func u(t testing.TB, s string) *url.URL {
+// tb is the part of testing.TB that rapid.T also has.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+}
+
+func u(t tb, s string) *url.URL {
 	t.Helper()
 	x, err := policy.ParseURL(s)
 	if err != nil {
@@ -31,7 +37,7 @@ func u(t testing.TB, s string) *url.URL {
 	return x
 }
 
-func o(t testing.TB, s string) policy.Origin {
+func o(t tb, s string) policy.Origin {
 	t.Helper()
 	x, err := policy.ParseOrigin(s)
 	if err != nil {
@@ -42,13 +48,13 @@ func o(t testing.TB, s string) policy.Origin {
 
 // firstParty is a credentialed same-site subresource request from the
 // URL's own origin.
-func firstParty(t testing.TB, s string) Request {
+func firstParty(t tb, s string) Request {
 	x := u(t, s)
 	return Request{URL: x, Method: "GET", TopLevel: policy.OriginOf(x), IncludeCredentials: true}
 }
 
 // from is a credentialed fetch() to s from a page whose top level is top.
-func from(t testing.TB, top, s string) Request {
+func from(t tb, top, s string) Request {
 	return Request{URL: u(t, s), Method: "GET", TopLevel: o(t, top), IncludeCredentials: true}
 }
 
