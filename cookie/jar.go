@@ -93,6 +93,12 @@ type Policy struct {
 	HTTPPrefixes bool
 	// MaxLifetime caps Expires and Max-Age (§5.5); zero means 400 days.
 	MaxLifetime time.Duration
+	// SchemelessSameSite compares sites without their scheme when deciding
+	// whether a request is same-site for SameSite, so http://a.example and
+	// https://a.example are same-site. RFC 6265bis and Chromium are
+	// schemeful; Firefox's network.cookie.sameSite.schemeful is true only in
+	// Nightly builds (modules/libpref/init/StaticPrefList.yaml).
+	SchemelessSameSite bool
 	// ConsiderRedirectChain makes a request cross-site when any URL of its
 	// redirect chain is cross-site, as Fetch's redirect-taint does.
 	// Chromium: kCookieSameSiteConsidersRedirectChain, disabled by default.
@@ -259,18 +265,36 @@ func (j *Jar) sameSiteRequest(r Request) bool {
 	if r.Kind != TopLevelNavigation && r.CrossSiteAncestor {
 		return false
 	}
-	target := policy.OriginOf(r.URL)
-	if !policy.SameSite(target, sfc, j.psl) {
+	if !j.sameSite(policy.OriginOf(r.URL), sfc) {
 		return false
 	}
 	if j.policy.ConsiderRedirectChain {
 		for _, u := range r.RedirectChain {
-			if !policy.SameSite(policy.OriginOf(u), sfc, j.psl) {
+			if !j.sameSite(policy.OriginOf(u), sfc) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// sameSite compares two origins schemefully, or schemelessly with
+// Policy.SchemelessSameSite.
+func (j *Jar) sameSite(a, b policy.Origin) bool {
+	if j.policy.SchemelessSameSite {
+		return policy.SchemelesslySameSite(a, b, j.psl)
+	}
+	return policy.SameSite(a, b, j.psl)
+}
+
+// crossSiteOnlyByScheme reports whether a cross-site request would be
+// same-site if schemes were ignored; Chromium's DevTools then names the
+// reason "Schemeful…" (SchemefulSameSiteStrict and so on).
+func (j *Jar) crossSiteOnlyByScheme(r Request) bool {
+	if j.policy.SchemelessSameSite || r.BrowserInitiated || (r.Kind != TopLevelNavigation && r.CrossSiteAncestor) {
+		return false
+	}
+	return policy.SchemelesslySameSite(policy.OriginOf(r.URL), r.TopLevel, j.psl)
 }
 
 // thirdParty reports whether the request is made in a third-party context:

@@ -60,6 +60,7 @@ func (j *Jar) Cookies(r Request) Retrieval {
 	path := requestPath(r.URL)
 	secure := j.isSecure(r.URL)
 	sameSite := j.sameSiteRequest(r)
+	schemeOnly := !sameSite && j.crossSiteOnlyByScheme(r)
 	thirdParty := j.thirdParty(r)
 	key := j.partitionKey(r)
 	var sent []*Cookie
@@ -71,14 +72,18 @@ func (j *Jar) Cookies(r Request) Retrieval {
 		if !pathMatch(path, c.Path) {
 			continue
 		}
-		reasons := j.withholdReasons(c, r, now, secure, sameSite, thirdParty, key)
+		reasons := j.withholdReasons(c, r, now, secure, sameSite, schemeOnly, thirdParty, key)
 		if len(reasons) == 0 {
 			sent = append(sent, c)
 			continue
 		}
 		w := Withheld{Cookie: *c, Reasons: reasons}
 		for _, f := range reasons {
-			w.DevToolsReasons = append(w.DevToolsReasons, DevToolsReason(f.Code))
+			name := DevToolsReason(f.Code)
+			if schemeOnly && strings.HasPrefix(name, "SameSite") {
+				name = "Schemeful" + name
+			}
+			w.DevToolsReasons = append(w.DevToolsReasons, name)
 		}
 		out.Withheld = append(out.Withheld, w)
 	}
@@ -101,7 +106,7 @@ func (j *Jar) Cookies(r Request) Retrieval {
 
 // withholdReasons collects why a domain- and path-matching cookie is not
 // sent; none means it is sent.
-func (j *Jar) withholdReasons(c *Cookie, r Request, now time.Time, secure, sameSite, thirdParty bool, key string) []*policy.Failure {
+func (j *Jar) withholdReasons(c *Cookie, r Request, now time.Time, secure, sameSite, schemeOnly, thirdParty bool, key string) []*policy.Failure {
 	var rs []*policy.Failure
 	add := func(code policy.Code, spec, msg string) { rs = append(rs, fail(code, spec, c.Name, msg)) }
 	if !r.IncludeCredentials {
@@ -115,22 +120,26 @@ func (j *Jar) withholdReasons(c *Cookie, r Request, now time.Time, secure, sameS
 	}
 	// Step 3, same-site-flag (with Lax-Allowing-Unsafe, §5.6.7.2).
 	if !sameSite {
+		cross := "the request is cross-site"
+		if schemeOnly {
+			cross = "the request is cross-site because its scheme differs from the page's (http and https are different sites)"
+		}
 		topNav := r.Kind == TopLevelNavigation
 		safe := isSafeMethod(r.Method)
 		switch j.effectiveSameSite(c) {
 		case SameSiteStrict:
 			add(CodeCookieSameSiteStrict, spec6265bis+"section-5.8.3",
-				"the cookie is SameSite=Strict and the request is cross-site")
+				"the cookie is SameSite=Strict and "+cross)
 		case SameSiteLax:
 			if !(topNav && safe) {
 				add(CodeCookieSameSiteLax, spec6265bis+"section-5.8.3",
-					"the cookie is SameSite=Lax and the request is cross-site"+laxWhy(topNav))
+					"the cookie is SameSite=Lax and "+cross+laxWhy(topNav))
 			}
 		case SameSiteUnset:
 			recent := j.policy.LaxAllowUnsafe > 0 && now.Sub(c.Created) <= j.policy.LaxAllowUnsafe
 			if !(topNav && (safe || recent)) {
 				add(CodeCookieSameSiteUnspecified, spec6265bis+"section-5.8.3",
-					"the cookie has no SameSite attribute, which this browser treats as Lax, and the request is cross-site"+laxWhy(topNav))
+					"the cookie has no SameSite attribute, which this browser treats as Lax, and "+cross+laxWhy(topNav))
 			}
 		}
 	}

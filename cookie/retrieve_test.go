@@ -200,3 +200,35 @@ func TestMatching(t *testing.T) {
 		t.Errorf("defaultPath (-want +got):\n%s", diff)
 	}
 }
+
+// TestSchemeful: Chromium compares sites with their scheme and its DevTools
+// names the reason Schemeful…; Firefox release builds compare without.
+func TestSchemeful(t *testing.T) {
+	for _, tc := range []struct {
+		p        Policy
+		want     string
+		devtools string
+	}{
+		{Policy{}, "sent[] lax:cookie-samesite-lax", "SchemefulSameSiteLax"},
+		{Policy{SchemelessSameSite: true}, "sent[lax=1]", ""},
+	} {
+		j, _ := newJar(tc.p)
+		seed(t, j, "https://app.example/", "lax=1; SameSite=Lax")
+		got := j.Cookies(from(t, "http://app.example", "https://app.example/"))
+		if outcome(got) != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.p, outcome(got), tc.want)
+		}
+		if tc.devtools != "" && (len(got.Withheld) != 1 || got.Withheld[0].DevToolsReasons[0] != tc.devtools) {
+			t.Errorf("%+v: DevTools reasons %+v, want %s", tc.p, got.Withheld, tc.devtools)
+		}
+	}
+	j, _ := newJar(Policy{})
+	res := j.Store([]string{"a=1; SameSite=Strict"}, from(t, "http://app.example", "https://app.example/"))[0]
+	if codeOf(res.Rejected) != CodeSetCookieSameSite || res.DevToolsReason != "SchemefulSameSiteStrict" {
+		t.Errorf("store: %v %q", res.Rejected, res.DevToolsReason)
+	}
+	res = j.Store([]string{"a=1"}, from(t, "https://other.test", "https://app.example/"))[0]
+	if res.DevToolsReason != "SameSiteUnspecifiedTreatedAsLax" {
+		t.Errorf("store unset cross-site: DevTools %q", res.DevToolsReason)
+	}
+}

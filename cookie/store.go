@@ -123,8 +123,13 @@ func (j *Jar) store(line string, r Request, now time.Time) StoreResult {
 	eff := j.effectiveSameSite(c)
 	if eff != SameSiteNone && !j.sameSiteRequest(r) && r.Kind != TopLevelNavigation {
 		res.DevToolsReason = sameSiteDevTools(c.SameSite)
+		why := "the response is cross-site (and not a top-level navigation)"
+		if j.crossSiteOnlyByScheme(r) {
+			res.DevToolsReason = "Schemeful" + res.DevToolsReason
+			why = "the response is cross-site because its scheme differs from the page's (http and https are different sites)"
+		}
 		f := fail(CodeSetCookieSameSite, spec6265bis+"section-5.7", name,
-			"the cookie is SameSite="+sameSiteWords(c)+" and the response is cross-site (not a top-level navigation), so the browser does not store it")
+			"the cookie is SameSite="+sameSiteWords(c)+" and "+why+", so the browser does not store it")
 		res.Rejected = f
 		return res
 	}
