@@ -176,6 +176,9 @@ type LocalNetworkRequest struct {
 	HasDocument bool
 	// TargetAddressSpace is the request's target IP address space (from
 	// fetch()'s targetAddressSpace or InitialTargetAddressSpace), or "".
+	// It applies to the first URL only: Chromium clears it when the request
+	// is redirected (LocalNetworkAccessChecker::ResetForRedirect in
+	// services/network/local_network_access_checker.cc).
 	TargetAddressSpace AddressSpace
 	// ResourceAddressSpace is the address space of the IP address the
 	// connection reached (AddressSpaceOf of the server's declared address).
@@ -207,10 +210,16 @@ func PermissionName(space AddressSpace) string {
 // *Failure:
 //
 //   - step 2: a same-origin request from a potentially trustworthy origin
-//     is exempt; step 3: no policy container, no check;
+//     is exempt (Chromium puts this behind the feature
+//     LocalNetworkAccessAllowPotentiallyTrustworthySameOrigin, whose default
+//     corsim has not verified); step 3: no policy container, no check;
 //   - step 4: with a target address space, the resource must be in exactly
-//     that space (CodeLocalNetworkTargetMismatch), and then no permission
-//     is asked here;
+//     that space (CodeLocalNetworkTargetMismatch). The draft then returns
+//     "allowed" at once, yet its Mixed Content section says that when the
+//     server is in the declared space "the permission can be checked", and
+//     Chromium's launch notes say a granted permission is what relaxes mixed
+//     content. corsim goes on to step 5, so a declared local network
+//     request still needs the permission;
 //   - step 5: a request to a less public space than the client's is a
 //     local network request: refused from a non-secure context
 //     (CodeLocalNetworkInsecureContext) or a client without a document, and
@@ -240,7 +249,6 @@ func CheckLocalNetworkAccess(r LocalNetworkRequest) error {
 				"the request declared the target address space "+quoteOrEmpty(string(r.TargetAddressSpace))+
 					" but the server is in the "+quoteOrEmpty(string(space))+" address space")
 		}
-		return nil
 	}
 	// Step 5.
 	if !LessPublic(space, r.ClientAddressSpace) {

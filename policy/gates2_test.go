@@ -21,6 +21,7 @@ func TestMixedContent(t *testing.T) {
 		url, dest   string
 		initiator   string
 		target      AddressSpace
+		client      AddressSpace
 		topLevelNav bool
 		userAllows  bool
 		wantURL     string
@@ -44,13 +45,19 @@ func TestMixedContent(t *testing.T) {
 		{name: "script is blockable", page: httpsPage, url: "http://cdn.test/a.js", dest: "script", wantURL: "http://cdn.test/a.js", wantCode: CodeMixedContentBlocked},
 		{name: "top-level navigation is never mixed content", page: httpsPage, url: "http://other.test/", dest: "document", topLevelNav: true, wantURL: "http://other.test/"},
 		{name: "user setting allows it", page: httpsPage, url: "http://api.test/", userAllows: true, wantURL: "http://api.test/"},
-		{name: "targetAddressSpace local exempts", page: httpsPage, url: "http://router.test/ping", target: AddressSpaceLocal, wantURL: "http://router.test/ping"},
-		{name: "targetAddressSpace local image is not upgraded", page: httpsPage, url: "http://router.test/a.png", dest: "image", target: AddressSpaceLocal, wantURL: "http://router.test/a.png"},
-		{name: "targetAddressSpace public does not exempt", page: httpsPage, url: "http://api.test/", target: AddressSpacePublic, wantURL: "http://api.test/", wantCode: CodeMixedContentBlocked},
+		// Local Network Access amendment, as WPT's mixed-content-fetch.tentative.https.window.js expects.
+		{name: "public page, targetAddressSpace local exempts", page: httpsPage, client: AddressSpacePublic, url: "http://router.test/ping", target: AddressSpaceLocal, wantURL: "http://router.test/ping"},
+		{name: "public page, targetAddressSpace loopback exempts", page: httpsPage, client: AddressSpacePublic, url: "http://agent.test/ping", target: AddressSpaceLoopback, wantURL: "http://agent.test/ping"},
+		{name: "local page, targetAddressSpace loopback exempts", page: httpsPage, client: AddressSpaceLocal, url: "http://agent.test/ping", target: AddressSpaceLoopback, wantURL: "http://agent.test/ping"},
+		{name: "local page, targetAddressSpace local is no local network request", page: httpsPage, client: AddressSpaceLocal, url: "http://router.test/ping", target: AddressSpaceLocal, wantURL: "http://router.test/ping", wantCode: CodeMixedContentBlocked},
+		{name: "loopback page, targetAddressSpace loopback is no local network request", page: httpsPage, client: AddressSpaceLoopback, url: "http://agent.test/ping", target: AddressSpaceLoopback, wantURL: "http://agent.test/ping", wantCode: CodeMixedContentBlocked},
+		{name: "unknown page space: no exemption", page: httpsPage, url: "http://router.test/ping", target: AddressSpaceLocal, wantURL: "http://router.test/ping", wantCode: CodeMixedContentBlocked},
+		{name: "targetAddressSpace local image is not upgraded", page: httpsPage, client: AddressSpacePublic, url: "http://router.test/a.png", dest: "image", target: AddressSpaceLocal, wantURL: "http://router.test/a.png"},
+		{name: "targetAddressSpace public does not exempt", page: httpsPage, client: AddressSpacePublic, url: "http://api.test/", target: AddressSpacePublic, wantURL: "http://api.test/", wantCode: CodeMixedContentBlocked},
 	} {
 		r := MixedContentRequest{URL: mustURL(t, tc.url), Destination: tc.dest, Initiator: tc.initiator,
 			ClientOrigin: tc.page, AncestorOrigins: tc.ancestors, TopLevelNavigation: tc.topLevelNav,
-			TargetAddressSpace: tc.target, UserAllowsMixedContent: tc.userAllows}
+			TargetAddressSpace: tc.target, ClientAddressSpace: tc.client, UserAllowsMixedContent: tc.userAllows}
 		u, _ := UpgradeMixedContent(r)
 		if u.String() != tc.wantURL {
 			t.Errorf("%s: upgraded URL = %s, want %s", tc.name, u, tc.wantURL)
@@ -178,7 +185,9 @@ func TestCheckLocalNetworkAccess(t *testing.T) {
 		{name: "loopback to public", origin: mustOrigin(t, "http://localhost"), url: "https://api.example/", client: AddressSpaceLoopback, resource: AddressSpacePublic},
 		{name: "same-origin from a trustworthy origin is exempt", origin: mustOrigin(t, "https://router.test"), url: "https://router.test/admin", client: AddressSpacePublic, secure: true, resource: AddressSpaceLocal, ans: PermissionDenied},
 		{name: "no policy container: no check", origin: pub, url: "http://127.0.0.1/", client: "", resource: AddressSpaceLoopback, ans: PermissionDenied},
-		{name: "declared target matches: no prompt here", origin: pub, url: "http://router.test/", client: AddressSpacePublic, secure: true, target: AddressSpaceLocal, resource: AddressSpaceLocal, ans: PermissionDenied},
+		{name: "declared target matches, permission denied", origin: pub, url: "http://router.test/", client: AddressSpacePublic, secure: true, target: AddressSpaceLocal, resource: AddressSpaceLocal, ans: PermissionDenied, want: CodeLocalNetworkPermissionDenied},
+		{name: "declared target matches, permission granted", origin: pub, url: "http://router.test/", client: AddressSpacePublic, secure: true, target: AddressSpaceLocal, resource: AddressSpaceLocal, perm: PermissionGranted},
+		{name: "declared public target on a public server", origin: pub, url: "https://api.example/", client: AddressSpacePublic, secure: true, target: AddressSpacePublic, resource: AddressSpacePublic},
 		{name: "declared target does not match", origin: pub, url: "http://router.test/", client: AddressSpacePublic, secure: true, target: AddressSpaceLocal, resource: AddressSpacePublic, want: CodeLocalNetworkTargetMismatch},
 		{name: "declared loopback, resource local", origin: pub, url: "http://router.test/", client: AddressSpacePublic, secure: true, target: AddressSpaceLoopback, resource: AddressSpaceLocal, want: CodeLocalNetworkTargetMismatch},
 	} {

@@ -33,6 +33,9 @@ type MixedContentRequest struct {
 	// TargetAddressSpace is the request's target IP address space
 	// (Local Network Access), or "" when null.
 	TargetAddressSpace AddressSpace
+	// ClientAddressSpace is the IP address space of the client's policy
+	// container (the page's server), or "" when unknown.
+	ClientAddressSpace AddressSpace
 	// UserAllowsMixedContent models the per-site user setting that lets
 	// blockable mixed content load (#requirements-user-controls).
 	UserAllowsMixedContent bool
@@ -63,8 +66,9 @@ func ProhibitsMixedSecurityContexts(client Origin, ancestors []Origin) bool {
 // or video whose host is a domain, requested by a client that prohibits
 // mixed security contexts, becomes https: (the port stays as parsed; a null
 // port means 443 afterwards). Local Network Access adds one exception: a
-// request whose target IP address space is local is not upgraded
-// (https://wicg.github.io/local-network-access/#integration-with-mixed-content).
+// local network request that declares its target IP address space is not
+// upgraded (https://wicg.github.io/local-network-access/#integration-with-mixed-content;
+// see CheckMixedContent for what "declares" covers).
 //
 // Fetch's main fetch runs this before asking whether the request is blocked
 // (https://fetch.spec.whatwg.org/#concept-main-fetch step 6).
@@ -85,7 +89,7 @@ func UpgradeMixedContent(r MixedContentRequest) (*url.URL, bool) {
 		return u, false
 	case r.Destination == "image" && r.Initiator == "imageset": // 1.5
 		return u, false
-	case r.TargetAddressSpace == AddressSpaceLocal: // LNA exception 6
+	case declaresLocalNetworkRequest(r): // LNA exception 6
 		return u, false
 	}
 	// Step 2: http becomes https.
@@ -108,15 +112,23 @@ func UpgradeMixedContent(r MixedContentRequest) (*url.URL, bool) {
 //  3. the user has allowed mixed content for the site;
 //  4. the request is a top-level navigation;
 //
-// or, by Local Network Access's amendment, the request's target IP address
-// space is local (https://wicg.github.io/local-network-access/#integration-with-mixed-content;
-// the draft words that condition as "origin is not potentially trustworthy",
-// which cannot be meant as written since such an origin never prohibits
-// mixed content; corsim applies the evident intent: a page that declares
-// targetAddressSpace "local" is exempt, and the Local Network Access check
-// decides). Otherwise (step 2) the request is blocked and the error is a
-// *Failure with code CodeMixedContentBlocked. fetch() and XMLHttpRequest
-// requests (destination "") are blockable content, never upgraded.
+// or, by Local Network Access's amendment, the request declares a target IP
+// address space that makes it a local network request
+// (https://wicg.github.io/local-network-access/#integration-with-mixed-content).
+// The draft words that condition as "origin is not potentially trustworthy
+// and target IP address space is local", which cannot be meant as written
+// (such an origin never prohibits mixed content) and leaves out "loopback",
+// which its own IDL enum and Chromium accept. corsim follows the behaviour
+// WPT's fetch/local-network-access/mixed-content-fetch.tentative.https.window.js
+// expects: a target space of "local" or "loopback" that is less public than
+// the client's space exempts the request (public to loopback succeeds with
+// targetAddressSpace "loopback"); the same option on a request that is not a
+// local network request (public to public, loopback to loopback) does not.
+// CheckLocalNetworkAccess then checks that the server really is in that
+// space and asks for the permission. Otherwise (step 2) the request is
+// blocked and the error is a *Failure with code CodeMixedContentBlocked.
+// fetch() and XMLHttpRequest requests (destination "") are blockable
+// content, never upgraded.
 func CheckMixedContent(r MixedContentRequest) error {
 	switch {
 	case !ProhibitsMixedSecurityContexts(r.ClientOrigin, r.AncestorOrigins):
@@ -127,7 +139,7 @@ func CheckMixedContent(r MixedContentRequest) error {
 		return nil
 	case r.TopLevelNavigation:
 		return nil
-	case r.TargetAddressSpace == AddressSpaceLocal:
+	case declaresLocalNetworkRequest(r):
 		return nil
 	}
 	subject := ""
@@ -137,6 +149,14 @@ func CheckMixedContent(r MixedContentRequest) error {
 	return fail(CodeMixedContentBlocked, specMixedContent+"#should-block-fetch", subject,
 		"the page is a secure context (it was loaded over https) and "+quoteURL(subject)+
 			" is not served over a secure connection, so the browser blocks it as mixed content before it is sent")
+}
+
+// declaresLocalNetworkRequest reports whether the request's declared
+// target IP address space is local or loopback and less public than its
+// client's space.
+func declaresLocalNetworkRequest(r MixedContentRequest) bool {
+	t := r.TargetAddressSpace
+	return (t == AddressSpaceLocal || t == AddressSpaceLoopback) && LessPublic(t, r.ClientAddressSpace)
 }
 
 func quoteURL(s string) string {
