@@ -46,7 +46,10 @@ const (
 	// ThirdPartyBlock neither sends nor stores unpartitioned cookies in a
 	// third-party context; Partitioned (CHIPS) cookies still work when
 	// Policy.Partitioned is set. What the harness saw in a fresh headless
-	// Chromium 156 context (reason UserPreferences); WebKit's default.
+	// Chromium 156 context (reason UserPreferences). WebKitGTK's data store
+	// defaults to the accept policy ExclusivelyFromMainDocumentDomain
+	// (WebsiteDataStore.h, USE(SOUP)); whether it also withholds existing
+	// cookies from third-party requests is for the engine run to show.
 	ThirdPartyBlock ThirdPartyCookies = "block"
 	// ThirdPartyPartition gives every top-level site its own jar for
 	// third-party contexts, whether or not the cookie says Partitioned:
@@ -85,7 +88,9 @@ type Policy struct {
 	Partitioned bool
 	// SecureLocalhost lets http://localhost and loopback addresses set and
 	// receive Secure cookies, as potentially trustworthy URLs (the draft
-	// leaves "secure connection" to the user agent; Chromium does this).
+	// leaves "secure connection" to the user agent; Chromium's
+	// CookieAccessDelegateImpl::ShouldTreatUrlAsTrustworthy returns
+	// IsUrlPotentiallyTrustworthy, services/network/cookie_access_delegate_impl.cc).
 	SecureLocalhost bool
 	// HTTPPrefixes enforces the __Http- and __Host-Http- prefixes of the
 	// layered-cookies draft (Chromium: kPrefixCookieHttp and

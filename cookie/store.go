@@ -31,6 +31,7 @@ func (j *Jar) Store(lines []string, r Request) []StoreResult {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	now := j.now()
+	j.evictExpired(now)
 	out := make([]StoreResult, 0, len(lines))
 	for _, line := range lines {
 		res := j.store(line, r, now)
@@ -161,9 +162,12 @@ func (j *Jar) store(line string, r Request, now time.Time) StoreResult {
 			c.Partition = j.partitionKey(r)
 		}
 	}
-	// Step 23: replace the old cookie, keeping its creation time.
+	// Step 23: replace the old cookie, keeping its creation time (and its
+	// place among cookies created at the same instant).
+	seq := int64(0)
 	if old := j.find(c); old >= 0 {
 		c.Created = j.cookies[old].Created
+		seq = j.order[j.cookies[old]]
 		delete(j.order, j.cookies[old])
 		j.cookies = append(j.cookies[:old], j.cookies[old+1:]...)
 	}
@@ -173,8 +177,11 @@ func (j *Jar) store(line string, r Request, now time.Time) StoreResult {
 		return res
 	}
 	// Step 24.
-	j.seq++
-	j.order[c] = j.seq
+	if seq == 0 {
+		j.seq++
+		seq = j.seq
+	}
+	j.order[c] = seq
 	j.cookies = append(j.cookies, c)
 	return res
 }
