@@ -154,21 +154,28 @@ type Request struct {
 
 // Cookie is a stored cookie (RFC 6265bis §5.7 storage model).
 type Cookie struct {
-	Name, Value  string
+	// Name and Value as Set-Cookie gave them.
+	Name, Value string
+	// Domain is the cookie's domain (the request host for a host-only
+	// cookie) and Path its path.
 	Domain, Path string
 	// Expires is the expiry-time; zero for a session cookie.
-	Expires    time.Time
+	Expires time.Time
+	// Persistent is the persistent-flag: Max-Age or Expires was given.
 	Persistent bool
-	HostOnly   bool
-	Secure     bool
-	HTTPOnly   bool
-	SameSite   SameSite
+	// HostOnly is the host-only-flag: no Domain attribute.
+	HostOnly bool
+	// Secure and HTTPOnly are the secure-only- and http-only-flags.
+	Secure, HTTPOnly bool
+	// SameSite is the same-site-flag.
+	SameSite SameSite
 	// Partition is the top-level site ("https://app.example") whose jar
 	// holds the cookie, or "" for the first-party (unpartitioned) jar.
 	Partition string
 	// Partitioned records that Set-Cookie carried Partitioned.
 	Partitioned bool
-	Created     time.Time
+	// Created is the creation-time, kept when a cookie is replaced.
+	Created time.Time
 }
 
 // Options configures a Jar.

@@ -147,8 +147,8 @@ func CheckMixedContent(r MixedContentRequest) error {
 		subject = r.URL.String()
 	}
 	return fail(CodeMixedContentBlocked, specMixedContent+"#should-block-fetch", subject,
-		"the page is a secure context (it was loaded over https) and "+quoteURL(subject)+
-			" is not served over a secure connection, so the browser blocks it as mixed content before it is sent")
+		"the page was loaded over a secure connection and "+quoteURL(subject)+
+			" is not a secure URL, so the browser blocks the request as mixed content before it is sent (serve it over https)")
 }
 
 // declaresLocalNetworkRequest reports whether the request's declared
