@@ -41,6 +41,19 @@ type MixedContentRequest struct {
 	UserAllowsMixedContent bool
 }
 
+// IsMixedContent reports whether the request is mixed content
+// (https://w3c.github.io/webappsec-mixed-content/#mixed-content): its URL is
+// not a potentially trustworthy URL and its client prohibits mixed security
+// contexts. A request can be mixed content and still be allowed by
+// CheckMixedContent (the user's setting, a top-level navigation, a declared
+// local network request); Chromium 156 then logs a security warning ("…
+// requested an insecure resource '…'. This content should also be served
+// over HTTPS.") instead of the blocking error.
+func IsMixedContent(r MixedContentRequest) bool {
+	return r.URL != nil && !IsPotentiallyTrustworthyURL(r.URL) &&
+		ProhibitsMixedSecurityContexts(r.ClientOrigin, r.AncestorOrigins)
+}
+
 // ProhibitsMixedSecurityContexts implements "Does settings prohibit mixed
 // security contexts?"
 // (https://w3c.github.io/webappsec-mixed-content/#categorize-settings-object):
