@@ -1,0 +1,57 @@
+package cookie
+
+import (
+	"testing"
+	"time"
+)
+
+// chromium156 is the Chromium knob set, third-party cookies as configured.
+func chromium156(third ThirdPartyCookies) Policy {
+	return Policy{LaxAllowUnsafe: 2 * time.Minute, NoneRequiresSecure: true, Partitioned: true,
+		SecureLocalhost: true, HTTPPrefixes: true, ThirdParty: third}
+}
+
+// TestObservedChromium156 replays a sequence that a throwaway probe ran in
+// headless Chromium 156.0.8078.108 on this machine (HTTPS .test origins on
+// loopback, fetch() from each page) and expects the Cookie header the
+// api.test server logged at each step, for the fresh profile (third-party
+// cookies blocked) and with cookie_controls_mode 0 (allowed).
+func TestObservedChromium156(t *testing.T) {
+	firstPartyLines := []string{"lax=1; SameSite=Lax; Secure; Path=/", "unset=2; Secure; Path=/", "none=3; SameSite=None; Secure; Path=/",
+		"strict=4; SameSite=Strict; Secure; Path=/", "noneinsecure=5; SameSite=None; Path=/", "__Host-bad=6; Secure",
+		"__Host-good=7; Secure; Path=/", "__Http-x=8; Secure", "__Http-y=9; Secure; HttpOnly; Path=/"}
+	crossLines := []string{"chip=1; SameSite=None; Secure; Partitioned; Path=/", "third=2; SameSite=None; Secure; Path=/",
+		"chipinsecure=3; SameSite=None; Partitioned; Path=/"}
+	all := "lax=1; unset=2; none=3; strict=4; __Host-good=7; __Http-y=9"
+	for _, tc := range []struct {
+		third ThirdPartyCookies
+		want  [6]string
+	}{
+		{ThirdPartyBlock, [6]string{all, "", "chip=1", "", all, all}},
+		{ThirdPartyAllow, [6]string{all, "none=3", "none=3; chip=1; third=2", "none=3; third=2", all + "; third=2", all + "; third=2"}},
+	} {
+		j, clk := newJar(chromium156(tc.third))
+		step := func(r Request) string { clk.Advance(time.Second); return j.Cookies(r).Header() }
+		clk.Advance(time.Second)
+		j.Store(firstPartyLines, firstParty(t, "https://api.test/set"))
+		got := [6]string{
+			step(firstParty(t, "https://api.test/echo")),
+			step(from(t, "https://app.test", "https://api.test/echo")),
+		}
+		// credentials: "same-origin" from app.test: cross-origin, so no cookies.
+		noCreds := from(t, "https://app.test", "https://api.test/echo")
+		noCreds.IncludeCredentials = false
+		if h := step(noCreds); h != "" {
+			t.Errorf("%s: same-origin credentials sent %q", tc.third, h)
+		}
+		clk.Advance(time.Second)
+		j.Store(crossLines, from(t, "https://app.test", "https://api.test/set"))
+		got[2] = step(from(t, "https://app.test", "https://api.test/echo"))
+		got[3] = step(from(t, "https://other.test", "https://api.test/echo"))
+		got[4] = step(firstParty(t, "https://api.test/echo"))
+		got[5] = step(from(t, "https://www.api.test", "https://api.test/echo"))
+		if got != tc.want {
+			t.Errorf("third-party %s:\n got %q\nwant %q", tc.third, got, tc.want)
+		}
+	}
+}
