@@ -55,3 +55,22 @@ func TestObservedChromium156(t *testing.T) {
 		}
 	}
 }
+
+// TestObservedChromium156LaxAllowingUnsafe: in headless Chromium 156, a
+// cookie without SameSite went with a cross-site top-level form POST a few
+// seconds after it was set, and not 125 s later; a SameSite=Lax cookie set
+// alongside went with neither.
+func TestObservedChromium156LaxAllowingUnsafe(t *testing.T) {
+	j, clk := newJar(chromium156(ThirdPartyBlock))
+	j.Store([]string{"u=1; Secure; Path=/", "l=2; SameSite=Lax; Secure; Path=/"}, firstParty(t, "https://api.test/set"))
+	post := from(t, "https://app.test", "https://api.test/echo")
+	post.Kind, post.Method = TopLevelNavigation, "POST"
+	clk.Advance(3 * time.Second)
+	if got := j.Cookies(post).Header(); got != "u=1" {
+		t.Errorf("POST after 3 s: Cookie %q, Chromium sent \"u=1\"", got)
+	}
+	clk.Advance(122 * time.Second)
+	if got := j.Cookies(post).Header(); got != "" {
+		t.Errorf("POST after 125 s: Cookie %q, Chromium sent none", got)
+	}
+}
