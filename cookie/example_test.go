@@ -37,3 +37,22 @@ func Example() {
 	// Cookie: ""
 	// withheld sid: the request is third-party to the top-level site https://app.example and third-party cookies are blocked (UserPreferences)
 }
+
+// A Set-Cookie line from a cross-site response is refused with a reason.
+func ExampleJar_Store() {
+	jar := cookie.New(cookie.Options{Policy: cookie.Policy{NoneRequiresSecure: true}})
+	api, _ := policy.ParseURL("https://api.example/session")
+	app, _ := policy.ParseOrigin("https://app.example")
+	res := jar.Store([]string{"sid=1", "sid2=1; SameSite=None; Secure"},
+		cookie.Request{URL: api, Method: "POST", TopLevel: app, IncludeCredentials: true})
+	for _, r := range res {
+		if r.Rejected != nil {
+			fmt.Printf("%s: %s (%s)\n", r.Line, r.Rejected.Code, r.DevToolsReason)
+		} else {
+			fmt.Printf("%s: stored for %s%s\n", r.Line, r.Cookie.Domain, r.Cookie.Path)
+		}
+	}
+	// Output:
+	// sid=1: set-cookie-samesite-cross-site (SameSiteUnspecifiedTreatedAsLax)
+	// sid2=1; SameSite=None; Secure: stored for api.example/
+}
