@@ -41,6 +41,11 @@ const (
 	// loopback-network permission. Chromium's CORS error
 	// LocalNetworkAccessPermissionDenied.
 	CodeLocalNetworkPermissionDenied Code = "local-network-permission-denied"
+	// CodeLocalNetworkPermissionUnanswered: the browser asked for the
+	// permission and nobody answered, so the request waits (headless
+	// Firefox 153 ESR was observed to hold it; its prompt times out after
+	// network.lna.prompt.timeout, 300000 ms in firefox.js).
+	CodeLocalNetworkPermissionUnanswered Code = "local-network-permission-unanswered"
 )
 
 // ParseAddressSpace parses a targetAddressSpace value as fetch() receives
@@ -185,9 +190,14 @@ type LocalNetworkRequest struct {
 	ResourceAddressSpace AddressSpace
 	// Permission is the current state of the permission the request needs
 	// ("local-network" or "loopback-network"); PromptAnswer is what the user
-	// answers when the state is PermissionPrompt (headless Chromium denies).
+	// answers when the state is PermissionPrompt: granted, denied (headless
+	// Chromium denies at once), or "" for no answer (headless Firefox).
 	Permission   Permission
 	PromptAnswer Permission
+	// AskFromInsecureContext asks a client that is not a secure context for
+	// the permission like any other, where the draft and Chromium refuse the
+	// request outright. Firefox 153.8.0esr was observed to ask.
+	AskFromInsecureContext bool
 }
 
 // PermissionName returns the permission a local network request to space
@@ -222,9 +232,11 @@ func PermissionName(space AddressSpace) string {
 //     request still needs the permission;
 //   - step 5: a request to a less public space than the client's is a
 //     local network request: refused from a non-secure context
-//     (CodeLocalNetworkInsecureContext) or a client without a document, and
-//     otherwise allowed only when the permission is granted, or is to be
-//     asked and the user grants it (CodeLocalNetworkPermissionDenied).
+//     (CodeLocalNetworkInsecureContext, unless AskFromInsecureContext) or a
+//     client without a document, and otherwise allowed only when the
+//     permission is granted, or is to be asked and the user grants it
+//     (CodeLocalNetworkPermissionDenied; CodeLocalNetworkPermissionUnanswered
+//     when no one answers).
 //
 // Permissions Policy ("allowed to use", step 5.9) is not modelled: the
 // default allowlist 'self' admits top-level documents.
@@ -254,7 +266,7 @@ func CheckLocalNetworkAccess(r LocalNetworkRequest) error {
 	if !LessPublic(space, r.ClientAddressSpace) {
 		return nil
 	}
-	if !r.ClientSecure {
+	if !r.ClientSecure && !r.AskFromInsecureContext {
 		return fail(CodeLocalNetworkInsecureContext, specLNA+"#secure-context-restriction", subject,
 			"the page is not a secure context and the server is in the more private "+quoteOrEmpty(string(space))+
 				" address space, so the browser refuses the request without asking")
@@ -266,6 +278,11 @@ func CheckLocalNetworkAccess(r LocalNetworkRequest) error {
 	state := r.Permission
 	if state == PermissionPrompt || state == "" {
 		state = r.PromptAnswer
+		if state == "" {
+			return fail(CodeLocalNetworkPermissionUnanswered, specLNA+"#permission-prompt", subject,
+				"the browser is asking the user for the "+quoteOrEmpty(PermissionName(space))+
+					" permission to reach the "+quoteOrEmpty(string(space))+" address space and no one has answered, so the request waits")
+		}
 	}
 	if state == PermissionGranted {
 		return nil

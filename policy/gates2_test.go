@@ -177,8 +177,12 @@ func TestCheckLocalNetworkAccess(t *testing.T) {
 		target     AddressSpace
 		resource   AddressSpace
 		perm, ans  Permission
+		askInsec   bool
 		want       Code
 	}{
+		{name: "prompt nobody answers (headless Firefox)", origin: pub, url: "http://127.0.0.1:8080/", client: AddressSpacePublic, secure: true, resource: AddressSpaceLoopback, perm: PermissionPrompt, want: CodeLocalNetworkPermissionUnanswered},
+		{name: "non-secure page asked (Firefox 153 ESR), denied", origin: mustOrigin(t, "http://app.test"), url: "http://127.0.0.1:8080/", client: AddressSpacePublic, askInsec: true, resource: AddressSpaceLoopback, perm: PermissionDenied, want: CodeLocalNetworkPermissionDenied},
+		{name: "non-secure page asked (Firefox 153 ESR), granted", origin: mustOrigin(t, "http://app.test"), url: "http://127.0.0.1:8080/", client: AddressSpacePublic, askInsec: true, resource: AddressSpaceLoopback, perm: PermissionGranted},
 		{name: "public to public", origin: pub, url: "https://api.example/", client: AddressSpacePublic, secure: true, resource: AddressSpacePublic},
 		{name: "public to loopback, denied (headless)", origin: pub, url: "http://127.0.0.1:8080/", client: AddressSpacePublic, secure: true, resource: AddressSpaceLoopback, perm: PermissionPrompt, ans: PermissionDenied, want: CodeLocalNetworkPermissionDenied},
 		{name: "public to loopback, granted", origin: pub, url: "http://127.0.0.1:8080/", client: AddressSpacePublic, secure: true, resource: AddressSpaceLoopback, perm: PermissionGranted},
@@ -187,6 +191,7 @@ func TestCheckLocalNetworkAccess(t *testing.T) {
 		{name: "non-secure page to loopback", origin: mustOrigin(t, "http://app.test"), url: "http://127.0.0.1:8080/", client: AddressSpacePublic, secure: false, resource: AddressSpaceLoopback, perm: PermissionGranted, want: CodeLocalNetworkInsecureContext},
 		{name: "service worker to local", origin: pub, url: "http://192.168.0.1/", client: AddressSpacePublic, secure: true, noDocument: true, resource: AddressSpaceLocal, perm: PermissionGranted, want: CodeLocalNetworkPermissionDenied},
 		{name: "local to loopback needs permission", origin: pub, url: "http://127.0.0.1/", client: AddressSpaceLocal, secure: true, resource: AddressSpaceLoopback, ans: PermissionDenied, want: CodeLocalNetworkPermissionDenied},
+		{name: "state denied, no prompt", origin: pub, url: "http://127.0.0.1/", client: AddressSpacePublic, secure: true, resource: AddressSpaceLoopback, perm: PermissionDenied, want: CodeLocalNetworkPermissionDenied},
 		{name: "local to local is not a local network request", origin: mustOrigin(t, "http://nas.test"), url: "http://192.168.0.2/", client: AddressSpaceLocal, resource: AddressSpaceLocal},
 		{name: "loopback to loopback (the harness's loopback servers)", origin: mustOrigin(t, "http://app.test"), url: "http://api.test/", client: AddressSpaceLoopback, resource: AddressSpaceLoopback},
 		{name: "loopback to public", origin: mustOrigin(t, "http://localhost"), url: "https://api.example/", client: AddressSpaceLoopback, resource: AddressSpacePublic},
@@ -200,7 +205,7 @@ func TestCheckLocalNetworkAccess(t *testing.T) {
 	} {
 		r := LocalNetworkRequest{Origin: tc.origin, CurrentURL: mustURL(t, tc.url), ClientAddressSpace: tc.client,
 			ClientSecure: tc.secure, HasDocument: !tc.noDocument, TargetAddressSpace: tc.target,
-			ResourceAddressSpace: tc.resource, Permission: tc.perm, PromptAnswer: tc.ans}
+			ResourceAddressSpace: tc.resource, Permission: tc.perm, PromptAnswer: tc.ans, AskFromInsecureContext: tc.askInsec}
 		if got := failCode(CheckLocalNetworkAccess(r)); got != tc.want {
 			t.Errorf("%s: code = %q, want %q", tc.name, got, tc.want)
 		}
