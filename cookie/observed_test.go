@@ -1,8 +1,11 @@
 package cookie
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // chromium156 is the Chromium knob set, third-party cookies as configured.
@@ -72,5 +75,43 @@ func TestObservedChromium156LaxAllowingUnsafe(t *testing.T) {
 	clk.Advance(122 * time.Second)
 	if got := j.Cookies(post).Header(); got != "" {
 		t.Errorf("POST after 125 s: Cookie %q, Chromium sent none", got)
+	}
+}
+
+// TestObservedFirefox153 replays a page-driven probe of headless Firefox
+// 153.8.0esr (fresh profile, plain http .test names on loopback, fetch()
+// from each page) and expects the Cookie headers the server logged: Total
+// Cookie Protection keeps the first-party jar out of third-party contexts
+// and gives a third-party context its own jar; a cookie without SameSite is
+// stored from a cross-site response (no Lax-by-default); SameSite=None
+// needs Secure; Secure cookies work on http://localhost.
+func TestObservedFirefox153(t *testing.T) {
+	j, clk := newJar(Policy{UnsetIsNone: true, NoneRequiresSecure: true, ThirdParty: ThirdPartyPartition,
+		Partitioned: true, SecureLocalhost: true, SchemelessSameSite: true})
+	step := func(r Request) string { clk.Advance(time.Second); return j.Cookies(r).Header() }
+	stored := func(lines []string, r Request) string {
+		clk.Advance(time.Second)
+		var s []string
+		for _, res := range j.Store(lines, r) {
+			if res.Rejected == nil {
+				s = append(s, res.Cookie.Name)
+			}
+		}
+		return strings.Join(s, ",")
+	}
+	got := []string{
+		stored([]string{"fp=1", "lax=2; SameSite=Lax", "sec=3; Secure"}, firstParty(t, "http://api.test/set")),
+		step(firstParty(t, "http://api.test/echo")),
+		step(from(t, "http://app.test", "http://api.test/echo")),
+		stored([]string{"tp=1", "tpnone=2; SameSite=None"}, from(t, "http://app.test", "http://api.test/set")),
+		step(from(t, "http://app.test", "http://api.test/echo")),
+		step(from(t, "http://other.test", "http://api.test/echo")),
+		step(firstParty(t, "http://api.test/echo")),
+		stored([]string{"ls=1; Secure", "lp=2"}, firstParty(t, "http://localhost/set")),
+		step(firstParty(t, "http://localhost/echo")),
+	}
+	want := []string{"fp,lax", "fp=1; lax=2", "", "tp", "tp=1", "", "fp=1; lax=2", "ls,lp", "ls=1; lp=2"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-Firefox +jar):\n%s", diff)
 	}
 }
