@@ -46,11 +46,17 @@ const (
 	// ThirdPartyBlock neither sends nor stores unpartitioned cookies in a
 	// third-party context; Partitioned (CHIPS) cookies still work when
 	// Policy.Partitioned is set. What the harness saw in a fresh headless
-	// Chromium 156 context (reason UserPreferences). WebKitGTK's data store
-	// defaults to the accept policy ExclusivelyFromMainDocumentDomain
-	// (WebsiteDataStore.h, USE(SOUP)); whether it also withholds existing
-	// cookies from third-party requests is for the engine run to show.
+	// Chromium 156 context (reason UserPreferences). (WebKitGTK's data store
+	// default, ExclusivelyFromMainDocumentDomain in WebsiteDataStore.h,
+	// behaves as ThirdPartyBlockNew.)
 	ThirdPartyBlock ThirdPartyCookies = "block"
+	// ThirdPartyBlockNew refuses Set-Cookie in a third-party context but
+	// still sends the cookies already in the jar (SameSite permitting):
+	// libsoup's SOUP_COOKIE_JAR_ACCEPT_NO_THIRD_PARTY. WebKitGTK 2.50's
+	// MiniBrowser defaults to it (--cookies-policy=no-third-party) and was
+	// observed to send a first-party cookie without SameSite on a cross-site
+	// credentialed fetch while refusing the cookies that response set.
+	ThirdPartyBlockNew ThirdPartyCookies = "block-new"
 	// ThirdPartyPartition gives every top-level site its own jar for
 	// third-party contexts, whether or not the cookie says Partitioned:
 	// Firefox's Total Cookie Protection (network.cookie.cookieBehavior 5,

@@ -115,3 +115,48 @@ func TestObservedFirefox153(t *testing.T) {
 		t.Errorf("(-Firefox +jar):\n%s", diff)
 	}
 }
+
+// TestObservedWebKitGTK250 replays the same page-driven probe in WebKitGTK
+// 2.50's MiniBrowser (under Xvfb, plain http names through a loopback proxy
+// that forwards nothing), with its default --cookies-policy=no-third-party
+// and with always: a first-party cookie without SameSite goes with a
+// cross-site credentialed fetch (unset means None; Lax does not go); the
+// default refuses the cookies that cross-site response sets, "always" keeps
+// them, SameSite=None without Secure included; Secure cookies are refused on
+// http://localhost.
+func TestObservedWebKitGTK250(t *testing.T) {
+	for _, tc := range []struct {
+		third ThirdPartyCookies
+		want  []string
+	}{
+		{ThirdPartyBlockNew, []string{"fp,lax", "fp=1; lax=2", "fp=1", "", "fp=1", "fp=1", "fp=1; lax=2", "lp", "lp=2"}},
+		{ThirdPartyAllow, []string{"fp,lax", "fp=1; lax=2", "fp=1", "tp,tpnone", "fp=1; tp=1; tpnone=2", "fp=1; tp=1; tpnone=2", "fp=1; lax=2; tp=1; tpnone=2", "lp", "lp=2"}},
+	} {
+		j, clk := newJar(Policy{UnsetIsNone: true, ThirdParty: tc.third})
+		step := func(r Request) string { clk.Advance(time.Second); return j.Cookies(r).Header() }
+		stored := func(lines []string, r Request) string {
+			clk.Advance(time.Second)
+			var s []string
+			for _, res := range j.Store(lines, r) {
+				if res.Rejected == nil {
+					s = append(s, res.Cookie.Name)
+				}
+			}
+			return strings.Join(s, ",")
+		}
+		got := []string{
+			stored([]string{"fp=1", "lax=2; SameSite=Lax", "sec=3; Secure"}, firstParty(t, "http://api.test/set")),
+			step(firstParty(t, "http://api.test/echo")),
+			step(from(t, "http://app.test", "http://api.test/echo")),
+			stored([]string{"tp=1", "tpnone=2; SameSite=None"}, from(t, "http://app.test", "http://api.test/set")),
+			step(from(t, "http://app.test", "http://api.test/echo")),
+			step(from(t, "http://other.test", "http://api.test/echo")),
+			step(firstParty(t, "http://api.test/echo")),
+			stored([]string{"ls=1; Secure", "lp=2"}, firstParty(t, "http://localhost/set")),
+			step(firstParty(t, "http://localhost/echo")),
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-WebKitGTK +jar):\n%s", tc.third, diff)
+		}
+	}
+}

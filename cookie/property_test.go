@@ -14,7 +14,7 @@ func genPolicy(t *rapid.T) Policy {
 		UnsetIsNone:        rapid.Bool().Draw(t, "unsetIsNone"),
 		LaxAllowUnsafe:     time.Duration(rapid.IntRange(0, 200).Draw(t, "laxAllowUnsafe")) * time.Second,
 		NoneRequiresSecure: rapid.Bool().Draw(t, "noneRequiresSecure"),
-		ThirdParty:         rapid.SampledFrom([]ThirdPartyCookies{"", ThirdPartyAllow, ThirdPartyBlock, ThirdPartyPartition}).Draw(t, "thirdParty"),
+		ThirdParty:         rapid.SampledFrom([]ThirdPartyCookies{"", ThirdPartyAllow, ThirdPartyBlock, ThirdPartyBlockNew, ThirdPartyPartition}).Draw(t, "thirdParty"),
 		Partitioned:        rapid.Bool().Draw(t, "partitioned"),
 		SecureLocalhost:    rapid.Bool().Draw(t, "secureLocalhost"),
 		HTTPPrefixes:       rapid.Bool().Draw(t, "httpPrefixes"),

@@ -155,7 +155,7 @@ func (j *Jar) store(line string, r Request, now time.Time) StoreResult {
 	// Third-party cookie setting.
 	if !c.Partitioned && j.thirdParty(r) {
 		switch j.policy.ThirdParty {
-		case ThirdPartyBlock:
+		case ThirdPartyBlock, ThirdPartyBlockNew:
 			return reject(fail(CodeSetCookieThirdPartyBlocked, spec6265bis+"section-7.1", name,
 				"the response is third-party to the top-level site "+policy.Site(r.TopLevel, j.psl)+" and third-party cookies are blocked"))
 		case ThirdPartyPartition:
