@@ -11,7 +11,10 @@ import (
 // Withheld is a stored cookie whose domain and path match a request but
 // that the request does not carry, with every reason that keeps it out.
 type Withheld struct {
-	Cookie  Cookie
+	// Cookie is the cookie left out.
+	Cookie Cookie
+	// Reasons are every rule that leaves it out, in the order checked
+	// (credentials, Secure, SameSite, partitions and the third-party setting).
 	Reasons []*policy.Failure
 	// DevToolsReasons are Chromium's DevTools names of Reasons, where known.
 	DevToolsReasons []string
@@ -20,7 +23,9 @@ type Withheld struct {
 // Retrieval is the outcome of Cookies: the cookies sent, in Cookie header
 // order, and those withheld.
 type Retrieval struct {
-	Sent     []Cookie
+	// Sent are the cookies the request carries, in Cookie header order.
+	Sent []Cookie
+	// Withheld are the cookies whose domain and path match but that stay out.
 	Withheld []Withheld
 }
 
