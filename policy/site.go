@@ -79,3 +79,20 @@ func SameSite(a, b Origin, psl PublicSuffixList) bool {
 	}
 	return Site(a, psl) == Site(b, psl)
 }
+
+// SchemelesslySameSite reports whether a and b are schemelessly same site:
+// the same opaque origin, or tuple origins whose hosts are equal and have
+// no registrable domain, or whose registrable domains are equal and
+// non-null. Schemes and ports are ignored.
+// See https://html.spec.whatwg.org/multipage/browsers.html#schemelessly-same-site.
+// A nil psl means DefaultPublicSuffixList.
+func SchemelesslySameSite(a, b Origin, psl PublicSuffixList) bool {
+	if a.IsOpaque() || b.IsOpaque() {
+		return SameOrigin(a, b)
+	}
+	ra, rb := RegistrableDomain(a.host, psl), RegistrableDomain(b.host, psl)
+	if ra == "" && rb == "" {
+		return a.host == b.host
+	}
+	return ra != "" && ra == rb
+}

@@ -1,0 +1,162 @@
+package cookie
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// chromium156 is the Chromium knob set, third-party cookies as configured.
+func chromium156(third ThirdPartyCookies) Policy {
+	return Policy{LaxAllowUnsafe: 2 * time.Minute, NoneRequiresSecure: true, Partitioned: true,
+		SecureLocalhost: true, HTTPPrefixes: true, ThirdParty: third}
+}
+
+// TestObservedChromium156 replays a sequence that a throwaway probe ran in
+// headless Chromium 156.0.8078.108 on this machine (HTTPS .test origins on
+// loopback, fetch() from each page) and expects the Cookie header the
+// api.test server logged at each step, for the fresh profile (third-party
+// cookies blocked) and with cookie_controls_mode 0 (allowed).
+func TestObservedChromium156(t *testing.T) {
+	firstPartyLines := []string{"lax=1; SameSite=Lax; Secure; Path=/", "unset=2; Secure; Path=/", "none=3; SameSite=None; Secure; Path=/",
+		"strict=4; SameSite=Strict; Secure; Path=/", "noneinsecure=5; SameSite=None; Path=/", "__Host-bad=6; Secure",
+		"__Host-good=7; Secure; Path=/", "__Http-x=8; Secure", "__Http-y=9; Secure; HttpOnly; Path=/"}
+	crossLines := []string{"chip=1; SameSite=None; Secure; Partitioned; Path=/", "third=2; SameSite=None; Secure; Path=/",
+		"chipinsecure=3; SameSite=None; Partitioned; Path=/"}
+	all := "lax=1; unset=2; none=3; strict=4; __Host-good=7; __Http-y=9"
+	for _, tc := range []struct {
+		third ThirdPartyCookies
+		want  [6]string
+	}{
+		{ThirdPartyBlock, [6]string{all, "", "chip=1", "", all, all}},
+		{ThirdPartyAllow, [6]string{all, "none=3", "none=3; chip=1; third=2", "none=3; third=2", all + "; third=2", all + "; third=2"}},
+	} {
+		j, clk := newJar(chromium156(tc.third))
+		step := func(r Request) string { clk.Advance(time.Second); return j.Cookies(r).Header() }
+		clk.Advance(time.Second)
+		j.Store(firstPartyLines, firstParty(t, "https://api.test/set"))
+		got := [6]string{
+			step(firstParty(t, "https://api.test/echo")),
+			step(from(t, "https://app.test", "https://api.test/echo")),
+		}
+		// credentials: "same-origin" from app.test: cross-origin, so no cookies.
+		noCreds := from(t, "https://app.test", "https://api.test/echo")
+		noCreds.IncludeCredentials = false
+		if h := step(noCreds); h != "" {
+			t.Errorf("%s: same-origin credentials sent %q", tc.third, h)
+		}
+		clk.Advance(time.Second)
+		j.Store(crossLines, from(t, "https://app.test", "https://api.test/set"))
+		got[2] = step(from(t, "https://app.test", "https://api.test/echo"))
+		got[3] = step(from(t, "https://other.test", "https://api.test/echo"))
+		got[4] = step(firstParty(t, "https://api.test/echo"))
+		got[5] = step(from(t, "https://www.api.test", "https://api.test/echo"))
+		if got != tc.want {
+			t.Errorf("third-party %s:\n got %q\nwant %q", tc.third, got, tc.want)
+		}
+	}
+}
+
+// TestObservedChromium156LaxAllowingUnsafe: in headless Chromium 156, a
+// cookie without SameSite went with a cross-site top-level form POST a few
+// seconds after it was set, and not 125 s later; a SameSite=Lax cookie set
+// alongside went with neither.
+func TestObservedChromium156LaxAllowingUnsafe(t *testing.T) {
+	j, clk := newJar(chromium156(ThirdPartyBlock))
+	j.Store([]string{"u=1; Secure; Path=/", "l=2; SameSite=Lax; Secure; Path=/"}, firstParty(t, "https://api.test/set"))
+	post := from(t, "https://app.test", "https://api.test/echo")
+	post.Kind, post.Method = TopLevelNavigation, "POST"
+	clk.Advance(3 * time.Second)
+	if got := j.Cookies(post).Header(); got != "u=1" {
+		t.Errorf("POST after 3 s: Cookie %q, Chromium sent \"u=1\"", got)
+	}
+	clk.Advance(122 * time.Second)
+	if got := j.Cookies(post).Header(); got != "" {
+		t.Errorf("POST after 125 s: Cookie %q, Chromium sent none", got)
+	}
+}
+
+// TestObservedFirefox153 replays a page-driven probe of headless Firefox
+// 153.8.0esr (fresh profile, plain http .test names on loopback, fetch()
+// from each page) and expects the Cookie headers the server logged: Total
+// Cookie Protection keeps the first-party jar out of third-party contexts
+// and gives a third-party context its own jar; a cookie without SameSite is
+// stored from a cross-site response (no Lax-by-default); SameSite=None
+// needs Secure; Secure cookies work on http://localhost.
+func TestObservedFirefox153(t *testing.T) {
+	j, clk := newJar(Policy{UnsetIsNone: true, NoneRequiresSecure: true, ThirdParty: ThirdPartyPartition,
+		Partitioned: true, SecureLocalhost: true, SchemelessSameSite: true})
+	step := func(r Request) string { clk.Advance(time.Second); return j.Cookies(r).Header() }
+	stored := func(lines []string, r Request) string {
+		clk.Advance(time.Second)
+		var s []string
+		for _, res := range j.Store(lines, r) {
+			if res.Rejected == nil {
+				s = append(s, res.Cookie.Name)
+			}
+		}
+		return strings.Join(s, ",")
+	}
+	got := []string{
+		stored([]string{"fp=1", "lax=2; SameSite=Lax", "sec=3; Secure"}, firstParty(t, "http://api.test/set")),
+		step(firstParty(t, "http://api.test/echo")),
+		step(from(t, "http://app.test", "http://api.test/echo")),
+		stored([]string{"tp=1", "tpnone=2; SameSite=None"}, from(t, "http://app.test", "http://api.test/set")),
+		step(from(t, "http://app.test", "http://api.test/echo")),
+		step(from(t, "http://other.test", "http://api.test/echo")),
+		step(firstParty(t, "http://api.test/echo")),
+		stored([]string{"ls=1; Secure", "lp=2"}, firstParty(t, "http://localhost/set")),
+		step(firstParty(t, "http://localhost/echo")),
+	}
+	want := []string{"fp,lax", "fp=1; lax=2", "", "tp", "tp=1", "", "fp=1; lax=2", "ls,lp", "ls=1; lp=2"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-Firefox +jar):\n%s", diff)
+	}
+}
+
+// TestObservedWebKitGTK250 replays the same page-driven probe in WebKitGTK
+// 2.50's MiniBrowser (under Xvfb, plain http names through a loopback proxy
+// that forwards nothing), with its default --cookies-policy=no-third-party
+// and with always: a first-party cookie without SameSite goes with a
+// cross-site credentialed fetch (unset means None; Lax does not go); the
+// default refuses the cookies that cross-site response sets, "always" keeps
+// them, SameSite=None without Secure included; Secure cookies are refused on
+// http://localhost.
+func TestObservedWebKitGTK250(t *testing.T) {
+	for _, tc := range []struct {
+		third ThirdPartyCookies
+		want  []string
+	}{
+		{ThirdPartyBlockNew, []string{"fp,lax", "fp=1; lax=2", "fp=1", "", "fp=1", "fp=1", "fp=1; lax=2", "lp", "lp=2"}},
+		{ThirdPartyAllow, []string{"fp,lax", "fp=1; lax=2", "fp=1", "tp,tpnone", "fp=1; tp=1; tpnone=2", "fp=1; tp=1; tpnone=2", "fp=1; lax=2; tp=1; tpnone=2", "lp", "lp=2"}},
+	} {
+		j, clk := newJar(Policy{UnsetIsNone: true, ThirdParty: tc.third})
+		step := func(r Request) string { clk.Advance(time.Second); return j.Cookies(r).Header() }
+		stored := func(lines []string, r Request) string {
+			clk.Advance(time.Second)
+			var s []string
+			for _, res := range j.Store(lines, r) {
+				if res.Rejected == nil {
+					s = append(s, res.Cookie.Name)
+				}
+			}
+			return strings.Join(s, ",")
+		}
+		got := []string{
+			stored([]string{"fp=1", "lax=2; SameSite=Lax", "sec=3; Secure"}, firstParty(t, "http://api.test/set")),
+			step(firstParty(t, "http://api.test/echo")),
+			step(from(t, "http://app.test", "http://api.test/echo")),
+			stored([]string{"tp=1", "tpnone=2; SameSite=None"}, from(t, "http://app.test", "http://api.test/set")),
+			step(from(t, "http://app.test", "http://api.test/echo")),
+			step(from(t, "http://other.test", "http://api.test/echo")),
+			step(firstParty(t, "http://api.test/echo")),
+			stored([]string{"ls=1; Secure", "lp=2"}, firstParty(t, "http://localhost/set")),
+			step(firstParty(t, "http://localhost/echo")),
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-WebKitGTK +jar):\n%s", tc.third, diff)
+		}
+	}
+}
