@@ -71,6 +71,7 @@ func commands() []*command {
 		runCommand(),
 		allowCommand(),
 		auditCommand(),
+		replayCommand(),
 		versionCommand(),
 	}
 }

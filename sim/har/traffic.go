@@ -25,9 +25,12 @@ type Call struct {
 	// Preflight is the OPTIONS preflight the HAR shows for this request,
 	// nil when it shows none.
 	Preflight *Entry
-	// Notes say what the reconstruction had to assume or leave out, in
-	// the user's words.
+	// Notes say what the reconstruction had to assume, in the user's
+	// words.
 	Notes []string
+	// Left are the recorded headers left out as the browser's own that
+	// are not forbidden request-headers (User-Agent, Priority, …).
+	Left []string
 }
 
 // Recorded says what the recording browser got for the call: "200 OK", or
@@ -169,21 +172,17 @@ func newCall(e *Entry, page policy.Origin, from string) *Call {
 	c := &Call{Entry: e, Page: page, PageFrom: from}
 	q := &e.Request
 	init := fetch.RequestInit{Method: q.Method, URL: q.URL}
-	var left []string
 	for _, h := range q.Header {
 		switch {
 		case policy.IsForbiddenRequestHeader(h.Name, h.Value):
 			// Origin, Referer, Cookie, Sec-Fetch-*, Host, …: the browser's.
 		case containsFold(browserHeaders, h.Name):
-			if !containsFold(left, h.Name) {
-				left = append(left, h.Name)
+			if !containsFold(c.Left, h.Name) {
+				c.Left = append(c.Left, h.Name)
 			}
 		default:
 			init.Header = append(init.Header, h)
 		}
-	}
-	if len(left) > 0 {
-		c.note("left out %s: the browser adds them itself, after the CORS checks", strings.Join(left, ", "))
 	}
 	init.Mode, init.Initiator = modeOf(e)
 	init.Credentials = c.credentials()

@@ -1,0 +1,447 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/har"
+	"github.com/corsim/corsim/sim/report"
+	"github.com/corsim/corsim/sim/scenario"
+	"github.com/corsim/corsim/sim/server"
+)
+
+func replayCommand() *command {
+	c := &command{name: "replay", summary: "re-run the cross-origin requests of a DevTools HAR export in every browser"}
+	c.help = func(w io.Writer) {
+		fmt.Fprint(w, `Usage: corsim replay [flags] FILE.har
+
+Replay reads a HAR file exported from the browser's developer tools
+(Chromium "Save all as HAR", Firefox "Save All As HAR", Safari "Export
+HAR"; "-" reads standard input), finds the page's cross-origin requests,
+and makes each one again in every browser profile against a server that
+answers with the responses the HAR recorded. Per request it prints each
+browser's verdict, where the browsers differ, why a request is blocked and
+what would change that. A response the HAR does not have (Chromium often
+leaves preflights out of its export) is reported as missing, never
+invented; the verdict is then unknown.
+
+Flags (they may come before or after the file):
+  --browser LIST       chromium, firefox, webkit, spec, comma-separated, or
+                       all (default all)
+  --credentials MODE   replay every request with credentials include, omit
+                       or same-origin (a sanitized export removes cookies,
+                       so corsim cannot always tell)
+  --live               send the requests to the real servers instead: the
+                       preflight and GET, HEAD and OPTIONS go out; any other
+                       request is shown, not sent (as fetch --live)
+  --send-unsafe        with --live, really send unsafe requests too
+  -v                   tell each request's whole story, and list the
+                       entries that were not replayed
+
+Exit status: 0 when every replayed request is allowed (or its verdict is
+unknown), 1 when a request is blocked in a chosen browser, 2 for bad usage
+or a file that cannot be read (file:line on stderr).
+
+Examples:
+
+	corsim replay testdata/har/chromium.har
+	corsim replay --browser chromium,webkit testdata/har/webkit.har
+	corsim replay --live --credentials include api-traffic.har
+`)
+	}
+	c.run = func(ctx context.Context, e *env, args []string) int {
+		fs := newFlagSet(c)
+		browsers := fs.String("browser", "all", "")
+		fs.StringVar(browsers, "browsers", "all", "")
+		creds := fs.String("credentials", "", "")
+		live := fs.Bool("live", false, "")
+		sendUnsafe := fs.Bool("send-unsafe", false, "")
+		verbose := fs.Bool("v", false, "")
+		pos, code, ok := parseArgs(e, fs, c, args)
+		if !ok {
+			return code
+		}
+		switch {
+		case len(pos) == 0:
+			return usageErr(e, c, "missing FILE.har")
+		case len(pos) > 1:
+			return usageErr(e, c, "want one HAR file, got %d arguments", len(pos))
+		case *sendUnsafe && !*live:
+			return usageErr(e, c, "--send-unsafe needs --live")
+		}
+		switch fetch.CredentialsMode(*creds) {
+		case "", fetch.CredentialsInclude, fetch.CredentialsOmit, fetch.CredentialsSameOrigin:
+		default:
+			return usageErr(e, c, "--credentials %q: want include, omit or same-origin", *creds)
+		}
+		profiles, err := parseBrowsers(*browsers)
+		if err != nil {
+			return inputErr(e, c, err)
+		}
+		src, err := readInput(pos[0], e.stdin)
+		if err != nil {
+			return inputErr(e, c, err)
+		}
+		name := pos[0]
+		if name == "-" {
+			name = "stdin"
+		}
+		l, err := har.Parse(name, src)
+		if err != nil {
+			for _, line := range splitErrors(err) {
+				fmt.Fprintln(e.stderr, line)
+			}
+			return exitUsage
+		}
+		o := replayOpts{profiles: profiles, credentials: fetch.CredentialsMode(*creds), live: *live, sendUnsafe: *sendUnsafe, verbose: *verbose}
+		return runReplay(ctx, e, c, l, o)
+	}
+	return c
+}
+
+type replayOpts struct {
+	profiles    []string
+	credentials fetch.CredentialsMode
+	live        bool
+	sendUnsafe  bool
+	verbose     bool
+}
+
+// replayed is one call and its runs, one per profile.
+type replayed struct {
+	call *har.Call
+	runs []fetchRun
+}
+
+func runReplay(ctx context.Context, e *env, c *command, l *har.Log, o replayOpts) int {
+	calls, skipped := l.Traffic()
+	servers, opts := replayServers(l, o)
+	var out []replayed
+	for _, call := range calls {
+		if o.credentials != "" {
+			call.Init.Credentials = o.credentials
+		}
+		runs, err := replayCall(ctx, call, servers, opts)
+		if err != nil {
+			return inputErr(e, c, fmt.Errorf("%s:%d: %v", l.File, call.Entry.Line, err))
+		}
+		out = append(out, replayed{call, runs})
+	}
+	if err := ctx.Err(); err != nil {
+		fmt.Fprintf(e.stderr, "corsim replay: interrupted\n")
+		return exitFail
+	}
+	p := colours(e, e.stdoutTTY)
+	var b strings.Builder
+	blocked := writeReplay(&b, l, out, skipped, o, p)
+	if _, err := io.WriteString(e.stdout, b.String()); err != nil {
+		return inputErr(e, c, err)
+	}
+	if blocked > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+// replayServers serves every origin the HAR talks to: with the HAR's
+// recorded responses, or with the live endpoints.
+func replayServers(l *har.Log, o replayOpts) ([]*scenario.Server, sim.Options) {
+	opts := sim.Options{Profiles: o.profiles}
+	var t fetch.Transport = l.Server()
+	kind, source := scenario.ServerCanned, l.File
+	if o.live {
+		opts.Transports = map[string]fetch.Transport{liveName: &server.Live{SendUnsafe: o.sendUnsafe, Client: server.NewLiveClient(30 * time.Second)}}
+		kind, source, t = scenario.ServerHandler, liveName, nil
+	}
+	var servers []*scenario.Server
+	seen := map[string]bool{}
+	for _, en := range l.Entries {
+		u, err := policy.ParseURL(en.Request.URL)
+		if err != nil {
+			continue
+		}
+		origin := policy.OriginOf(u)
+		if seen[origin.String()] {
+			continue
+		}
+		seen[origin.String()] = true
+		servers = append(servers, &scenario.Server{Origin: origin, Kind: kind, Source: source, Transport: t})
+	}
+	return servers, opts
+}
+
+// replayCall makes one call again in every profile, each in a fresh
+// browser (a replayed request does not inherit the preflight cache of the
+// recording).
+func replayCall(ctx context.Context, call *har.Call, servers []*scenario.Server, opts sim.Options) ([]fetchRun, error) {
+	name := fmt.Sprintf("entry %d", call.Entry.Index)
+	sc := scenario.OneFetch(name, opts.Profiles, call.Page, call.Page, servers, call.Init)
+	res := sim.Run(ctx, sc, opts)
+	if res.Err != nil {
+		return nil, res.Err
+	}
+	var runs []fetchRun
+	for _, run := range res.Runs {
+		for _, f := range run.Failures {
+			if isSetupFailure(f) {
+				return nil, f
+			}
+		}
+		for _, st := range run.Steps {
+			if st.Fetch != nil {
+				runs = append(runs, fetchRun{profile: run.Profile, step: st.Fetch, rep: report.BuildFetch(st.Fetch)})
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return nil, errors.New("the simulation ran no fetch")
+	}
+	return runs, nil
+}
+
+// missing returns the response the HAR lacked in a run, if one did.
+func missing(r *fetchRun) *har.MissingError {
+	if r.step == nil || r.step.Result == nil {
+		return nil
+	}
+	for _, x := range r.step.Result.Wire {
+		var me *har.MissingError
+		if errors.As(x.Err, &me) {
+			return me
+		}
+	}
+	return nil
+}
+
+// verdictOf is a run's verdict for the table: its outcome, or "unknown"
+// when the HAR lacked a response the browser needed.
+func verdictOf(r *fetchRun) string {
+	switch {
+	case missing(r) != nil:
+		return "unknown"
+	case notSent(r.step) != nil:
+		return "not sent"
+	}
+	return r.step.Outcome
+}
+
+func isBlocked(verdict string) bool {
+	return verdict == scenario.OutcomeBlocked || verdict == scenario.OutcomeNetworkError
+}
+
+// browserName is a profile's name for people.
+func browserName(profile string) string {
+	switch profile {
+	case "chromium":
+		return "Chromium"
+	case "firefox":
+		return "Firefox"
+	case "webkit":
+		return "Safari (WebKit)"
+	case "spec":
+		return "the Fetch standard"
+	}
+	return profile
+}
+
+// writeReplay prints every replayed call and a summary; it returns the
+// number of calls blocked in some profile.
+func writeReplay(b *strings.Builder, l *har.Log, out []replayed, skipped []har.Skipped, o replayOpts, p palette) int {
+	source := "recorded responses"
+	if o.live {
+		source = "the live servers"
+	}
+	fmt.Fprintf(b, "%s: %s, %s replayed against %s in %s\n", l.File, plural(len(l.Entries), "entry"), plural(len(out), "cross-origin request"), source, strings.Join(o.profiles, ", "))
+	var nBlocked, nUnknown, nAllowed int
+	for _, r := range out {
+		fmt.Fprintln(b)
+		writeReplayed(b, l, r, o, p)
+		var anyBlocked, anyUnknown bool
+		for i := range r.runs {
+			v := verdictOf(&r.runs[i])
+			anyBlocked = anyBlocked || isBlocked(v)
+			anyUnknown = anyUnknown || v == "unknown"
+		}
+		switch {
+		case anyBlocked:
+			nBlocked++
+		case anyUnknown:
+			nUnknown++
+		default:
+			nAllowed++
+		}
+	}
+	if o.verbose && len(skipped) > 0 {
+		fmt.Fprintf(b, "\n%s\n", p.bold("Not replayed:"))
+		for _, s := range skipped {
+			fmt.Fprintf(b, "  %s:%d: %s %s: %s\n", l.File, s.Entry.Line, s.Entry.Request.Method, s.Entry.Request.URL, s.Reason)
+		}
+	}
+	sum := fmt.Sprintf("%s: %d blocked in some browser, %d with an unknown verdict, %d allowed or not sent; %s not replayed", plural(len(out), "request"), nBlocked, nUnknown, nAllowed, plural(len(skipped), "entry"))
+	if nBlocked > 0 {
+		sum = p.red(sum)
+	}
+	fmt.Fprintf(b, "\n%s\n", sum)
+	return nBlocked
+}
+
+func writeReplayed(b *strings.Builder, l *har.Log, r replayed, o replayOpts, p palette) {
+	c := r.call
+	in := c.Init
+	fmt.Fprintf(b, "%s %s %s\n", p.bold(fmt.Sprintf("%s:%d:", l.File, c.Entry.Line)), in.Method, in.URL)
+	fmt.Fprintf(b, "  from a page at %s (%s); %s, mode %s, credentials %s\n", c.Page, c.PageFrom, apiLabel(in.Initiator), in.Mode, in.Credentials)
+	pf := "none shown"
+	if c.Preflight != nil {
+		pf = fmt.Sprintf("line %d, answered %s", c.Preflight.Line, (&har.Call{Entry: c.Preflight}).Recorded())
+	}
+	fmt.Fprintf(b, "  recorded: %s; preflight in the HAR: %s\n", c.Recorded(), pf)
+	for _, n := range c.Notes {
+		fmt.Fprintf(b, "  %s %s\n", p.dim("note:"), n)
+	}
+	if o.verbose && len(c.Left) > 0 {
+		fmt.Fprintf(b, "  %s left out %s: the browser adds them itself, after the CORS checks\n", p.dim("note:"), strings.Join(c.Left, ", "))
+	}
+	width := 0
+	for _, run := range r.runs {
+		width = max(width, len(run.profile))
+	}
+	for i := range r.runs {
+		run := &r.runs[i]
+		v := verdictOf(run)
+		fmt.Fprintf(b, "  %-*s  %s\n", width, run.profile, colourVerdict(p, v))
+	}
+	writeDifference(b, r.runs)
+	writeReplayWhy(b, c, r.runs, p)
+	if o.verbose {
+		fmt.Fprintln(b)
+		_ = writeFetchStory(b, r.runs, true, p)
+	}
+}
+
+func apiLabel(i fetch.Initiator) string {
+	switch i {
+	case fetch.InitiatorXHR:
+		return "XMLHttpRequest"
+	case fetch.InitiatorElement:
+		return "an element's request"
+	}
+	return "fetch()"
+}
+
+func colourVerdict(p palette, v string) string {
+	switch {
+	case v == scenario.OutcomeAllowed:
+		return p.green(strings.ToUpper(v))
+	case v == "unknown", v == "not sent", v == scenario.OutcomeOpaque:
+		return p.yellow(strings.ToUpper(v))
+	}
+	return p.red(strings.ToUpper(v))
+}
+
+// writeDifference says, when the browsers disagree, which do what:
+// "differs: allowed in Chromium, Firefox and Safari (WebKit); blocked in
+// the Fetch standard".
+func writeDifference(b *strings.Builder, runs []fetchRun) {
+	var order []string
+	groups := map[string][]string{}
+	for i := range runs {
+		v := verdictOf(&runs[i])
+		if _, ok := groups[v]; !ok {
+			order = append(order, v)
+		}
+		groups[v] = append(groups[v], browserName(runs[i].profile))
+	}
+	if len(order) < 2 {
+		return
+	}
+	parts := make([]string, len(order))
+	for i, v := range order {
+		parts[i] = v + " in " + joinAnd(groups[v])
+	}
+	fmt.Fprintf(b, "  browsers differ: %s\n", strings.Join(parts, "; "))
+}
+
+func joinAnd(l []string) string {
+	if len(l) < 2 {
+		return strings.Join(l, "")
+	}
+	return strings.Join(l[:len(l)-1], ", ") + " and " + l[len(l)-1]
+}
+
+// writeReplayWhy explains each distinct blocked or unknown verdict once:
+// why, and what would change it. The explanation comes from the fetch and
+// explain commands' own (hints); this is the one place replay asks for it.
+func writeReplayWhy(b *strings.Builder, c *har.Call, runs []fetchRun, p palette) {
+	seen := map[string]bool{}
+	for i := range runs {
+		r := &runs[i]
+		v := verdictOf(r)
+		var why string
+		var change []hint
+		switch {
+		case v == "unknown":
+			me := missing(r)
+			why = me.Error()
+			if me.Preflight && c.Preflight == nil {
+				why += "; the HAR shows this request without its preflight (Chromium's export can leave preflights out)"
+				if c.Entry.Response.Status == 0 {
+					why += ", and the browser recorded no response for the request itself: it was most likely blocked at the preflight"
+				}
+			}
+			change = []hint{{Text: "export the HAR again with the preflight (in Chromium, the OPTIONS request shows with type \"preflight\"), or replay with --live to ask the server itself"}}
+		case v == "not sent":
+			why = "with --live, an unsafe request is shown, not sent: the preflight went out, the request did not"
+			change = []hint{{Text: "add --send-unsafe to send it for real"}}
+		case isBlocked(v) && r.rep.Error != nil:
+			why = r.rep.Error.Message
+			if r.step != nil {
+				change = hints(r.step.Result, c.Page.String())
+			}
+		default:
+			continue
+		}
+		if seen[why] {
+			continue
+		}
+		seen[why] = true
+		var who []string
+		for j := range runs {
+			if w := &runs[j]; verdictOf(w) == v && whyOf(w) == whyOf(r) {
+				who = append(who, browserName(w.profile))
+			}
+		}
+		fmt.Fprintf(b, "  %s %s: %s\n", p.bold("why ("+joinAnd(who)+"):"), v, why)
+		for _, h := range change {
+			fmt.Fprintf(b, "    - %s\n", h.Text)
+		}
+	}
+}
+
+// whyOf is the key that groups browsers blocked for the same reason.
+func whyOf(r *fetchRun) string {
+	if me := missing(r); me != nil {
+		return me.Error()
+	}
+	if r.rep.Error != nil {
+		return r.rep.Error.Message
+	}
+	return ""
+}
+
+// plural is "1 request", "2 requests", "1 entry", "3 entries".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
