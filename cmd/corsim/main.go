@@ -72,6 +72,7 @@ func commands() []*command {
 		allowCommand(),
 		auditCommand(),
 		replayCommand(),
+		checkCommand(),
 		versionCommand(),
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/har"
-	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
 	"github.com/corsim/corsim/sim/server"
 )
@@ -181,29 +180,7 @@ func replayServers(l *har.Log, o replayOpts) ([]*scenario.Server, sim.Options) {
 // browser (a replayed request does not inherit the preflight cache of the
 // recording).
 func replayCall(ctx context.Context, call *har.Call, servers []*scenario.Server, opts sim.Options) ([]fetchRun, error) {
-	name := fmt.Sprintf("entry %d", call.Entry.Index)
-	sc := scenario.OneFetch(name, opts.Profiles, call.Page, call.Page, servers, call.Init)
-	res := sim.Run(ctx, sc, opts)
-	if res.Err != nil {
-		return nil, res.Err
-	}
-	var runs []fetchRun
-	for _, run := range res.Runs {
-		for _, f := range run.Failures {
-			if isSetupFailure(f) {
-				return nil, f
-			}
-		}
-		for _, st := range run.Steps {
-			if st.Fetch != nil {
-				runs = append(runs, fetchRun{profile: run.Profile, step: st.Fetch, rep: report.BuildFetch(st.Fetch)})
-			}
-		}
-	}
-	if len(runs) == 0 {
-		return nil, errors.New("the simulation ran no fetch")
-	}
-	return runs, nil
+	return runOneFetch(ctx, fmt.Sprintf("entry %d", call.Entry.Index), call.Page, servers, call.Init, opts)
 }
 
 // missing returns the response the HAR lacked in a run, if one did.
@@ -400,10 +377,7 @@ func writeReplayWhy(b *strings.Builder, c *har.Call, runs []fetchRun, p palette)
 			why = "with --live, an unsafe request is shown, not sent: the preflight went out, the request did not"
 			change = []hint{{Text: "add --send-unsafe to send it for real"}}
 		case isBlocked(v) && r.rep.Error != nil:
-			why = r.rep.Error.Message
-			if r.step != nil {
-				change = hints(r.step.Result, c.Page.String())
-			}
+			why, change = blockReason(r, c.Page.String())
 		default:
 			continue
 		}
