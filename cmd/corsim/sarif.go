@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -120,7 +121,8 @@ func writeAuditSARIF(w io.Writer, rep *audit.Report, serverFile string) error {
 	if serverFile != "" {
 		src, _ = os.ReadFile(serverFile)
 	}
-	drv := sarifDriver{Name: "corsim", Version: strings.Fields(version())[0], InformationURI: "https://github.com/corsim/corsim", Rules: []sarifRule{}}
+	bi, _ := debug.ReadBuildInfo()
+	drv := sarifDriver{Name: "corsim", Version: moduleVersion(bi), InformationURI: "https://github.com/corsim/corsim", Rules: []sarifRule{}}
 	run := sarifRun{Results: []sarifResult{}}
 	ruleIndex := map[audit.Class]int{}
 	for _, rc := range rootCauses(rep) {
