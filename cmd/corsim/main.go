@@ -15,7 +15,9 @@
 //	run       run scenario files or directories and check their expectations
 //	allow     ask a server which methods a URL supports (RFC 9110 OPTIONS and Allow)
 //	audit     attack a server's CORS policy with scanner origins, judged per browser
-//	version   print corsim's version
+//	replay    re-run the cross-origin requests of a DevTools HAR export in every browser
+//	check     check every operation of an OpenAPI document from a front end's origin, in every browser
+//	version   print corsim's version and the revision it was built from
 //	help      show help for a command
 //
 // Run "corsim help <command>" or "corsim <command> --help" for a command's
@@ -213,7 +215,7 @@ func moduleVersion(bi *debug.BuildInfo) string {
 }
 
 func versionCommand() *command {
-	c := &command{name: "version", summary: "print corsim's version"}
+	c := &command{name: "version", summary: "print corsim's version and the revision it was built from"}
 	c.help = func(w io.Writer) {
 		fmt.Fprint(w, `Usage: corsim version
 
