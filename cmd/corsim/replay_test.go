@@ -52,6 +52,21 @@ func TestReplayContent(t *testing.T) {
 	wantContains(t, "stdin", r.stdout, "stdin:226: POST https://api.example/orders")
 }
 
+// TestReplayRealChromium replays the HAR written from the real Chromium's
+// network events: the preflighted PUT is allowed everywhere, and the GET
+// that Chromium blocked has no recorded response, so its verdict is
+// unknown rather than guessed.
+func TestReplayRealChromium(t *testing.T) {
+	r := corsim(t, "", "replay", "testdata/har/chromium-real.har")
+	wantCode(t, r, exitOK)
+	wantContains(t, "real", r.stdout,
+		"chromium-real.har:232: PUT https://api.test/items/42",
+		"preflight in the HAR: line 364, answered 204 No Content",
+		"from a page at https://app.test (its Referer header)",
+		"the HAR has no response for the request GET https://api.test/profile: the browser recorded no response (net::ERR_FAILED)",
+		"2 requests: 0 blocked in some browser, 1 with an unknown verdict, 1 allowed or not sent")
+}
+
 func TestReplayBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.har")

@@ -108,6 +108,29 @@ func TestTrafficFixtures(t *testing.T) {
 	}
 }
 
+// TestRealChromium reads the HAR written from the real Chromium's DevTools
+// network events (conformance/chromium TestHARFromChromium -write-har):
+// the preflight is typed "other" with a preflight initiator, and the
+// request CORS blocked has neither a response nor its sent headers, so its
+// page origin comes from the Referer.
+func TestRealChromium(t *testing.T) {
+	calls, skipped := load(t, "chromium-real.har").Traffic()
+	var got []string
+	for _, c := range calls {
+		got = append(got, summary(c))
+	}
+	want := []string{
+		"#2 PUT https://api.test/items/42 from https://app.test (its Origin header) mode=cors credentials=same-origin api=fetch headers=[Accept=*/* Accept-Language=en-US,en;q=0.9 Content-Type=application/json] body={\"done\":true}; preflight #3; recorded 200 OK",
+		"#4 GET https://api.test/profile from https://app.test (its Referer header) mode=cors credentials=same-origin api=fetch headers=[]; no preflight; recorded no response (net::ERR_FAILED)",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
+	}
+	if len(skipped) != 2 {
+		t.Errorf("skipped %d entries, want the page and its favicon", len(skipped))
+	}
+}
+
 func TestPseudoHeadersDropped(t *testing.T) {
 	l := load(t, "chromium.har")
 	for _, e := range l.Entries {

@@ -88,11 +88,13 @@ func (l *Log) Traffic() (calls []*Call, skipped []Skipped) {
 }
 
 // isPreflight reports an entry that is a CORS preflight: Chromium's
-// resource type "preflight", or an OPTIONS request carrying
+// resource type or initiator type "preflight" (its DevTools protocol
+// reports a preflight as type Other with a preflight initiator), or an
+// OPTIONS request carrying
 // Access-Control-Request-Method
 // (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 steps 1-3).
 func isPreflight(e *Entry) bool {
-	if e.ResourceType == "preflight" {
+	if e.ResourceType == "preflight" || e.Initiator == "preflight" {
 		return true
 	}
 	return e.Request.Method == "OPTIONS" && e.Request.Header.Contains("Access-Control-Request-Method")
