@@ -9,8 +9,10 @@
 // quirks of real exports are handled where they matter to CORS: HTTP/2
 // pseudo-headers (":authority", ":status") are dropped, Chromium's
 // _resourceType and _initiator and WebKit's _fetchType are read, cookies
-// a sanitized export removed or blanked are noticed, and bodies the export
-// left out are said to be missing.
+// a sanitized export removed or blanked are noticed, bodies the export
+// left out (Firefox's "Response bodies are not included.") are said to be
+// missing, and the part headers Firefox's exporter copies from a
+// multipart body into the request's headers are not taken for script's.
 //
 // [Log.Traffic] reconstructs what the page did: each cross-origin
 // request's page origin (from its Origin header, its Referer, or the page

@@ -246,3 +246,30 @@ func TestParseTooBig(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+// TestFirefoxMultipartHeaders: Firefox's exporter appends a multipart
+// body's part headers to the request headers; they are not script's and
+// must not make the request look preflighted.
+func TestFirefoxMultipartHeaders(t *testing.T) {
+	src := `{"log": {"version": "1.2", "creator": {"name": "Firefox"}, "entries": [
+	  {"request": {"method": "POST", "url": "https://api.example/upload", "headers": [
+	    {"name": "Origin", "value": "https://app.example"},
+	    {"name": "Content-Type", "value": "multipart/form-data; boundary=----x"},
+	    {"name": "Content-Disposition", "value": "form-data; name=\"f\""}],
+	   "postData": {"mimeType": "multipart/form-data; boundary=----x", "params": [], "text": "------x--"}},
+	   "response": {"status": 200, "content": {"mimeType": "text/plain", "size": -1, "comment": "Response bodies are not included."}}}]}}`
+	l, err := har.Parse("ff.har", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls, _ := l.Traffic()
+	if len(calls) != 1 {
+		t.Fatalf("%d calls", len(calls))
+	}
+	if calls[0].Init.Header.Contains("Content-Disposition") {
+		t.Errorf("Content-Disposition kept: %v", calls[0].Init.Header)
+	}
+	if e := calls[0].Entry; e.Response.HasBody {
+		t.Errorf("a body the export did not include was read as present: %q", e.Response.Body)
+	}
+}

@@ -178,6 +178,10 @@ func newCall(e *Entry, page policy.Origin, from string) *Call {
 		switch {
 		case policy.IsForbiddenRequestHeader(h.Name, h.Value):
 			// Origin, Referer, Cookie, Sec-Fetch-*, Host, …: the browser's.
+		case strings.EqualFold(h.Name, "Content-Disposition") && multipart(q):
+			// Firefox's exporter appends a multipart body's part
+			// headers to the request's (har-builder.js
+			// appendHeadersPostData); they are the body's, not script's.
 		case containsFold(browserHeaders, h.Name):
 			if !containsFold(c.Left, h.Name) {
 				c.Left = append(c.Left, h.Name)
@@ -201,6 +205,12 @@ func newCall(e *Entry, page policy.Origin, from string) *Call {
 	}
 	c.Init = init
 	return c
+}
+
+// multipart reports a request whose body is multipart/form-data.
+func multipart(q *Request) bool {
+	ct, _ := q.Header.Get("Content-Type")
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "multipart/")
 }
 
 func (c *Call) note(format string, args ...any) {
