@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -183,51 +182,6 @@ func replayCall(ctx context.Context, call *har.Call, servers []*scenario.Server,
 	return runOneFetch(ctx, fmt.Sprintf("entry %d", call.Entry.Index), call.Page, servers, call.Init, opts)
 }
 
-// missing returns the response the HAR lacked in a run, if one did.
-func missing(r *fetchRun) *har.MissingError {
-	if r.step == nil || r.step.Result == nil {
-		return nil
-	}
-	for _, x := range r.step.Result.Wire {
-		var me *har.MissingError
-		if errors.As(x.Err, &me) {
-			return me
-		}
-	}
-	return nil
-}
-
-// verdictOf is a run's verdict for the table: its outcome, or "unknown"
-// when the HAR lacked a response the browser needed.
-func verdictOf(r *fetchRun) string {
-	switch {
-	case missing(r) != nil:
-		return "unknown"
-	case notSent(r.step) != nil:
-		return "not sent"
-	}
-	return r.step.Outcome
-}
-
-func isBlocked(verdict string) bool {
-	return verdict == scenario.OutcomeBlocked || verdict == scenario.OutcomeNetworkError
-}
-
-// browserName is a profile's name for people.
-func browserName(profile string) string {
-	switch profile {
-	case "chromium":
-		return "Chromium"
-	case "firefox":
-		return "Firefox"
-	case "webkit":
-		return "Safari (WebKit)"
-	case "spec":
-		return "the Fetch standard"
-	}
-	return profile
-}
-
 // writeReplay prints every replayed call and a summary; it returns the
 // number of calls blocked in some profile.
 func writeReplay(b *strings.Builder, l *har.Log, out []replayed, skipped []har.Skipped, o replayOpts, p palette) int {
@@ -312,16 +266,6 @@ func apiLabel(i fetch.Initiator) string {
 	return "fetch()"
 }
 
-func colourVerdict(p palette, v string) string {
-	switch {
-	case v == scenario.OutcomeAllowed:
-		return p.green(strings.ToUpper(v))
-	case v == "unknown", v == "not sent", v == scenario.OutcomeOpaque:
-		return p.yellow(strings.ToUpper(v))
-	}
-	return p.red(strings.ToUpper(v))
-}
-
 // writeDifference says, when the browsers disagree, which do what:
 // "differs: allowed in Chromium, Firefox and Safari (WebKit); blocked in
 // the Fetch standard".
@@ -343,13 +287,6 @@ func writeDifference(b *strings.Builder, runs []fetchRun) {
 		parts[i] = v + " in " + joinAnd(groups[v])
 	}
 	fmt.Fprintf(b, "  browsers differ: %s\n", strings.Join(parts, "; "))
-}
-
-func joinAnd(l []string) string {
-	if len(l) < 2 {
-		return strings.Join(l, "")
-	}
-	return strings.Join(l[:len(l)-1], ", ") + " and " + l[len(l)-1]
 }
 
 // writeReplayWhy explains each distinct blocked or unknown verdict once:
@@ -407,15 +344,4 @@ func whyOf(r *fetchRun) string {
 		return r.rep.Error.Message
 	}
 	return ""
-}
-
-// plural is "1 request", "2 requests", "1 entry", "3 entries".
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	if strings.HasSuffix(word, "y") {
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -3,13 +3,19 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/har"
 	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
 )
+
+// This file holds what replay and check share: running one request in
+// every profile, the verdict of a run, and the words for it.
 
 // runOneFetch makes one request from a page at page in every profile of
 // opts, each in a fresh browser, against servers, and returns the runs in
@@ -52,4 +58,77 @@ func blockReason(r *fetchRun, page string) (why string, change []hint) {
 		change = hints(r.step.Result, page)
 	}
 	return why, change
+}
+
+// missing returns the response the HAR lacked in a run, if one did.
+func missing(r *fetchRun) *har.MissingError {
+	if r.step == nil || r.step.Result == nil {
+		return nil
+	}
+	for _, x := range r.step.Result.Wire {
+		var me *har.MissingError
+		if errors.As(x.Err, &me) {
+			return me
+		}
+	}
+	return nil
+}
+
+// verdictOf is a run's verdict for the table: its outcome, or "unknown"
+// when the HAR lacked a response the browser needed.
+func verdictOf(r *fetchRun) string {
+	switch {
+	case missing(r) != nil:
+		return "unknown"
+	case notSent(r.step) != nil:
+		return "not sent"
+	}
+	return r.step.Outcome
+}
+
+func isBlocked(verdict string) bool {
+	return verdict == scenario.OutcomeBlocked || verdict == scenario.OutcomeNetworkError
+}
+
+// browserName is a profile's name for people.
+func browserName(profile string) string {
+	switch profile {
+	case "chromium":
+		return "Chromium"
+	case "firefox":
+		return "Firefox"
+	case "webkit":
+		return "Safari (WebKit)"
+	case "spec":
+		return "the Fetch standard"
+	}
+	return profile
+}
+
+func joinAnd(l []string) string {
+	if len(l) < 2 {
+		return strings.Join(l, "")
+	}
+	return strings.Join(l[:len(l)-1], ", ") + " and " + l[len(l)-1]
+}
+
+// plural is "1 request", "2 requests", "1 entry", "3 entries".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func colourVerdict(p palette, v string) string {
+	switch {
+	case v == scenario.OutcomeAllowed:
+		return p.green(strings.ToUpper(v))
+	case v == "unknown", v == "not sent", v == scenario.OutcomeOpaque:
+		return p.yellow(strings.ToUpper(v))
+	}
+	return p.red(strings.ToUpper(v))
 }
