@@ -212,23 +212,39 @@ func Parse(name string, src []byte) (*Log, error) {
 	return l, nil
 }
 
+// maxErrors is how many problems Parse reports before it stops.
+const maxErrors = 20
+
 type parser struct {
 	name string
 	src  []byte
 	dec  *json.Decoder
 	errs []error
+	// lineOff and lineNo are the last offset line was asked for and its
+	// line, so that counting lines over the entries stays linear.
+	lineOff int64
+	lineNo  int
 }
 
 // line returns the line of the byte at off.
 func (p *parser) line(off int64) int {
-	if off > int64(len(p.src)) {
-		off = int64(len(p.src))
+	off = min(max(off, 0), int64(len(p.src)))
+	if off < p.lineOff || p.lineNo == 0 {
+		p.lineOff, p.lineNo = 0, 1
 	}
-	return 1 + bytes.Count(p.src[:off], []byte("\n"))
+	p.lineNo += bytes.Count(p.src[p.lineOff:off], []byte("\n"))
+	p.lineOff = off
+	return p.lineNo
 }
 
 // fail records a problem at offset off under the JSON path.
 func (p *parser) fail(off int64, path, format string, args ...any) {
+	if len(p.errs) == maxErrors {
+		p.errs = append(p.errs, fmt.Errorf("%s:%d: more problems follow; fix these first", p.name, p.line(off)))
+	}
+	if len(p.errs) > maxErrors {
+		return
+	}
 	p.errs = append(p.errs, fmt.Errorf("%s:%d: %s: %s", p.name, p.line(off), path, fmt.Sprintf(format, args...)))
 }
 
