@@ -273,3 +273,20 @@ func TestFirefoxMultipartHeaders(t *testing.T) {
 		t.Errorf("a body the export did not include was read as present: %q", e.Response.Body)
 	}
 }
+
+func TestParseStopsAfterTwentyProblems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"log": {"entries": [`)
+	for i := 0; i < 30; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString(`{"request": {"method": "G T", "url": "https://a.example/"}}`)
+	}
+	b.WriteString("]}}")
+	_, err := har.Parse("x.har", []byte(b.String()))
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 21 || lines[19] != `x.har:20: log.entries[19].request.method: "G T" is not an HTTP method` || lines[20] != "x.har:21: more problems follow; fix these first" {
+		t.Errorf("%d lines; last two %q", len(lines), lines[len(lines)-2:])
+	}
+}
