@@ -319,7 +319,7 @@ func writeCheck(b *strings.Builder, doc *openapi.Doc, o *checkOpts, base string,
 		writeCheckWhy(b, r, p)
 		if o.verbose {
 			fmt.Fprintln(b)
-			_ = writeFetchStory(b, r.runs, true, p)
+			tellStory(b, r.runs, p)
 		}
 	}
 	sum := fmt.Sprintf("%s checked in %s: %d blocked (%d of %d verdicts)", plural(len(results), "operation request"), plural(len(o.profiles), "browser"), nBlocked, nBlockedCells, nCells)

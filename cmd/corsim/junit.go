@@ -145,7 +145,7 @@ func checkJUnit(doc *openapi.Doc, results []checked) junitSuites {
 					fmt.Fprintf(&story, "what would change it: %s\n", h.Text)
 				}
 				story.WriteString("\n")
-				_ = writeFetchStory(&story, []fetchRun{*run}, true, palette{})
+				tellStory(&story, []fetchRun{*run}, palette{})
 				c.Failure = &junitFailure{Message: fmt.Sprintf("%s %s is %s in %s: %s", r.op.Init.Method, r.op.Init.URL, v, browserName(run.profile), why), Type: v, Text: story.String()}
 			case v != "allowed" && v != "opaque":
 				c.Skipped = &junitSkipped{Message: v}

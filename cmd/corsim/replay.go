@@ -252,7 +252,7 @@ func writeReplayed(b *strings.Builder, l *har.Log, r replayed, o replayOpts, p p
 	writeReplayWhy(b, c, r.runs, p)
 	if o.verbose {
 		fmt.Fprintln(b)
-		_ = writeFetchStory(b, r.runs, true, p)
+		tellStory(b, r.runs, p)
 	}
 }
 

@@ -46,6 +46,14 @@ func runOneFetch(ctx context.Context, name string, page policy.Origin, servers [
 	return runs, nil
 }
 
+// tellStory tells the whole story of one request in each of its runs,
+// the explain view, for replay -v, check -v and check's JUnit failures.
+// With blockReason it is the one place these commands reach the story
+// code, so that a new explanation model replaces these two bodies only.
+func tellStory(b *strings.Builder, runs []fetchRun, p palette) {
+	_ = writeFetchStory(b, runs, true, p) // a strings.Builder does not fail
+}
+
 // blockReason says why a run was blocked and what would change that, for
 // replay, check and their CI reports. It is the one place these commands
 // ask the explanation code, so that a new explanation model replaces this

@@ -290,3 +290,24 @@ func TestParseStopsAfterTwentyProblems(t *testing.T) {
 		t.Errorf("%d lines; last two %q", len(lines), lines[len(lines)-2:])
 	}
 }
+
+// TestPageFromNavigation: Firefox titles a page with the document's title,
+// so a request without Origin or Referer takes its page origin from the
+// page's navigation entry; without one it is skipped, with its reason.
+func TestPageFromNavigation(t *testing.T) {
+	src := `{"log": {"pages": [{"id": "page_1", "title": "Dashboard"}, {"id": "page_2", "title": "Other"}], "entries": [
+	  {"pageref": "page_1", "request": {"method": "GET", "url": "https://app.example/", "headers": [{"name": "Sec-Fetch-Mode", "value": "navigate"}]}, "response": {"status": 200}},
+	  {"pageref": "page_1", "request": {"method": "GET", "url": "https://api.example/a", "headers": []}, "response": {"status": 200}},
+	  {"pageref": "page_2", "request": {"method": "GET", "url": "https://api.example/b", "headers": []}, "response": {"status": 200}}]}}`
+	l, err := har.Parse("ff.har", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls, skipped := l.Traffic()
+	if len(calls) != 1 || calls[0].Page.String() != "https://app.example" || calls[0].PageFrom != "the page it belongs to" {
+		t.Fatalf("calls %v", calls)
+	}
+	if len(skipped) != 2 || !strings.HasPrefix(skipped[1].Reason, "no Origin or Referer header and no page") {
+		t.Errorf("skipped %+v", skipped)
+	}
+}
