@@ -289,43 +289,20 @@ func writeDifference(b *strings.Builder, runs []fetchRun) {
 	fmt.Fprintf(b, "  browsers differ: %s\n", strings.Join(parts, "; "))
 }
 
-// writeReplayWhy explains each distinct blocked or unknown verdict once:
-// why, and what would change it. The explanation comes from the fetch and
-// explain commands' own (hints); this is the one place replay asks for it.
+// writeReplayWhy explains each distinct blocked, unknown or not-sent
+// verdict once: why, and what would change it.
 func writeReplayWhy(b *strings.Builder, c *har.Call, runs []fetchRun, p palette) {
 	seen := map[string]bool{}
 	for i := range runs {
-		r := &runs[i]
-		v := verdictOf(r)
-		var why string
-		var change []hint
-		switch {
-		case v == "unknown":
-			me := missing(r)
-			why = me.Error()
-			if me.Preflight && c.Preflight == nil {
-				why += "; the HAR shows this request without its preflight (Chromium's export can leave preflights out)"
-				if c.Entry.Response.Status == 0 {
-					why += ", and the browser recorded no response for the request itself: it was most likely blocked at the preflight"
-				}
-			}
-			change = []hint{{Text: "export the HAR again with the preflight (in Chromium, the OPTIONS request shows with type \"preflight\"), or replay with --live to ask the server itself"}}
-		case v == "not sent":
-			why = "with --live, an unsafe request is shown, not sent: the preflight went out, the request did not"
-			change = []hint{{Text: "add --send-unsafe to send it for real"}}
-		case isBlocked(v) && r.rep.Error != nil:
-			why, change = blockReason(r, c.Page.String())
-		default:
-			continue
-		}
-		if seen[why] {
+		v, why, change := replayReason(c, &runs[i])
+		if why == "" || seen[why] {
 			continue
 		}
 		seen[why] = true
 		var who []string
 		for j := range runs {
-			if w := &runs[j]; verdictOf(w) == v && whyOf(w) == whyOf(r) {
-				who = append(who, browserName(w.profile))
+			if v2, why2, _ := replayReason(c, &runs[j]); v2 == v && why2 == why {
+				who = append(who, browserName(runs[j].profile))
 			}
 		}
 		fmt.Fprintf(b, "  %s %s: %s\n", p.bold("why ("+joinAnd(who)+"):"), v, why)
@@ -335,13 +312,31 @@ func writeReplayWhy(b *strings.Builder, c *har.Call, runs []fetchRun, p palette)
 	}
 }
 
-// whyOf is the key that groups browsers blocked for the same reason.
-func whyOf(r *fetchRun) string {
-	if me := missing(r); me != nil {
-		return me.Error()
+// replayReason is a run's verdict, and for a verdict other than allowed
+// why and what would change it: a blocked run's reason comes from the
+// explanation code (blockReason); an unknown one names the response the
+// HAR lacks.
+func replayReason(c *har.Call, r *fetchRun) (v, why string, change []hint) {
+	v = verdictOf(r)
+	switch {
+	case v == "unknown":
+		me := missing(r)
+		why = me.Error()
+		switch {
+		case me.Preflight && c.Preflight == nil:
+			why += "; the HAR shows this request without its preflight (Chromium's export can leave preflights out)"
+			if c.Entry.Response.Status == 0 {
+				why += ", and the browser recorded no response for the request itself: it was most likely blocked at the preflight"
+			}
+			change = []hint{{Text: "export the HAR again with the preflight (in Chromium, the OPTIONS request shows with type \"preflight\"), or replay with --live to ask the server itself"}}
+		default:
+			change = []hint{{Text: "the browser had no response to record (it blocked or failed the request): replay with --live to ask the server itself"}}
+		}
+	case v == "not sent":
+		why = "with --live, an unsafe request is shown, not sent: the preflight went out, the request did not"
+		change = []hint{{Text: "add --send-unsafe to send it for real"}}
+	case isBlocked(v) && r.rep.Error != nil:
+		why, change = blockReason(r, c.Page.String())
 	}
-	if r.rep.Error != nil {
-		return r.rep.Error.Message
-	}
-	return ""
+	return v, why, change
 }
