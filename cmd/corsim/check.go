@@ -50,7 +50,9 @@ Flags:
   --operation ID      check only this operation (operationId or
                       "METHOD /path"); repeat for several
   --skip ID           do not check this operation; repeat for several
-  --format F          text (default) or junit (JUnit XML for CI)
+  --format F          text (default), json (corsim.check/v1,
+                      docs/json-schema.md) or junit (JUnit XML for CI)
+  --json              the same as --format json
   -o FILE             write the report to FILE instead of standard output
   -v                  tell the whole story of each blocked request
 
@@ -101,6 +103,8 @@ func parseCheckArgs(e *env, c *command, args []string) (*checkOpts, int, bool) {
 	fs.StringVar(&o.out, "o", "", "")
 	fs.StringVar(&o.out, "output", "", "")
 	fs.BoolVar(&o.verbose, "v", false, "")
+	var asJSON bool
+	fs.BoolVar(&asJSON, "json", false, "")
 	pos, code, ok := parseArgs(e, fs, c, args)
 	if !ok {
 		return nil, code, false
@@ -123,8 +127,13 @@ func parseCheckArgs(e *env, c *command, args []string) (*checkOpts, int, bool) {
 		return fail("--send-unsafe needs --live")
 	case o.base != "" && o.live != "":
 		return fail("--base is for --server; with --live the base is BASE")
-	case o.format != "text" && o.format != "junit":
-		return fail("--format %q: want text or junit", o.format)
+	case asJSON && o.format != "text" && o.format != "json":
+		return fail("--json and --format %s exclude each other", o.format)
+	case o.format != "text" && o.format != "junit" && o.format != "json":
+		return fail("--format %q: want text, json or junit", o.format)
+	}
+	if asJSON {
+		o.format = "json"
 	}
 	for _, f := range froms {
 		origin, err := parseOriginFlag("--from", f)
@@ -200,9 +209,12 @@ func runCheck(ctx context.Context, e *env, c *command, o *checkOpts) int {
 		return inputErr(e, c, err)
 	}
 	var werr error
-	if o.format == "junit" {
+	switch o.format {
+	case "junit":
 		werr = writeJUnit(w, checkJUnit(doc, results))
-	} else {
+	case "json":
+		werr = writeCheckJSON(w, doc, o, base, results)
+	default:
 		var b strings.Builder
 		writeCheck(&b, doc, o, base, results, colours(e, e.stdoutTTY && o.out == ""))
 		_, werr = io.WriteString(w, b.String())

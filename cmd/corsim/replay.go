@@ -42,6 +42,8 @@ Flags (they may come before or after the file):
   --send-unsafe        with --live, really send unsafe requests too
   -v                   tell each request's whole story, and list the
                        entries that were not replayed
+  --json               print the report as JSON (corsim.replay/v1,
+                       docs/json-schema.md)
 
 Exit status: 0 when every replayed request is allowed (or its verdict is
 unknown), 1 when a request is blocked in a chosen browser, 2 for bad usage
@@ -62,6 +64,7 @@ Examples:
 		live := fs.Bool("live", false, "")
 		sendUnsafe := fs.Bool("send-unsafe", false, "")
 		verbose := fs.Bool("v", false, "")
+		asJSON := fs.Bool("json", false, "")
 		pos, code, ok := parseArgs(e, fs, c, args)
 		if !ok {
 			return code
@@ -98,7 +101,7 @@ Examples:
 			}
 			return exitUsage
 		}
-		o := replayOpts{profiles: profiles, credentials: fetch.CredentialsMode(*creds), live: *live, sendUnsafe: *sendUnsafe, verbose: *verbose}
+		o := replayOpts{profiles: profiles, credentials: fetch.CredentialsMode(*creds), live: *live, sendUnsafe: *sendUnsafe, verbose: *verbose, asJSON: *asJSON}
 		return runReplay(ctx, e, c, l, o)
 	}
 	return c
@@ -110,6 +113,7 @@ type replayOpts struct {
 	live        bool
 	sendUnsafe  bool
 	verbose     bool
+	asJSON      bool
 }
 
 // replayed is one call and its runs, one per profile.
@@ -139,7 +143,11 @@ func runReplay(ctx context.Context, e *env, c *command, l *har.Log, o replayOpts
 	p := colours(e, e.stdoutTTY)
 	var b strings.Builder
 	blocked := writeReplay(&b, l, out, skipped, o, p)
-	if _, err := io.WriteString(e.stdout, b.String()); err != nil {
+	if o.asJSON {
+		if err := writeReplayJSON(e.stdout, l, out, skipped, o); err != nil {
+			return inputErr(e, c, err)
+		}
+	} else if _, err := io.WriteString(e.stdout, b.String()); err != nil {
 		return inputErr(e, c, err)
 	}
 	if blocked > 0 {
