@@ -41,7 +41,7 @@ func TestCheckBadInput(t *testing.T) {
 		{[]string{"check", "--openapi", "testdata/openapi/api.yaml", "--server", "x.conf"}, "missing --from ORIGIN"},
 		{[]string{"check", "--openapi", "testdata/openapi/api.yaml", "--from", "https://app.example"}, "no server"},
 		{append(checkArgs, "--skip", "nope"), `no operation "nope" in the document`},
-		{append(checkArgs, "--format", "sarif"), `--format "sarif": want text or junit`},
+		{append(checkArgs, "--format", "sarif"), `--format "sarif": want text, json or junit`},
 		{[]string{"check", "--openapi", "nope.yaml", "--from", "https://app.example", "--server", "testdata/openapi/api.conf"}, "nope.yaml: no such file"},
 		{[]string{"check", "--openapi", "testdata/har/chromium.har", "--from", "https://app.example", "--server", "testdata/openapi/api.conf"}, `testdata/har/chromium.har: openapi ""`},
 		{[]string{"check", "--openapi", "testdata/openapi/api.yaml", "--from", "https://app.example/", "--server", "testdata/openapi/api.conf"}, "did you mean https://app.example?"},
