@@ -13,6 +13,8 @@ compile_native_go_fuzzer $M/fetch      FuzzFetch                    fetch_pipeli
 compile_native_go_fuzzer $M/sim/server FuzzParseConfig              server_parse_config
 compile_native_go_fuzzer $M/sim/server FuzzParseCanned              server_parse_canned
 compile_native_go_fuzzer $M/sim/scenario FuzzParse                  scenario_parse
+compile_native_go_fuzzer $M/sim/har    FuzzParse                    har_parse
+compile_native_go_fuzzer $M/sim/openapi FuzzLoad                    openapi_load
 compile_native_go_fuzzer $M/fuzz       FuzzPipeline                 pipeline
 compile_native_go_fuzzer $M/fuzz       FuzzServerConfig             server_config
 compile_native_go_fuzzer $M/fuzz       FuzzCannedResponses          canned_responses

@@ -21,10 +21,10 @@ type Fix struct {
 	Browsers []string
 	// Confirmed reports that corsim ran the request again with every
 	// change applied and script got the response in each of Browsers.
-	// False only when the servers could not be asked again (a live
-	// server) and the re-run stopped at a request the original fetch
-	// never sent: the changes are then what is known to be needed, not
-	// known to be enough.
+	// False only when the re-run stopped at a request whose answer corsim
+	// does not have (ErrNotRecorded: a live server is not asked again, a
+	// HAR lacks the response): the changes are then what is known to be
+	// needed, not known to be enough.
 	Confirmed bool
 }
 
@@ -40,7 +40,7 @@ func (f *Fix) Scope(name func(string) string) string {
 		}
 	}
 	if !f.Confirmed {
-		return "not confirmed: corsim does not send requests to a live server again (derived for " + strings.Join(names, ", ") + ")"
+		return "not confirmed: the re-run needs an answer corsim does not have, from a live server it does not ask again or a recording that lacks it (derived for " + strings.Join(names, ", ") + ")"
 	}
 	return "confirmed in " + strings.Join(names, ", ")
 }

@@ -113,9 +113,14 @@ type patched struct {
 	r    *remedy
 }
 
-// errNotRecorded is the answer to a request the original fetch never sent,
-// when the servers must not be asked again.
-var errNotRecorded = errors.New("explain: the server was not asked this request, and corsim does not ask a live server again")
+// ErrNotRecorded is the answer to a request whose answer corsim does not
+// have: a request the original fetch never sent, when the servers must not
+// be asked again (a live server), or a request a recording lacks (a HAR
+// without that response). A server model that only knows recorded answers
+// makes its error for such a request match ErrNotRecorded (errors.Is), so
+// that a fix whose re-run reaches it is listed as not confirmed instead of
+// not at all.
+var ErrNotRecorded = errors.New("explain: corsim has no answer of the server to this request")
 
 func (p patched) RoundTrip(ctx context.Context, q *fetch.WireRequest) (*fetch.WireResponse, error) {
 	resp, err := p.next.RoundTrip(ctx, q)
@@ -156,7 +161,7 @@ func (rp replay) RoundTrip(_ context.Context, q *fetch.WireRequest) (*fetch.Wire
 			return x.Response, nil
 		}
 	}
-	return nil, errNotRecorded
+	return nil, ErrNotRecorded
 }
 
 // rerun makes the subject's request again in a fresh browser of its
@@ -193,7 +198,7 @@ func notRecorded(o *browser.Outcome) bool {
 		return false
 	}
 	for _, x := range o.Result.Wire {
-		if errors.Is(x.Err, errNotRecorded) {
+		if errors.Is(x.Err, ErrNotRecorded) {
 			return true
 		}
 	}

@@ -160,6 +160,6 @@ func TestExplainLiveAsksOnce(t *testing.T) {
 		t.Errorf("server got %d GET requests, want none", n)
 	}
 	wantContains(t, "explain --live", r.stdout,
-		"not confirmed: corsim does not send requests to a live server again (derived for chromium, firefox, webkit, spec)",
+		"not confirmed: the re-run needs an answer corsim does not have, from a live server it does not ask again or a recording that lacks it (derived for chromium, firefox, webkit, spec)",
 		"answer the preflight (OPTIONS) with a 2xx status before authentication")
 }

@@ -47,6 +47,9 @@ Flags:
   --fail-on SEV     exit 1 on a finding at or above SEV: critical, high,
                     low, info, or none (never) (default high)
   --json            print the report as JSON (schema corsim.audit/v1, docs/json-schema.md)
+  --format F        text (default), json (as --json) or sarif (SARIF 2.1.0 for
+                    GitHub code scanning: one result per class and endpoint,
+                    at the --server file's line that causes it)
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for
 bad usage or input.
@@ -72,9 +75,18 @@ Examples:
 		seed := fs.String("seed", "0", "")
 		failOn := fs.String("fail-on", "high", "")
 		asJSON := fs.Bool("json", false, "")
+		format := fs.String("format", "text", "")
 		pos, code, ok := parseArgs(e, fs, c, args)
 		if !ok {
 			return code
+		}
+		switch {
+		case *format != "text" && *format != "json" && *format != "sarif":
+			return usageErr(e, c, "--format %q: want text, json or sarif", *format)
+		case *asJSON && *format == "sarif":
+			return usageErr(e, c, "--json and --format sarif exclude each other")
+		case *asJSON:
+			*format = "json"
 		}
 		if len(pos) == 0 {
 			return usageErr(e, c, "no URL to audit")
@@ -134,9 +146,12 @@ Examples:
 		if err != nil {
 			return inputErr(e, c, err)
 		}
-		if *asJSON {
+		switch *format {
+		case "json":
 			err = writeAuditJSON(e.stdout, rep)
-		} else {
+		case "sarif":
+			err = writeAuditSARIF(e.stdout, rep, *serverFile)
+		default:
 			err = rep.WriteTable(e.stdout)
 		}
 		if err != nil {

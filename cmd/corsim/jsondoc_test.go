@@ -230,3 +230,57 @@ func TestReportFixesDocumented(t *testing.T) {
 		t.Errorf("the sample has changes on sides %v; the test needs both page and server", sides)
 	}
 }
+
+// TestCheckJSONDocumented checks `corsim check --json` against its part
+// of docs/json-schema.md.
+func TestCheckJSONDocumented(t *testing.T) {
+	tables := docTables(t, "corsim.check/v1")
+	r := corsim(t, "", append(checkArgs, "--json")...)
+	wantCode(t, r, exitFail)
+	d := decodeObject(t, r)
+	if d["schema"] != checkSchema || checkSchema != "corsim.check/v1" {
+		t.Errorf("schema %v", d["schema"])
+	}
+	ops := objects(d["operations"])
+	var reqs, verdicts []map[string]any
+	for _, o := range ops {
+		reqs = append(reqs, objects(o["request"])...)
+		verdicts = append(verdicts, objects(o["verdicts"])...)
+	}
+	checkDocumented(t, "Check", tables["Check"], []map[string]any{d})
+	checkDocumented(t, "Operation", tables["Operation"], ops)
+	checkDocumented(t, "Request", tables["Request"], reqs)
+	checkDocumented(t, "Verdict", tables["Verdict"], verdicts)
+	if d["blocked"] != float64(1) {
+		t.Errorf("blocked %v, want 1", d["blocked"])
+	}
+}
+
+// TestReplayJSONDocumented checks `corsim replay --json` against its part
+// of docs/json-schema.md.
+func TestReplayJSONDocumented(t *testing.T) {
+	tables := docTables(t, "corsim.replay/v1")
+	var docs, calls, reqs, verdicts, skipped []map[string]any
+	for _, f := range []string{"testdata/har/chromium.har", "testdata/har/chromium-real.har", "testdata/har/webkit.har"} {
+		r := corsim(t, "", "replay", "--json", f)
+		if r.code != exitOK && r.code != exitFail {
+			t.Fatalf("replay %s: exit %d: %s", f, r.code, r.stderr)
+		}
+		d := decodeObject(t, r)
+		if d["schema"] != replaySchema || replaySchema != "corsim.replay/v1" {
+			t.Errorf("schema %v", d["schema"])
+		}
+		docs = append(docs, d)
+		for _, c := range objects(d["requests"]) {
+			calls = append(calls, c)
+			reqs = append(reqs, objects(c["request"])...)
+			verdicts = append(verdicts, objects(c["verdicts"])...)
+		}
+		skipped = append(skipped, objects(d["skipped"])...)
+	}
+	checkDocumented(t, "Replay", tables["Replay"], docs)
+	checkDocumented(t, "Replayed", tables["Replayed"], calls)
+	checkDocumented(t, "Request", tables["Request"], reqs)
+	checkDocumented(t, "Verdict", tables["Verdict"], verdicts)
+	checkDocumented(t, "Skipped", tables["Skipped"], skipped)
+}

@@ -15,7 +15,9 @@
 //	run       run scenario files or directories and check their expectations
 //	allow     ask a server which methods a URL supports (RFC 9110 OPTIONS and Allow)
 //	audit     attack a server's CORS policy with scanner origins, judged per browser
-//	version   print corsim's version
+//	replay    re-run the cross-origin requests of a DevTools HAR export in every browser
+//	check     check every operation of an OpenAPI document from a front end's origin, in every browser
+//	version   print corsim's version and the revision it was built from
 //	help      show help for a command
 //
 // Run "corsim help <command>" or "corsim <command> --help" for a command's
@@ -71,6 +73,8 @@ func commands() []*command {
 		runCommand(),
 		allowCommand(),
 		auditCommand(),
+		replayCommand(),
+		checkCommand(),
 		versionCommand(),
 	}
 }
@@ -165,31 +169,59 @@ Exit status: 0 ok, 1 an expectation failed, 2 bad usage or bad input.
 `)
 }
 
-// version is the module version stamped by "go install …@version", or
-// "(devel)" for a build from a checkout.
+// version says which corsim this is: the module version (stamped by "go
+// install …@version", by "go build" from a tagged checkout, or "(devel)"),
+// the VCS revision the binary was built from and whether the checkout had
+// uncommitted changes, and the Go version. All of it comes from the
+// build information the go command embeds (runtime/debug.ReadBuildInfo).
 func version() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "(unknown)"
+		return "(unknown): the binary carries no build information"
 	}
-	v := bi.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
+	var rev, when string
+	modified := false
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 && v == "(devel)" {
-			v += " " + s.Value[:12]
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
 		}
 	}
-	return v + " " + strings.TrimSpace(bi.GoVersion)
+	out := moduleVersion(bi)
+	switch {
+	case rev == "":
+		out += ", revision unknown (built without VCS information: outside a git checkout, or with -buildvcs=false)"
+	case modified:
+		out += ", revision " + rev + " with uncommitted changes"
+	default:
+		out += ", revision " + rev
+	}
+	if when != "" {
+		out += " (" + when + ")"
+	}
+	return out + ", " + strings.TrimSpace(bi.GoVersion)
+}
+
+// moduleVersion is the main module's version, "(devel)" when unstamped.
+func moduleVersion(bi *debug.BuildInfo) string {
+	if bi == nil || bi.Main.Version == "" {
+		return "(devel)"
+	}
+	return bi.Main.Version
 }
 
 func versionCommand() *command {
-	c := &command{name: "version", summary: "print corsim's version"}
+	c := &command{name: "version", summary: "print corsim's version and the revision it was built from"}
 	c.help = func(w io.Writer) {
 		fmt.Fprint(w, `Usage: corsim version
 
-Prints corsim's version and the Go version it was built with.
+Prints corsim's module version, the VCS revision it was built from (and
+whether the checkout had uncommitted changes), and the Go version it was
+built with.
 
 Example:
 

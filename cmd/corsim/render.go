@@ -36,6 +36,8 @@ func writeRunReport(w io.Writer, results []*sim.Result, o reportOpts) error {
 			}
 		}
 		return nil
+	case "junit":
+		return writeJUnit(w, runJUnit(results))
 	case "html":
 		if len(results) != 1 {
 			return fmt.Errorf("--format html makes one page for one scenario; got %d scenarios (run them one at a time)", len(results))

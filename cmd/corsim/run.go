@@ -31,7 +31,8 @@ it prints one line per scenario (-v tells every story) and every failed
 expectation as file:line: [browser] command: what was expected.
 
 Flags:
-  --format F      text (default), json, mermaid or html
+  --format F      text (default), json, mermaid, html or junit (JUnit XML
+                  for CI: a test case per scenario and browser)
   --json          the same as --format json (docs/json-schema.md)
   -o FILE         write the report to FILE instead of standard output
   --browser LIST  run under these browsers instead of each scenario's own:
@@ -104,7 +105,7 @@ Examples:
 	return c
 }
 
-var reportFormats = []string{"text", "json", "mermaid", "html"}
+var reportFormats = []string{"text", "json", "mermaid", "html", "junit"}
 
 // simOptions returns the runner's options for a --browser flag: the
 // profiles it names, or (when it is empty) each scenario's own.

@@ -23,6 +23,9 @@ type fetchRun struct {
 	step    *sim.FetchStep
 	rep     *report.Fetch
 	ex      *explain.Run
+	// explanation is the whole explanation ex belongs to (every browser's
+	// run and the fixes merged across them).
+	explanation *explain.Explanation
 }
 
 // writeFetchStory prints the story of one fetch under each profile, the

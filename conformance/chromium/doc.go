@@ -42,7 +42,10 @@
 // time, for the Chromium/corsim speed ratio. After a rejection it waits at
 // most 500 ms for console lines that arrive after the promise settles.
 // Requests for [PagePath] and /favicon.ico are served by the harness and not
-// recorded.
+// recorded. [Session.HAR] writes the session's DevTools network events as a
+// HAR file in the shape of Chromium's DevTools export (without response
+// bodies); TestHARFromChromium -write-har keeps one as the main module's
+// testdata/har/chromium-real.har, on which corsim replay is tested.
 //
 // # Running
 //

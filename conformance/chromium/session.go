@@ -77,6 +77,7 @@ type Session struct {
 	issues    []string
 	sent      map[network.RequestID]sentRequest
 	frameCtxs map[cdp.FrameID]runtime.ExecutionContextID
+	har       harRecorder
 	closed    bool
 }
 
@@ -195,6 +196,7 @@ func (s *Session) record(r Request) http.Handler {
 func (s *Session) onEvent(ev any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.har.event(ev)
 	switch ev := ev.(type) {
 	case *log.EventEntryAdded:
 		if e := ev.Entry; e != nil {
