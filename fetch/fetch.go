@@ -75,10 +75,10 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	res := &Result{Request: req}
+	res := &Result{Request: req, Trace: newTrace()}
 	r := &run{
 		f: f, p: &f.Profile, ctx: ctx, req: req, res: res,
-		method: req.Method, header: slices.Clone(req.Header), body: req.Body,
+		method: req.Method, body: req.Body,
 		urls: slices.Clone(req.URLList), tainting: TaintingBasic,
 	}
 	r.taint = r.redirectTaint()
@@ -95,7 +95,8 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	}
 	// fetch steps: append `Accept: */*` (destination is the empty string)
 	// and, if the user agent chooses, Accept-Language, when the author set
-	// none.
+	// none, to a copy of the request's header list.
+	r.header = slices.Clone(req.Header)
 	if !req.Header.Contains("Accept") {
 		r.header = append(r.header, policy.Header{Name: "Accept", Value: "*/*"})
 		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept: */*"})
@@ -256,8 +257,7 @@ func (r *run) redirectTaint() int {
 // is same origin with it.
 func (r *run) hopTaint(lastURL, url *url.URL) int {
 	last, cur, origin := policy.OriginOf(lastURL), policy.OriginOf(url), r.origin()
-	psl := r.f.PublicSuffixList
-	if !policy.SameSite(cur, last, psl) && !policy.SameSite(origin, last, psl) {
+	if !r.sameSite(cur, last) && !r.sameSite(origin, last) {
 		return taintCrossSite
 	}
 	if !policy.SameOrigin(cur, last) && !policy.SameOrigin(origin, last) {

@@ -243,7 +243,7 @@ func (r *run) partitionKey() string {
 	case PartitionTopLevelOrigin:
 		return top.String()
 	}
-	return policy.Site(top, r.f.PublicSuffixList)
+	return r.site(top)
 }
 
 // clearCache is "clear cache entries" (https://fetch.spec.whatwg.org/#concept-cache-clear)
