@@ -53,6 +53,7 @@ type run struct {
 	req *Request
 	res *Result
 
+	originStr string // the request's origin, serialized (it never changes)
 	method    string
 	header    policy.HeaderList
 	body      Body
@@ -78,7 +79,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	res := &Result{Request: req, Trace: newTrace()}
 	r := &run{
 		f: f, p: &f.Profile, ctx: ctx, req: req, res: res,
-		method: req.Method, body: req.Body,
+		originStr: req.Client.Origin.String(), method: req.Method, body: req.Body,
 		urls: slices.Clone(req.URLList), tainting: TaintingBasic,
 	}
 	r.taint = r.redirectTaint()
@@ -272,5 +273,5 @@ func (r *run) serializedOrigin() string {
 	if r.taint != taintSameOrigin {
 		return "null"
 	}
-	return r.origin().String()
+	return r.originStr
 }
