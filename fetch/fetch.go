@@ -55,7 +55,7 @@ type run struct {
 
 	originStr string // the request's origin, serialized (it never changes)
 	method    string
-	header    policy.HeaderList
+	header    policy.HeaderList // the request's own copy; every send copies it again
 	body      Body
 	urls      []*url.URL
 	tainting  Tainting
