@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/corsim/corsim/browser"
-	"github.com/corsim/corsim/conformance/chromium"
+	"github.com/corsim/corsim/conformance/lab"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -74,9 +74,11 @@ type Step struct {
 	Requests []Request
 	// Console holds the console lines as "source/level: text".
 	Console []string
-	// CorsErrors are the DevTools CORS error codes of the step
-	// (Network.loadingFailed corsErrorStatus.corsError), in order.
-	CorsErrors []string
+	// Codes are the engine's machine codes of the step, in order:
+	// Chromium's DevTools CORS error codes (Network.loadingFailed
+	// corsErrorStatus.corsError), Firefox's security.properties keys;
+	// corsim's side has its console lines' IDs.
+	Codes []string
 }
 
 // normalizeHeaders turns header lines into what script iterates: names
@@ -186,7 +188,7 @@ func FromOutcome(o *browser.Outcome) Step {
 	for _, m := range o.Console {
 		st.Console = append(st.Console, m.String())
 	}
-	st.CorsErrors = CorsErrors(o)
+	st.Codes = Codes(o)
 	return st
 }
 
@@ -201,12 +203,12 @@ func xhrErrorEvent(events []string) string {
 	return "error"
 }
 
-// FromResult reduces what real Chromium did in one step to a Step.
+// FromResult reduces what a real browser did in one step to a Step.
 // needsPreflight says whether the request is one that needs a
 // CORS-preflight (not a simple request): the browser does not say so when
 // its preflight cache answers, so a step in which a request that needs one
 // reached the server without a preflight counts as PreflightCached.
-func FromResult(r *chromium.Result, needsPreflight bool) Step {
+func FromResult(r *lab.Result, needsPreflight bool) Step {
 	st := Step{Resolved: r.Resolved, Error: r.Error, Preflight: PreflightNone}
 	if r.Resolved {
 		st.Type, st.Status, st.URL, st.Body = r.Type, r.Status, r.URL, r.Body
@@ -237,11 +239,7 @@ func FromResult(r *chromium.Result, needsPreflight bool) Step {
 	for _, c := range r.Console {
 		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+c.Text)
 	}
-	for _, f := range r.Failures {
-		if f.CorsError != "" {
-			st.CorsErrors = append(st.CorsErrors, f.CorsError)
-		}
-	}
+	st.Codes = slices.Clone(r.Codes)
 	return st
 }
 
