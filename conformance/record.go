@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -237,11 +238,17 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 		st.Preflight = PreflightCached
 	}
 	for _, c := range r.Console {
-		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+c.Text)
+		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+pageURLs.ReplaceAllString(c.Text, "$1/"))
 	}
 	st.Codes = slices.Clone(r.Codes)
 	return st
 }
+
+// pageURLs matches the URL of the lab's page (lab.PagePath, with any query)
+// in a console text. corsim's page is a document at its origin's root, so
+// the suite reads the lab's page URL as origin + "/" (Firefox quotes the
+// document's URL in its same-origin-mode line).
+var pageURLs = regexp.MustCompile(`(https?://[^/\s]+)` + regexp.QuoteMeta(lab.PagePath) + `(\?\S*)?`)
 
 // NeedsPreflight reports whether corsim found that the fetch is not a
 // simple request on its first hop (main fetch step 12: the
