@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -104,6 +105,7 @@ type summary struct {
 	engineSteps, corsimSteps int
 	launch                   time.Duration
 	version                  string
+	refusedSeen              map[Refuser]int // refusals already checked, per browser
 }
 
 // String is the suite's report: the disagreements, known disagreements
@@ -176,11 +178,11 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// group is the scenarios of one profile that share a browser: the same
-// clock rate.
+// group is the scenarios of one profile that share a browser: all on a
+// real clock, or all on a fake one.
 type group struct {
 	profile string
-	rate    float64
+	fake    bool
 	origins []string
 }
 
@@ -208,11 +210,11 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 			if !slices.Contains(profiles, p) {
 				profiles = append(profiles, p)
 			}
-			rate := clockRate(e, l.sc, p)
-			key := fmt.Sprintf("%s@%g", p, rate)
+			fake := fakeClock(e, l.sc, p)
+			key := fmt.Sprintf("%s@%t", p, fake)
 			g := groupOf[key]
 			if g == nil {
-				g = &group{profile: p, rate: rate}
+				g = &group{profile: p, fake: fake}
 				groupOf[key] = g
 				groups = append(groups, g)
 			}
@@ -229,7 +231,7 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 			continue
 		}
 		ctx := context.Background()
-		opts := LaunchOptions{ClockRate: g.rate}
+		opts := LaunchOptions{FakeClock: g.fake}
 		start := time.Now()
 		b, err := e.Launch(ctx, g.profile, g.origins, opts)
 		if err != nil {
@@ -239,7 +241,7 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 		sum.version = b.Version()
 		for _, l := range corpus {
 			p := g.profile
-			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || clockRate(e, l.sc, p) != g.rate {
+			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || fakeClock(e, l.sc, p) != g.fake {
 				continue
 			}
 			name := scenarioName(l.path, p, e.Name())
@@ -270,21 +272,10 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 	}
 }
 
-// clockRate is the clock rate sc needs under profile on e: 1 when its
-// advances fit in MaxWait, else the smallest power of ten that makes them
-// fit, if e's clock goes that fast (else 1, and replay reports the
-// scenario as one that cannot be replayed).
-func clockRate(e Engine, sc *scenario.Scenario, profile string) float64 {
-	wait := Advance(sc, profile)
-	if wait <= MaxWait {
-		return 1
-	}
-	for rate := 10.0; rate <= e.MaxClockRate(); rate *= 10 {
-		if time.Duration(float64(wait)/rate) <= MaxWait {
-			return rate
-		}
-	}
-	return 1
+// fakeClock reports whether sc is replayed on e in a browser with a fake
+// clock: when its advances under profile exceed MaxWait and e has one.
+func fakeClock(e Engine, sc *scenario.Scenario, profile string) bool {
+	return Advance(sc, profile) > MaxWait && e.CanFakeClock()
 }
 
 // scenarioName is how the suite names a scenario file replayed under
@@ -310,7 +301,7 @@ func timeCorsim(t *testing.T, e Engine, corpus []loaded, profiles []string, sum 
 	replays := make([]*Run, corsimReps)
 	for _, p := range profiles {
 		for _, l := range corpus {
-			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || Check(l.sc, p, clockRate(e, l.sc, p)) != nil {
+			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || Check(l.sc, p, fakeClock(e, l.sc, p)) != nil {
 				continue // replay reports a scenario that cannot be replayed
 			}
 			name := scenarioName(l.path, p, e.Name())
@@ -344,7 +335,7 @@ func timeCorsim(t *testing.T, e Engine, corpus []loaded, profiles []string, sum 
 // replay runs one scenario on both sides and compares them step by step.
 func replay(t *testing.T, b Browser, sc *scenario.Scenario, profile, name, engine string, sum *summary) {
 	e, _ := EngineOf(engine)
-	if err := Check(sc, profile, clockRate(e, sc, profile)); err != nil {
+	if err := Check(sc, profile, fakeClock(e, sc, profile)); err != nil {
 		t.Fatalf("%v; mark the scenario with: conformance skip %s 'reason'", err, engine)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -360,6 +351,11 @@ func replay(t *testing.T, b Browser, sc *scenario.Scenario, profile, name, engin
 	for i, o := range simRun.Outcomes {
 		needs[i] = NeedsPreflight(o)
 	}
+	// Refusals since the previous scenario on b ended count too: the
+	// browser's background activity between scenarios is checked with
+	// this one.
+	refuser, _ := b.(Refuser)
+	refusedBefore := sum.refusedSeen[refuser]
 	s, err := b.NewSession(ctx)
 	if err != nil {
 		t.Fatalf("%s: new session: %v", engine, err)
@@ -367,6 +363,14 @@ func replay(t *testing.T, b Browser, sc *scenario.Scenario, profile, name, engin
 	real, err := RunEngine(ctx, s, sc, profile, testHandlers, needs)
 	if cerr := s.Close(); cerr != nil && err == nil {
 		t.Logf("%s: closing the session: %v", engine, cerr)
+	}
+	if refuser != nil {
+		all := refuser.Refused()
+		checkRefused(t, engine, sc, profile, all[refusedBefore:])
+		if sum.refusedSeen == nil {
+			sum.refusedSeen = map[Refuser]int{}
+		}
+		sum.refusedSeen[refuser] = len(all)
 	}
 	if err != nil {
 		t.Fatalf("%s: %v", engine, err)
@@ -403,6 +407,37 @@ func replay(t *testing.T, b Browser, sc *scenario.Scenario, profile, name, engin
 		}
 		sum.agreements++
 	}
+}
+
+// checkRefused fails t for each authority the lab's proxy refused during
+// the scenario that is not the host[:port] of one of its fetch URLs (which
+// it may fetch to see a name fail to resolve): the browser tried to reach
+// the outside world.
+func checkRefused(t *testing.T, engine string, sc *scenario.Scenario, profile string, refused []string) {
+	var own []string
+	for _, cmd := range sc.Commands {
+		if cmd.Fetch == nil || !cmd.Applies(profile) {
+			continue
+		}
+		if u, err := url.Parse(cmd.Fetch.Init.URL); err == nil && u.Host != "" {
+			own = append(own, strings.ToLower(u.Host), strings.ToLower(u.Hostname())+":"+portOf(u))
+		}
+	}
+	for _, a := range refused {
+		if !slices.Contains(own, strings.ToLower(a)) {
+			t.Errorf("%s tried to reach %s, which is neither the lab's nor the scenario's", engine, a)
+		}
+	}
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
 }
 
 // diffFields names the Step fields in which a and b differ.

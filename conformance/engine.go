@@ -36,21 +36,22 @@ type Engine interface {
 	Profiles(sc *scenario.Scenario) []string
 	// Launch starts a browser that judges profile, with a lab (package
 	// lab) for origins: every origin any session on it will open a page
-	// at or serve. opts.ClockRate > 1 asks for a browser whose clocks run
-	// that many times faster than real time (MaxClockRate says whether
-	// the engine can).
+	// at or serve. opts.FakeClock asks for a browser whose clock
+	// Session.Wait moves (CanFakeClock says whether the engine can).
 	Launch(ctx context.Context, profile string, origins []string, opts LaunchOptions) (Browser, error)
-	// MaxClockRate is the largest LaunchOptions.ClockRate the engine
-	// supports; 1 means it has no scaled clock.
-	MaxClockRate() float64
+	// CanFakeClock reports whether Launch supports LaunchOptions.FakeClock.
+	CanFakeClock() bool
 }
 
 // LaunchOptions are the knobs of Engine.Launch the suite uses.
 type LaunchOptions struct {
-	// ClockRate, when above 1, makes the browser's clocks run that many
-	// times faster than real time, so that an advance of D takes D /
-	// ClockRate of real time (Session.Wait divides).
-	ClockRate float64
+	// FakeClock runs the browser on a clock the harness moves: the
+	// browser's wall and monotonic clocks are the real ones plus an
+	// offset, and Session.Wait(d) adds d to the offset (the browser sees
+	// d pass at once, as corsim's virtual clock does) instead of
+	// sleeping. The suite uses it for scenarios whose advances exceed
+	// MaxWait (max-age caps).
+	FakeClock bool
 }
 
 // A Browser is one running engine with its lab. Sessions on it run one at
@@ -64,6 +65,14 @@ type Browser interface {
 	NewSession(ctx context.Context) (Session, error)
 	// Close stops the browser and its lab.
 	Close() error
+}
+
+// A Refuser is a Browser that reaches the lab through its proxy and can
+// say which authorities (host or host:port) the proxy refused because they
+// are not the lab's: the suite fails a scenario during which the browser
+// tried to reach anything but the lab and the scenario's own fetch URLs.
+type Refuser interface {
+	Refused() []string
 }
 
 // A Session is one scenario on a Browser.
@@ -84,8 +93,8 @@ type Session interface {
 	// saw.
 	Fetch(ctx context.Context, req lab.FetchRequest) (*lab.Result, error)
 	XHR(ctx context.Context, req lab.XHRRequest) (*lab.Result, error)
-	// Wait lets d of the browser's time pass (real time divided by the
-	// launch's ClockRate).
+	// Wait lets d of the browser's time pass: d of real time, or on a
+	// fake clock (LaunchOptions.FakeClock) a jump of d.
 	Wait(ctx context.Context, d time.Duration) error
 	// Close ends the session and frees the browser for the next one.
 	Close() error

@@ -32,15 +32,12 @@ func (chromiumEngine) Profiles(sc *scenario.Scenario) []string {
 	return variantProfiles("chromium", sc)
 }
 
-// MaxClockRate: the suite does not scale Chromium's clock (its long
-// waits were checked once by hand, docs/conformance.md).
-func (chromiumEngine) MaxClockRate() float64 { return 1 }
+// CanFakeClock: with a C compiler to build lab.FakeClock's preload
+// library, Chromium runs on a clock that Session.Wait moves.
+func (chromiumEngine) CanFakeClock() bool { return lab.CanFakeClock() }
 
 func (chromiumEngine) Launch(ctx context.Context, profile string, origins []string, opts LaunchOptions) (Browser, error) {
-	if opts.ClockRate > 1 {
-		return nil, fmt.Errorf("chromium: no scaled clock")
-	}
-	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile)})
+	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile), FakeClock: opts.FakeClock})
 	if err != nil {
 		return nil, err
 	}

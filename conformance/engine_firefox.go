@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/corsim/corsim/conformance/firefox"
@@ -26,24 +25,16 @@ func (firefoxEngine) Find() error {
 
 func (firefoxEngine) Profiles(*scenario.Scenario) []string { return []string{"firefox"} }
 
-// MaxClockRate: libfaketime can speed the browser's clocks up (see
-// docs/conformance.md for what was checked with it); without it, real
-// time only.
-func (firefoxEngine) MaxClockRate() float64 {
-	if _, err := os.Stat(firefox.FakeTimeLib); err != nil {
-		return 1
-	}
-	return maxFirefoxClockRate
-}
-
-// maxFirefoxClockRate is the fastest clock the suite runs Firefox with.
-const maxFirefoxClockRate = 1
+// CanFakeClock: with a C compiler to build its preload library, Firefox
+// runs on a clock that Session.Wait moves (docs/conformance.md says what
+// was checked with it).
+func (firefoxEngine) CanFakeClock() bool { return lab.CanFakeClock() }
 
 func (firefoxEngine) Launch(ctx context.Context, profile string, origins []string, opts LaunchOptions) (Browser, error) {
 	if profile != "firefox" {
 		return nil, fmt.Errorf("firefox: no profile %q", profile)
 	}
-	b, err := firefox.Launch(ctx, firefox.Options{Origins: origins, ClockRate: opts.ClockRate})
+	b, err := firefox.Launch(ctx, firefox.Options{Origins: origins, FakeClock: opts.FakeClock})
 	if err != nil {
 		return nil, err
 	}
@@ -52,8 +43,9 @@ func (firefoxEngine) Launch(ctx context.Context, profile string, origins []strin
 
 type firefoxBrowser struct{ b *firefox.Browser }
 
-func (f firefoxBrowser) Version() string { return f.b.Version() }
-func (f firefoxBrowser) Close() error    { return f.b.Close() }
+func (f firefoxBrowser) Version() string   { return f.b.Version() }
+func (f firefoxBrowser) Close() error      { return f.b.Close() }
+func (f firefoxBrowser) Refused() []string { return f.b.Lab().Refused() }
 
 func (f firefoxBrowser) NewSession(ctx context.Context) (Session, error) {
 	s, err := f.b.NewSession(ctx, nil)

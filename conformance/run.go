@@ -20,8 +20,8 @@ import (
 
 // MaxWait bounds the real time a scenario may spend in advance commands
 // when it is replayed in a real browser; a scenario that advances its
-// clock further is replayed in a browser with a scaled clock
-// (LaunchOptions.ClockRate) where the engine has one, or must say
+// clock further is replayed in a browser with a fake clock
+// (LaunchOptions.FakeClock) where the engine has one, or must say
 // "conformance skip [ENGINE] 'reason'".
 const MaxWait = 8 * time.Second
 
@@ -124,10 +124,9 @@ func Advance(sc *scenario.Scenario, profile string) time.Duration {
 }
 
 // Check reports why sc cannot be replayed in a real browser (nil when it
-// can): an element initiator, a stream body, or more than MaxWait of
-// advance commands under profile once divided by rate (a browser clock
-// that runs rate times faster; 1 for real time).
-func Check(sc *scenario.Scenario, profile string, rate float64) error {
+// can): an element initiator, a stream body, or, unless the browser runs
+// on a fake clock, more than MaxWait of advance commands under profile.
+func Check(sc *scenario.Scenario, profile string, fakeClock bool) error {
 	var wait time.Duration
 	for _, cmd := range sc.Commands {
 		if !cmd.Applies(profile) {
@@ -146,13 +145,7 @@ func Check(sc *scenario.Scenario, profile string, rate float64) error {
 			}
 		}
 	}
-	if rate < 1 {
-		rate = 1
-	}
-	if time.Duration(float64(wait)/rate) > MaxWait {
-		if rate > 1 {
-			return fmt.Errorf("%w: advances %v in all, more than %v even with a clock %g times faster", ErrUnsupported, wait, MaxWait, rate)
-		}
+	if wait > MaxWait && !fakeClock {
 		return fmt.Errorf("%w: advances %v in all, more than the %v a real browser waits", ErrUnsupported, wait, MaxWait)
 	}
 	return nil

@@ -63,6 +63,11 @@ type Options struct {
 	// AllowThirdPartyCookies seeds the profile so that cross-site cookies
 	// are stored and sent (cookie_controls_mode 0).
 	AllowThirdPartyCookies bool
+	// FakeClock runs the browser with its clocks (wall and monotonic) at
+	// the real ones plus an offset that Session.Wait moves forward: the
+	// browser sees the wait pass at once (lab.FakeClock; needs a C
+	// compiler, see lab.CanFakeClock).
+	FakeClock bool
 	// Output, if set, receives the browser's stdout and stderr.
 	Output io.Writer
 }
@@ -76,6 +81,7 @@ type Browser struct {
 	version  string
 	lab      *lab.Servers
 	userData string
+	clock    *lab.FakeClock // nil unless Options.FakeClock
 
 	allocCancel context.CancelFunc
 	ctx         context.Context // chromedp context owning the browser
@@ -159,6 +165,13 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 		chromedp.UserDataDir(b.userData),
 		chromedp.Flag("host-resolver-rules", strings.Join(rules, ", ")),
 		chromedp.Flag("ignore-certificate-errors-spki-list", b.lab.Cert().SPKI),
+	}
+	if opts.FakeClock {
+		if b.clock, err = lab.NewFakeClock(b.userData); err != nil {
+			b.Close()
+			return nil, err
+		}
+		flags = append(flags, chromedp.Env(b.clock.Env()...))
 	}
 	if len(opts.EnableFeatures) > 0 {
 		flags = append(flags, chromedp.Flag("enable-features", strings.Join(opts.EnableFeatures, ",")))

@@ -335,10 +335,14 @@ func (s *Session) leaveFrame() {
 // Page is the URL of the document the next step runs in ("" before Open).
 func (s *Session) Page() string { return s.page }
 
-// Wait sleeps for d in real time (the browser's clocks cannot be advanced),
-// e.g. to let a preflight cache entry expire. It returns early with ctx's
-// error.
+// Wait lets d of the browser's time pass, e.g. to let a preflight cache
+// entry expire: it sleeps for d in real time (returning early with ctx's
+// error), or, on a fake clock (Options.FakeClock), moves the browser's
+// clocks forward by d at once.
 func (s *Session) Wait(ctx context.Context, d time.Duration) error {
+	if s.b.clock != nil {
+		return s.b.clock.Advance(d)
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

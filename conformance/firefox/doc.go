@@ -41,9 +41,13 @@
 //
 // # Clock
 //
-// [Options.ClockRate] runs the browser under libfaketime with its clocks
-// that many times faster, so that a preflight cache entry's 24-hour cap
-// can be observed in seconds; [Session.Wait] divides by the rate.
+// [Options.FakeClock] runs the browser with a small preload library
+// (lab.FakeClock, compiled at launch with the system's C compiler) that adds
+// an offset to its wall and monotonic clocks; [Session.Wait] moves the
+// offset forward, so that a preflight cache entry's 24-hour cap is
+// observed at once. (libfaketime deadlocks Firefox before main: its first
+// clock call, made by Firefox's allocator while it initialises, looks a
+// symbol up and allocates.)
 //
 // # Running
 //

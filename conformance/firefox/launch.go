@@ -28,10 +28,6 @@ const DefaultBinary = "/usr/lib/firefox-esr/firefox-esr"
 // BinaryEnv names the environment variable that overrides DefaultBinary.
 const BinaryEnv = "CORSIM_FIREFOX"
 
-// FakeTimeLib is Debian's libfaketime, preloaded into the browser for a
-// scaled clock (Options.ClockRate).
-const FakeTimeLib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
-
 // ErrNoBrowser is returned (wrapped) by Launch when no Firefox binary is
 // installed at the configured path.
 var ErrNoBrowser = errors.New("firefox: no browser binary")
@@ -48,10 +44,11 @@ type Options struct {
 	// Origins is every origin that any session on this browser will use
 	// ("https://api.test", "http://api.test:8080"): the lab's pool.
 	Origins []string
-	// ClockRate, when above 1, runs the browser under libfaketime with
-	// its clocks (wall and monotonic) that many times faster than real
-	// time; Session.Wait then sleeps d / ClockRate.
-	ClockRate float64
+	// FakeClock runs the browser with its clocks (wall and monotonic) at
+	// the real ones plus an offset that Session.Wait moves forward: the
+	// browser sees the wait pass at once (lab.FakeClock; needs a C
+	// compiler, see lab.CanFakeClock).
+	FakeClock bool
 	// Output, if set, receives the browser's stdout and stderr.
 	Output io.Writer
 }
@@ -70,6 +67,8 @@ type Browser struct {
 	bidi    *bidi
 	chrome  string // a chrome-scope browsing context, for the console listener
 	active  atomic.Pointer[Session]
+
+	clock *lab.FakeClock // nil unless Options.FakeClock
 
 	launchTime time.Duration
 	closeOnce  sync.Once
@@ -105,11 +104,6 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.ClockRate > 1 {
-		if _, err := os.Stat(FakeTimeLib); err != nil {
-			return nil, fmt.Errorf("firefox: a scaled clock needs libfaketime (apt-get install -y libfaketime): %w", err)
-		}
-	}
 	b := &Browser{opts: opts, binary: bin, exited: make(chan struct{})}
 	if b.lab, err = lab.Start(opts.Origins); err != nil {
 		return nil, err
@@ -140,11 +134,11 @@ func (b *Browser) start(ctx context.Context) error {
 		"MOZ_CRASHREPORTER_DISABLE=1",
 		"MOZ_HEADLESS=1",
 	)
-	if r := b.opts.ClockRate; r > 1 {
-		// libfaketime: "+0 xR" starts at the real time and runs R times
-		// faster; monotonic clocks are scaled too (the preflight cache
-		// reads TimeStamp, a monotonic clock).
-		b.cmd.Env = append(b.cmd.Env, "LD_PRELOAD="+FakeTimeLib, fmt.Sprintf("FAKETIME=+0 x%g", r), "FAKETIME_NO_CACHE=1")
+	if b.opts.FakeClock {
+		if b.clock, err = lab.NewFakeClock(b.profile); err != nil {
+			return err
+		}
+		b.cmd.Env = append(b.cmd.Env, b.clock.Env()...)
 	}
 	b.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := b.cmd.StderrPipe()

@@ -17,10 +17,12 @@ import (
 //
 // Offline: no Remote Settings (services.settings.server points at an
 // unused loopback port, with MOZ_REMOTE_SETTINGS_DEVTOOLS=1 in the
-// environment so that the pref is honoured), telemetry, updates, captive
-// portal or connectivity checks, Safe Browsing, OCSP, DNS over HTTPS,
-// push, speculative connections. The Remote Agent's own recommended
-// preferences add more of the same.
+// environment so that the pref is honoured), telemetry, updates (the
+// browser's, add-ons', media plugins'), captive portal or connectivity
+// checks, Safe Browsing, OCSP, DNS over HTTPS, push, speculative
+// connections. The Remote Agent's own recommended preferences add more of
+// the same. Whatever still tries is refused by the proxy, and the suite
+// fails on it (lab.Servers.Refused).
 func prefs(proxyHost string, proxyPort int, hosts []string) string {
 	p := map[string]any{
 		"network.proxy.type":                                1,

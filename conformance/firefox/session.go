@@ -181,11 +181,12 @@ type treeNode struct {
 // Page is the URL of the document the next step runs in ("" before Open).
 func (s *Session) Page() string { return s.page }
 
-// Wait lets d of the browser's time pass: d in real time, or d divided by
-// the launch's ClockRate.
+// Wait lets d of the browser's time pass: d of real time, or, on a fake
+// clock (Options.FakeClock), a jump of d that every process of the browser
+// sees at once.
 func (s *Session) Wait(ctx context.Context, d time.Duration) error {
-	if r := s.b.opts.ClockRate; r > 1 {
-		d = time.Duration(float64(d) / r)
+	if s.b.clock != nil {
+		return s.b.clock.Advance(d)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -20,7 +20,7 @@ const stepTimeout = 15 * time.Second
 // consoleGrace); a rejected step that has no line yet waits up to
 // consoleGrace for its first.
 const (
-	consoleQuiet = 40 * time.Millisecond
+	consoleQuiet = 60 * time.Millisecond
 	consoleGrace = 500 * time.Millisecond
 )
 

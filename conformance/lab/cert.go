@@ -46,7 +46,9 @@ func (c *Cert) CABase64() string {
 
 // NewCert makes a fresh P-256 authority and a leaf whose subject
 // alternative names cover every host in hosts (names as DNS names, IP
-// literals as IP addresses). Both expire a day after they are made.
+// literals as IP addresses). Both are valid from an hour before they are
+// made for 90 days: long enough for a browser on a fake clock that jumps
+// a day or more ahead.
 func NewCert(hosts []string) (*Cert, error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -57,7 +59,7 @@ func NewCert(hosts []string) (*Cert, error) {
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: "corsim conformance test authority"},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
+		NotAfter:              now.Add(90 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -79,7 +81,7 @@ func NewCert(hosts []string) (*Cert, error) {
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: "corsim conformance"},
 		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
+		NotAfter:              now.Add(90 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
