@@ -72,9 +72,12 @@ type run struct {
 	creds     bool // credentials mode is include
 	partition string
 	havePart  bool
-	opaqueRdr bool     // the response is an opaque-redirect
-	names     []string // CORS-unsafe request-header names of this hop
-	memo      *hopMemo // memoized names and reasons for hop 0, or nil
+	opaqueRdr bool // the response is an opaque-redirect
+	// corsCheckFailed: the failure is a response's failed CORS check
+	// (HTTP fetch step 4.4), for ClearCacheOnCORSCheckFailure.
+	corsCheckFailed bool
+	names           []string // CORS-unsafe request-header names of this hop
+	memo            *hopMemo // memoized names and reasons for hop 0, or nil
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
@@ -268,7 +271,12 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 		return wr, err
 	}
 	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Outcome: OutcomeNone})
-	return r.httpFetch(false)
+	wr, err := r.httpFetch(false)
+	if err != nil && r.corsCheckFailed && r.p.ClearCacheOnCORSCheckFailure {
+		r.corsCheckFailed = false // once, not again in each hop's main fetch
+		r.clearCache()
+	}
+	return wr, err
 }
 
 func (r *run) needsPreflightBranch() bool { return r.needsPreflightBranchFor(r.names) }

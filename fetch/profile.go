@@ -134,6 +134,16 @@ type Profile struct {
 	// entries after a network error in the preflight branch. Zero: clear
 	// (spec; Firefox on a failed actual CORS check).
 	KeepCacheOnFailure bool
+	// ClearCacheOnCORSCheckFailure: a failed CORS check of a response
+	// (HTTP fetch step 4.4) also clears the request's cache entries when
+	// the request did not go through the preflight branch (a simple
+	// request). Zero: the spec clears only after a network error in the
+	// preflight branch (main fetch step 12). Firefox:
+	// nsCORSListenerProxy::OnStartRequest removes the URL's entries after
+	// any failed check (issue 12 item 10); observed in Firefox 153 ESR
+	// (scenarios/cache-cleared-after-simple-failure: a PUT preflighted
+	// again after a simple GET to its URL failed the check).
+	ClearCacheOnCORSCheckFailure bool
 
 	// --- Preflight response evaluation (fetch#cors-preflight-fetch-0 step 7) ---
 

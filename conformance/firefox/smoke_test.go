@@ -3,6 +3,7 @@ package firefox
 import (
 	"context"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -165,7 +166,14 @@ func TestOffline(t *testing.T) {
 	if err := s.Open(ctx, "http://app.test"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Second)
+	wait := 8 * time.Second
+	if s := os.Getenv("CORSIM_FIREFOX_OFFLINE_WAIT"); s != "" {
+		// A longer look, for finding what still calls out.
+		if d, err := time.ParseDuration(s); err == nil {
+			wait = d
+		}
+	}
+	time.Sleep(wait)
 	if r := b.Lab().Refused(); len(r) != 0 {
 		t.Errorf("the proxy refused %q: the browser tried to reach the outside world", r)
 	}
