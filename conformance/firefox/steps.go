@@ -15,13 +15,17 @@ const stepTimeout = 15 * time.Second
 
 // Console settling. The console service hands a message to its listeners
 // asynchronously, on the parent process's main thread, so a CORS line can
-// arrive after the promise settled. A step reads the listener until it has
-// been quiet for consoleQuiet after its last message (at most
+// arrive after the promise settled, and after BiDi's log.entryAdded
+// reported the same error. A step reads the listener until it has been
+// quiet for consoleQuiet after the last message of either source (at most
 // consoleGrace); a rejected step that has no line yet waits up to
-// consoleGrace for its first.
+// consoleGrace for its first; and while log.entryAdded has reported more
+// errors than the listener has given, the step waits for them, up to
+// consoleMax.
 const (
 	consoleQuiet = 60 * time.Millisecond
 	consoleGrace = 500 * time.Millisecond
+	consoleMax   = 3 * time.Second
 )
 
 // Result is what one fetch or XHR step produced (lab.Result). Console
@@ -79,7 +83,7 @@ func (s *Session) step(ctx context.Context, expr string) (*Result, error) {
 		return nil, err
 	}
 	res.Duration = dur
-	entries, err := s.settle(ctx, !res.Resolved)
+	entries, err := s.settle(ctx, !res.Resolved, evMark)
 	if err != nil {
 		return nil, err
 	}
@@ -113,22 +117,48 @@ func (s *Session) step(ctx context.Context, expr string) (*Result, error) {
 }
 
 // settle reads the console listener until it is quiet (see consoleQuiet).
-func (s *Session) settle(ctx context.Context, rejected bool) ([]consoleEntry, error) {
+// evMark is the length of the session's log.entryAdded record at the start
+// of the step.
+func (s *Session) settle(ctx context.Context, rejected bool, evMark int) ([]consoleEntry, error) {
 	var out []consoleEntry
 	start := time.Now()
 	last := start
+	content, errorEvents, seenEvents := 0, 0, 0
 	for {
 		got, err := s.b.drainConsole(ctx)
 		if err != nil {
 			return nil, err
 		}
 		now := time.Now()
-		if len(got) > 0 {
-			out = append(out, got...)
+		for _, e := range got {
+			if !e.Chrome || isCORS(e.Category) {
+				content++
+			}
+		}
+		out = append(out, got...)
+		s.mu.Lock()
+		events := s.events[evMark:]
+		if len(events) > seenEvents {
+			seenEvents = len(events)
+			errorEvents = 0
+			for _, e := range events {
+				if e.Level == "error" {
+					errorEvents++
+				}
+			}
 			last = now
 		}
+		s.mu.Unlock()
+		if len(got) > 0 {
+			last = now
+		}
+		elapsed := now.Sub(start)
 		switch {
-		case now.Sub(start) >= consoleGrace:
+		case elapsed >= consoleMax:
+			return out, nil
+		case content < errorEvents:
+			// the listener has yet to give lines BiDi already reported
+		case elapsed >= consoleGrace:
 			return out, nil
 		case len(out) == 0 && rejected:
 			// wait for the first line
