@@ -52,13 +52,9 @@ func browserFor(t testing.TB) *Browser {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var out *os.File
-	if os.Getenv("CORSIM_FIREFOX_OUTPUT") != "" {
-		out = os.Stderr
-	}
 	opts := Options{Origins: testOrigins}
-	if out != nil {
-		opts.Output = out
+	if os.Getenv("CORSIM_FIREFOX_OUTPUT") != "" {
+		opts.Output = os.Stderr // the browser's own output, for debugging
 	}
 	b, err := Launch(ctx, opts)
 	if err != nil {
