@@ -212,6 +212,18 @@ var Firefox = fetch.Profile{
 	CacheWildcardCoversAuthorization: false,
 	// [U] network.http.redirection-limit, believed 20 (browsers.md §2.7).
 	RedirectLimit: 20,
+	// Observed in Firefox 153 ESR (conformance suite,
+	// scenarios/redirect-after-preflight): the preflight to a redirect's
+	// cross-origin target carries the page's origin, the actual request
+	// after it "null".
+	PreflightUntaintedOrigin: true,
+	// Observed in Firefox 153 ESR (scenarios/data-url-basic): a data: URL's
+	// response has Content-Length.
+	DataURLContentLength: true,
+	// nsCORSListenerProxy::OnStartRequest clears the URL's entries after
+	// any failed CORS check, a simple request's too (issue 12 item 10);
+	// observed in Firefox 153 ESR (scenarios/cache-cleared-after-simple-failure).
+	ClearCacheOnCORSCheckFailure: true,
 }
 
 // WebKit is WebKit/Safari as read in CrossOriginAccessControl.cpp,
