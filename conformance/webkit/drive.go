@@ -91,10 +91,10 @@ type command struct {
 // session's store is ephemeral and prints none). The page runs each step
 // the harness sends it through the drive channel.
 type PageRun struct {
-	b    *Browser
-	cmd  *exec.Cmd
-	dir  string
-	cmds chan command
+	b     *Browser
+	cmd   *exec.Cmd
+	dir   string
+	cmds  chan command
 	ready chan struct{}
 
 	mu      sync.Mutex
