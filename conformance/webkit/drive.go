@@ -208,7 +208,7 @@ func (r *PageRun) start(pageURL string) error {
 		pageURL)
 	// A fresh home and XDG directories: the persistent data store (and its
 	// HTTP cache) starts empty.
-	cmd.Env = append(r.b.env(), "HOME="+dir, "XDG_DATA_HOME="+dir+"/data", "XDG_CACHE_HOME="+dir+"/cache", "XDG_CONFIG_HOME="+dir+"/config")
+	cmd.Env = append(r.b.env(true), "HOME="+dir, "XDG_DATA_HOME="+dir+"/data", "XDG_CACHE_HOME="+dir+"/cache", "XDG_CONFIG_HOME="+dir+"/config")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// The web process writes console messages to stderr (observed in
 	// 2.50, despite the option's name); read both streams as one.
@@ -261,6 +261,32 @@ func (r *PageRun) Eval(ctx context.Context, expr string) (string, int, error) {
 	}
 }
 
+// consoleGrace bounds the wait for a step's end marker on stderr after its
+// result arrived (the page logs the marker before it posts the result).
+const consoleGrace = 500 * time.Millisecond
+
+// Console returns the console lines of step id (see splitConsole), once
+// its end marker has been read from MiniBrowser's stderr (at most
+// consoleGrace after the result). ok is false if the marker never came.
+func (r *PageRun) Console(id int) (lines []string, ok bool) {
+	deadline := time.Now().Add(consoleGrace)
+	end := markEnd + strconv.Itoa(id)
+	for {
+		r.mu.Lock()
+		for i := len(r.lines) - 1; i >= 0 && !ok; i-- {
+			ok = strings.HasSuffix(r.lines[i], end)
+		}
+		if ok {
+			lines = splitConsole(r.lines)[id]
+		}
+		r.mu.Unlock()
+		if ok || time.Now().After(deadline) {
+			return lines, ok
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // Close stops the page's loop and MiniBrowser (by its process group),
 // waits for its stdout to end, and returns the console lines per step id
 // (see ConsoleLine for their form).
@@ -305,4 +331,38 @@ func splitConsole(lines []string) map[int][]string {
 		}
 	}
 	return out
+}
+
+// consoleSources maps the source names WebKitGTK prints on stderr
+// ("CONSOLE SECURITY ERROR …") to the names corsim's console lines use.
+var consoleSources = map[string]string{
+	"JS": "javascript", "SECURITY": "security", "NETWORK": "network",
+	"CONSOLE-API": "console-api", "OTHER": "other", "CSS": "css", "STORAGE": "storage",
+}
+
+// consoleLevels are the level words WebKitGTK prints.
+var consoleLevels = map[string]string{
+	"LOG": "log", "ERROR": "error", "WARN": "warning", "WARNING": "warning", "INFO": "info", "DEBUG": "debug",
+}
+
+// ParseConsole splits a console line as splitConsole keeps it
+// ("CONSOLE SECURITY ERROR text") into corsim's source and level names and
+// the text. A console.log line has no source word ("CONSOLE LOG text"):
+// its source is "console-api".
+func ParseConsole(line string) (source, level, text string) {
+	rest := strings.TrimPrefix(line, "CONSOLE ")
+	first, after, _ := strings.Cut(rest, " ")
+	if lv, ok := consoleLevels[first]; ok {
+		return "console-api", lv, after
+	}
+	second, text, _ := strings.Cut(after, " ")
+	source, ok := consoleSources[first]
+	if !ok {
+		source = strings.ToLower(first)
+	}
+	level, ok = consoleLevels[second]
+	if !ok {
+		level = strings.ToLower(second)
+	}
+	return source, level, text
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -56,6 +57,10 @@ type Browser struct {
 	wd      *wdClient
 	proxy   *Proxy
 	version string
+	// miniBrowser is the binary sessions start: MiniBrowser itself, or a
+	// wrapper script that starts it under libfaketime.
+	miniBrowser string
+	tmp         string
 
 	sessions  chan struct{} // one session at a time
 	closeOnce sync.Once
@@ -80,8 +85,17 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if err := FindBinaries(); err != nil {
 		return nil, err
 	}
-	b := &Browser{opts: opts, sessions: make(chan struct{}, 1)}
+	b := &Browser{opts: opts, sessions: make(chan struct{}, 1), miniBrowser: DefaultMiniBrowser}
 	var err error
+	if b.tmp, err = os.MkdirTemp("", "corsim-webkit-"); err != nil {
+		return nil, fmt.Errorf("webkit: %w", err)
+	}
+	if opts.ClockRate > 1 {
+		if b.miniBrowser, err = faketimeWrapper(b.tmp, opts.ClockRate); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
 	if b.display, err = startXvfb(DefaultXvfb); err != nil {
 		return nil, err
 	}
@@ -95,7 +109,7 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 		return nil, err
 	}
 	b.driver = exec.Command(DefaultDriver, "--host=127.0.0.1", "--port="+strconv.Itoa(port))
-	b.driver.Env = b.env()
+	b.driver.Env = b.env(false)
 	b.driver.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := b.driver.Start(); err != nil {
 		b.Close()
@@ -112,28 +126,42 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 }
 
 // env is the environment of the driver (and so of the MiniBrowser it
-// starts) and of a page-driven MiniBrowser: the display, no proxy
-// variables, fresh XDG directories, and libfaketime when ClockRate > 1.
-func (b *Browser) env() []string {
-	env := []string{"DISPLAY=" + b.display.name, "HOME=" + os.TempDir(), "PATH=/usr/bin:/bin",
-		"NO_AT_BRIDGE=1", "GTK_A11Y=none", "WEBKIT_DISABLE_COMPOSITING_MODE=1"}
-	if b.opts.ClockRate > 1 {
+// starts) and, with faked, of a page-driven MiniBrowser: the display, no
+// proxy variables, a home of the browser's own, and libfaketime when
+// ClockRate > 1.
+func (b *Browser) env(faked bool) []string {
+	env := []string{"DISPLAY=" + b.display.name, "HOME=" + b.tmp, "PATH=/usr/bin:/bin",
+		"NO_AT_BRIDGE=1", "GTK_A11Y=none"}
+	if faked && b.opts.ClockRate > 1 {
 		env = append(env, faketimeEnv(b.opts.ClockRate)...)
 	}
 	return env
 }
 
-// faketimeEnv runs the browser's own processes (not the driver) with their
-// clocks rate times faster: libfaketime's "+0 xRATE" speeds up both
-// CLOCK_REALTIME and CLOCK_MONOTONIC, which WebKit's MonotonicTime (the
-// preflight cache's expiry) reads.
+// faketimeEnv runs a process and its children with their clocks rate times
+// faster: libfaketime's "+0 xRATE" speeds up both CLOCK_REALTIME and
+// CLOCK_MONOTONIC, which WebKit's MonotonicTime (the preflight cache's
+// expiry) reads. WebKitWebDriver itself must not run under it (GLib then
+// aborts: "GLib requires working CLOCK_MONOTONIC", observed), hence the
+// wrapper for driver-started sessions.
 func faketimeEnv(rate int) []string {
-	return []string{
-		"LD_PRELOAD=" + DefaultFaketime,
-		"FAKETIME=+0 x" + strconv.Itoa(rate),
-		"FAKETIME_ONLY_CMDS=MiniBrowser,WebKitNetworkProcess,WebKitWebProcess",
-		"FAKETIME_NO_CACHE=1",
+	return []string{"LD_PRELOAD=" + DefaultFaketime, "FAKETIME=+0 x" + strconv.Itoa(rate)}
+}
+
+// faketimeWrapper writes a script that starts MiniBrowser under
+// libfaketime, for the driver to start as the session's browser.
+func faketimeWrapper(dir string, rate int) (string, error) {
+	if _, err := os.Stat(DefaultFaketime); err != nil {
+		return "", fmt.Errorf("%w: %s is missing (install: apt-get install -y libfaketime)", ErrNoBrowser, DefaultFaketime)
 	}
+	path := dir + "/MiniBrowser-faketime"
+	script := "#!/bin/sh\nexport " + strings.Join(faketimeEnv(rate), " ") + "\nexec " + DefaultMiniBrowser + " \"$@\"\n"
+	script = strings.Replace(script, "FAKETIME=+0 x", "FAKETIME='+0 x", 1)
+	script = strings.Replace(script, "\nexec", "'\nexec", 1)
+	if err := os.WriteFile(path, []byte(script), 0o700); err != nil {
+		return "", fmt.Errorf("webkit: %w", err)
+	}
+	return path, nil
 }
 
 func freePort() (int, error) {
@@ -162,6 +190,9 @@ func (b *Browser) Close() error {
 			_ = b.proxy.Close()
 		}
 		b.display.close()
+		if b.tmp != "" {
+			_ = os.RemoveAll(b.tmp)
+		}
 	})
 	return nil
 }

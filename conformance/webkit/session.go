@@ -24,7 +24,7 @@ func (b *Browser) NewSession(ctx context.Context) (*Session, error) {
 		return nil, ctx.Err()
 	}
 	args := []string{"--automation", "--proxy=http://" + b.proxy.Addr()}
-	wd, err := b.wd.newSession(ctx, DefaultMiniBrowser, args)
+	wd, err := b.wd.newSession(ctx, b.miniBrowser, args, 20000*max(b.opts.ClockRate, 1))
 	if err != nil {
 		<-b.sessions
 		return nil, fmt.Errorf("webkit: new session: %w", err)

@@ -104,12 +104,14 @@ type wdSession struct {
 // newSession starts MiniBrowser through the driver (New Session, §8.1)
 // with the given arguments. acceptInsecureCerts makes it take the lab's
 // self-signed certificate; WebKitGTK honours it (observed in 2.50).
-func (c *wdClient) newSession(ctx context.Context, binary string, args []string) (*wdSession, error) {
+// timeoutMS is the script and page-load timeout in the browser's own
+// clock (which libfaketime may speed up).
+func (c *wdClient) newSession(ctx context.Context, binary string, args []string, timeoutMS int) (*wdSession, error) {
 	caps := map[string]any{
 		"capabilities": map[string]any{
 			"alwaysMatch": map[string]any{
 				"acceptInsecureCerts": true,
-				"timeouts":            map[string]any{"script": 20000, "pageLoad": 20000},
+				"timeouts":            map[string]any{"script": timeoutMS, "pageLoad": timeoutMS},
 				"webkitgtk:browserOptions": map[string]any{
 					"binary": binary,
 					"args":   args,
