@@ -47,10 +47,10 @@ const driveScript = `(async () => {
   for (;;) {
     let cmd;
     try {
-      const r = await fetch(base + "/next", {cache: "no-store"});
+      const r = await fetch(base + "/next?at=" + encodeURIComponent(location.href), {cache: "no-store"});
       cmd = await r.json();
     } catch (e) { return; }
-    if (cmd.kind === "navigate") { location.href = cmd.url; return; }
+    if (cmd.kind === "navigate") { window.top.postMessage({corsimNavigate: cmd.url}, "*"); return; }
     if (cmd.kind !== "eval") return;
     console.log("` + markStart + `" + cmd.id);
     let out;
@@ -60,6 +60,13 @@ const driveScript = `(async () => {
     try { await fetch(base + "/result?id=" + cmd.id, {method: "POST", body: out}); } catch (e) { return; }
   }
 })();`
+
+// navigateScript is in every drive page: the driven document (perhaps a
+// frame) asks the top-level one to navigate, since a frame's own
+// location.href would only change the frame.
+const navigateScript = `addEventListener("message", (e) => {
+  if (window === window.top && e.data && e.data.corsimNavigate) location.href = e.data.corsimNavigate;
+});`
 
 // DriveURL is the drive page at origin; with frame set, the page embeds
 // the drive page of frame in an iframe and only the frame is driven; with
@@ -95,7 +102,7 @@ type PageRun struct {
 	cmd   *exec.Cmd
 	dir   string
 	cmds  chan command
-	ready chan struct{}
+	ready chan string // the URL of each document that asks for a command
 
 	mu      sync.Mutex
 	results map[int]chan string
@@ -105,17 +112,12 @@ type PageRun struct {
 	started bool
 }
 
-// StartPageRun makes a page-driven run on b; nothing starts before the
-// first Open.
-func (b *Browser) StartPageRun() (*PageRun, error) {
-	select {
-	case b.sessions <- struct{}{}:
-	default:
-		return nil, fmt.Errorf("webkit: a session is open on this browser")
-	}
-	r := &PageRun{b: b, cmds: make(chan command), ready: make(chan struct{}, 1), results: map[int]chan string{}}
+// StartPageRun makes a page-driven run on b, which may run beside one
+// WebDriver Session; nothing starts before the first Open.
+func (b *Browser) StartPageRun() *PageRun {
+	r := &PageRun{b: b, cmds: make(chan command), ready: make(chan string, 16), results: map[int]chan string{}}
 	b.proxy.SetDrive(r)
-	return r, nil
+	return r
 }
 
 // ServeHTTP answers the drive channel (through the proxy).
@@ -127,7 +129,7 @@ func (r *PageRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		servePage(w, req)
 	case driveNext:
 		select {
-		case r.ready <- struct{}{}:
+		case r.ready <- req.URL.Query().Get("at"):
 		default:
 		}
 		select {
@@ -162,6 +164,7 @@ func servePage(w http.ResponseWriter, req *http.Request) {
 	}
 	var b strings.Builder
 	b.WriteString("<!doctype html><html><head><meta charset=utf-8><title>corsim</title></head><body>")
+	b.WriteString("<script>" + navigateScript + "</script>")
 	if f := q.Get("frame"); f != "" {
 		fmt.Fprintf(&b, `<iframe id=corsim src="%s"></iframe>`, html.EscapeString(f))
 	} else {
@@ -171,9 +174,14 @@ func servePage(w http.ResponseWriter, req *http.Request) {
 	_, _ = io.WriteString(w, b.String())
 }
 
-// Open loads pageURL (a DriveURL) and waits until its script asks for a
-// command: the first Open starts MiniBrowser at that URL.
+// Open loads pageURL (a DriveURL) and waits until the document it drives
+// (pageURL, or the frame it embeds) asks for a command: the first Open
+// starts MiniBrowser at that URL.
 func (r *PageRun) Open(ctx context.Context, pageURL string) error {
+	want := pageURL
+	if u, err := url.Parse(pageURL); err == nil && u.Query().Get("frame") != "" {
+		want = u.Query().Get("frame")
+	}
 	if !r.started {
 		if err := r.start(pageURL); err != nil {
 			return err
@@ -186,11 +194,15 @@ func (r *PageRun) Open(ctx context.Context, pageURL string) error {
 			return fmt.Errorf("webkit: page-driven: navigating to %s: %w", pageURL, ctx.Err())
 		}
 	}
-	select {
-	case <-r.ready:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("webkit: page-driven: %s did not load: %w", pageURL, ctx.Err())
+	for {
+		select {
+		case at := <-r.ready:
+			if at == want {
+				return nil
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("webkit: page-driven: %s did not load: %w", pageURL, ctx.Err())
+		}
 	}
 }
 
@@ -303,7 +315,6 @@ func (r *PageRun) Close() map[int][]string {
 	if r.dir != "" {
 		_ = os.RemoveAll(r.dir)
 	}
-	<-r.b.sessions
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return splitConsole(r.lines)

@@ -167,9 +167,9 @@ func (p *Proxy) serve(c net.Conn, br *bufio.Reader, scheme, tunnel string) {
 		if resp == nil {
 			return // not a lab origin: forward nothing, close
 		}
-		err = resp.Write(c)
+		keep, err := writeResponse(c, resp)
 		resp.Body.Close()
-		if err != nil || req.Close || resp.Close {
+		if err != nil || req.Close || !keep {
 			return
 		}
 	}
@@ -220,8 +220,33 @@ func (p *Proxy) answer(req *http.Request, scheme, a string) *http.Response {
 	out.Header.Del("Proxy-Connection")
 	out.Header.Del("Proxy-Authorization")
 	resp, err := p.out.RoundTrip(out)
+	if err == nil {
+	}
 	if err != nil {
 		return nil // the browser sees the connection close: a network error
 	}
 	return resp
+}
+
+// writeResponse copies resp to the browser and reports whether the
+// connection may carry another request. A response whose end is the end
+// of the connection (no length, not chunked) is copied as it came, without
+// the "Connection: close" header that Response.Write would add: the
+// origin's server did not send one, and script could read it.
+func writeResponse(c net.Conn, resp *http.Response) (keep bool, err error) {
+	if !resp.Close || resp.ContentLength >= 0 || len(resp.TransferEncoding) > 0 {
+		return !resp.Close, resp.Write(c)
+	}
+	bw := bufio.NewWriter(c)
+	fmt.Fprintf(bw, "HTTP/%d.%d %s\r\n", resp.ProtoMajor, resp.ProtoMinor, resp.Status)
+	if err := resp.Header.Write(bw); err != nil {
+		return false, err
+	}
+	if _, err := bw.WriteString("\r\n"); err != nil {
+		return false, err
+	}
+	if _, err := io.Copy(bw, resp.Body); err != nil {
+		return false, err
+	}
+	return false, bw.Flush()
 }

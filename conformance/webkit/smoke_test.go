@@ -98,10 +98,7 @@ func TestSmokePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	r, err := b.StartPageRun()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := b.StartPageRun()
 	start := time.Now()
 	if err := r.Open(ctx, DriveURL("https://app.test", "", false)); err != nil {
 		t.Fatal(err)
