@@ -88,9 +88,9 @@ func TestStatusConsoleLine(t *testing.T) {
 }
 
 // TestFetchModeNavigateThrows: fetch() with mode navigate throws as new
-// Request() does (Fetch §5.4 new Request() step 17), in Chromium and WebKit
-// with the texts Chromium 156 and WebKitGTK 2.50 printed (conformance
-// suite); no request is made.
+// Request() does (Fetch §5.4 new Request() step 17), in Chromium, Firefox
+// and WebKit with the texts Chromium 156, Firefox 153 ESR and WebKitGTK
+// 2.50 printed (conformance suites); no request is made.
 func TestFetchModeNavigateThrows(t *testing.T) {
 	for _, p := range []fetch.Profile{Chromium, Firefox, WebKit, Spec} {
 		t.Run(p.Name, func(t *testing.T) {
@@ -106,6 +106,8 @@ func TestFetchModeNavigateThrows(t *testing.T) {
 			switch p.Name {
 			case NameChromium:
 				want = "TypeError: Failed to execute 'fetch' on 'Window': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."
+			case NameFirefox:
+				want = "TypeError: Window.fetch: Invalid request mode navigate." // Firefox 153 ESR, conformance suite
 			case NameWebKit: // observed in WebKitGTK 2.50 (conformance suite)
 				want = "TypeError: Request constructor does not accept navigate fetch mode."
 			}

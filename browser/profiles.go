@@ -212,6 +212,14 @@ var Firefox = fetch.Profile{
 	CacheWildcardCoversAuthorization: false,
 	// [U] network.http.redirection-limit, believed 20 (browsers.md §2.7).
 	RedirectLimit: 20,
+	// Observed in Firefox 153 ESR (conformance suite,
+	// scenarios/redirect-after-preflight): the preflight to a redirect's
+	// cross-origin target carries the page's origin, the actual request
+	// after it "null".
+	PreflightUntaintedOrigin: true,
+	// Observed in Firefox 153 ESR (scenarios/data-url-basic): a data: URL's
+	// response has Content-Length.
+	DataURLContentLength: true,
 }
 
 // WebKit is WebKit/Safari as read in CrossOriginAccessControl.cpp,

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/corsim/corsim/policy"
@@ -289,6 +290,9 @@ func (r *run) schemeFetch() (*WireResponse, *policy.Failure) {
 		return r.httpFetch(false)
 	case "data":
 		if wr := dataResponse(cur); wr != nil {
+			if r.p.DataURLContentLength {
+				wr.Header = append(wr.Header, policy.Header{Name: "Content-Length", Value: strconv.Itoa(len(wr.Body))})
+			}
 			return wr, nil
 		}
 		err := failure(CodeSchemeNotSupported, anchorSchemeFetch, cur.String(), "the data: URL does not parse")

@@ -100,7 +100,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// Step 6, HTTP-network-or-cache fetch of the preflight: its tainting is
 	// cors, so Origin is always appended; its credentials mode is the
 	// default same-origin with cors tainting, so no credentials.
-	origin := r.serializedOrigin()
+	origin := r.preflightOrigin()
 	h = append(h, policy.Header{Name: "Origin", Value: origin})
 	wreq.Method, wreq.URL, wreq.Header, wreq.Preflight = "OPTIONS", wireURL(r.urls[r.hop()]), h, true
 	rep.Request = wreq
@@ -124,6 +124,16 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 		r.storePreflight(wr, methods, headerNames)
 	}
 	return nil
+}
+
+// preflightOrigin is the origin a preflight sends and is checked against:
+// the byte-serialized request origin, or the untainted one under
+// Profile.PreflightUntaintedOrigin.
+func (r *run) preflightOrigin() string {
+	if r.p.PreflightUntaintedOrigin {
+		return r.originStr
+	}
+	return r.serializedOrigin()
 }
 
 func (r *run) statusFailure(wr *WireResponse) *policy.Failure {
@@ -152,7 +162,7 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 	// response's status is an ok status" — the CORS check uses the actual
 	// request's credentials mode.
 	corsCheck := func() *policy.Failure {
-		return asFailure(policy.CORSCheck(wr.Header, r.serializedOrigin(), r.creds), policy.CodeAllowOriginMismatch, anchorCORSCheck)
+		return asFailure(policy.CORSCheck(wr.Header, r.preflightOrigin(), r.creds), policy.CodeAllowOriginMismatch, anchorCORSCheck)
 	}
 	if r.p.PreflightStatusFirst {
 		if err := r.statusFailure(wr); err != nil {

@@ -157,6 +157,16 @@ type Profile struct {
 	// Zero: a 3xx is simply not an ok status; it is reported as
 	// CodePreflightRedirect only when the CORS check passed.
 	PreflightRedirectFirst bool
+	// PreflightUntaintedOrigin: a preflight sent for a later hop of a
+	// redirect-tainted request carries the request's own origin in Origin
+	// (and its CORS check compares against that origin), while the actual
+	// request says "null". Zero: the spec's byte-serialized request origin
+	// on both ("null" once tainted). Firefox: observed in Firefox 153 ESR
+	// (the preflight to the redirect's target carried the page's origin,
+	// the PUT after it "null"); its preflight is a new channel built from
+	// the loading principal (nsCORSListenerProxy StartCORSPreflight), from
+	// which the check's origin is inferred.
+	PreflightUntaintedOrigin bool
 	// WildcardCoversAuthorization: "Access-Control-Allow-Headers: *" in the
 	// preflight response (step 7.7) also allows Authorization. Zero: no —
 	// Authorization is the CORS non-wildcard request-header name (spec;
@@ -182,6 +192,11 @@ type Profile struct {
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
 	// none is appended, which keeps traces free of a UA-chosen value.
 	AcceptLanguage string
+	// DataURLContentLength: a data: URL's response also has a
+	// Content-Length header with the body's length. Zero: the spec's data:
+	// URL processor answers with Content-Type only (and Chromium 156,
+	// observed). Firefox: observed in Firefox 153 ESR.
+	DataURLContentLength bool
 	// RedirectLimit is the number of redirects after which HTTP-redirect
 	// fetch fails. Zero means 20 (spec and all engines).
 	RedirectLimit int
