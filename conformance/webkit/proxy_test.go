@@ -17,8 +17,8 @@ import (
 func proxyClient(p *Proxy) *http.Client {
 	u, _ := url.Parse("http://" + p.Addr())
 	return &http.Client{
-		Transport: &http.Transport{Proxy: http.ProxyURL(u), TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, DisableKeepAlives: true},
-		Timeout:   5 * time.Second,
+		Transport:     &http.Transport{Proxy: http.ProxyURL(u), TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, DisableKeepAlives: true},
+		Timeout:       5 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
