@@ -24,6 +24,9 @@ var webkitDialect = dialect{
 	warn:           func(*Page, *fetch.Result) ([]ConsoleMessage, []Issue) { return nil, nil },
 	respond:        statusErrorLine,
 	constructError: webkitConstructError,
+	// Observed in WebKitGTK 2.50 (scenarios/xhr-url-credentials): the
+	// response URL is the request's, whose userinfo was stripped.
+	xhrURLWithoutUserinfo: true,
 }
 
 // webkitConstructError is the exception fetch() throws in WebKit for a

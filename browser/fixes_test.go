@@ -156,6 +156,26 @@ func TestXHRURLCredentialsStripped(t *testing.T) {
 	}
 }
 
+// TestXHRResponseURLWebKit: WebKitGTK 2.50 reports responseURL without the
+// userinfo the XHR was opened with (conformance suite,
+// scenarios/xhr-url-credentials); Chromium and Firefox keep it.
+func TestXHRResponseURLWebKit(t *testing.T) {
+	for _, tc := range []struct {
+		p    fetch.Profile
+		want string
+	}{
+		{WebKit, "https://api.example/data"},
+		{Firefox, "https://user:pw@api.example/data"},
+		{Chromium, "https://user:pw@api.example/data"},
+	} {
+		s := newScenario(t, tc.p, allowAll(""))
+		o := s.page.XHR(context.Background(), "GET", "https://user:pw@api.example/data", XHRRequest{})
+		if o.XHR == nil || o.XHR.ResponseURL != tc.want {
+			t.Errorf("%s: responseURL = %+v, want %q", tc.p.Name, o.XHR, tc.want)
+		}
+	}
+}
+
 // TestPageFetchElementInitiator: Page.Fetch honours init.Initiator. An
 // element request (<img crossorigin>) has no unsafe-request flag, so it is
 // never preflighted (https://fetch.spec.whatwg.org/#unsafe-request-flag)
