@@ -49,7 +49,13 @@ const driveScript = `(async () => {
     try {
       const r = await fetch(base + "/next?at=" + encodeURIComponent(location.href), {cache: "no-store"});
       cmd = await r.json();
-    } catch (e) { return; }
+    } catch (e) {
+      // A poll that outlived the network's timeout (a scaled clock
+      // makes real waits long): ask again.
+      await new Promise((ok) => setTimeout(ok, 1));
+      continue;
+    }
+    if (cmd.kind === "wait") continue;
     if (cmd.kind === "navigate") { window.top.postMessage({corsimNavigate: cmd.url}, "*"); return; }
     if (cmd.kind !== "eval") return;
     console.log("` + markStart + `" + cmd.id);
@@ -85,7 +91,7 @@ func DriveURL(origin, frame string, sandbox bool) string {
 
 // command is one instruction for the drive page.
 type command struct {
-	Kind   string `json:"kind"` // "eval", "navigate", "stop"
+	Kind   string `json:"kind"` // "eval", "navigate", "wait", "stop"
 	ID     int    `json:"id,omitempty"`
 	Script string `json:"script,omitempty"`
 	URL    string `json:"url,omitempty"`
@@ -136,9 +142,11 @@ func (r *PageRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		case c := <-r.cmds:
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(c)
-		case <-time.After(60 * time.Second):
+		case <-time.After(r.pollHold()):
+			// The page asks again: a poll held longer could outlive the
+			// browser's network timeout, which a scaled clock shortens.
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"kind":"stop"}`)
+			_, _ = io.WriteString(w, `{"kind":"wait"}`)
 		}
 	case driveResult:
 		id, _ := strconv.Atoi(req.URL.Query().Get("id"))
@@ -153,6 +161,12 @@ func (r *PageRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	default:
 		http.NotFound(w, req)
 	}
+}
+
+// pollHold is how long the drive channel holds a poll before it answers
+// "wait": 10 s of the browser's clock.
+func (r *PageRun) pollHold() time.Duration {
+	return 10 * time.Second / time.Duration(max(r.b.opts.ClockRate, 1))
 }
 
 // servePage writes the drive page.
