@@ -132,10 +132,8 @@ func (s *webkitSession) Open(ctx context.Context, origin string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.wd.Open(ctx, o.Serialized+lab.PagePath); err != nil {
-		return err
-	}
-	return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", false))
+	return both(func() error { return s.wd.Open(ctx, o.Serialized+lab.PagePath) },
+		func() error { return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", false)) })
 }
 
 func (s *webkitSession) OpenSandboxed(ctx context.Context, origin string) error {
@@ -143,10 +141,8 @@ func (s *webkitSession) OpenSandboxed(ctx context.Context, origin string) error 
 	if err != nil {
 		return err
 	}
-	if err := s.wd.Open(ctx, o.Serialized+lab.PagePath+"?sandbox=1"); err != nil {
-		return err
-	}
-	return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", true))
+	return both(func() error { return s.wd.Open(ctx, o.Serialized+lab.PagePath+"?sandbox=1") },
+		func() error { return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", true)) })
 }
 
 func (s *webkitSession) OpenFrame(ctx context.Context, top, frame string) error {
@@ -159,10 +155,20 @@ func (s *webkitSession) OpenFrame(ctx context.Context, top, frame string) error 
 		return err
 	}
 	u := t.Serialized + lab.PagePath + "?frame=" + url.QueryEscape(f.Serialized+lab.PagePath)
-	if err := s.wd.OpenFrame(ctx, u); err != nil {
+	return both(func() error { return s.wd.OpenFrame(ctx, u) },
+		func() error { return s.page.Open(ctx, webkit.DriveURL(t.Serialized, f.Serialized, false)) })
+}
+
+// both runs the two browsers' navigations at once (pages load no lab
+// resource, so their order does not matter) and returns the first error.
+func both(a, b func() error) error {
+	errb := make(chan error, 1)
+	go func() { errb <- b() }()
+	erra := a()
+	if err := <-errb; erra == nil {
 		return err
 	}
-	return s.page.Open(ctx, webkit.DriveURL(t.Serialized, f.Serialized, false))
+	return erra
 }
 
 func (s *webkitSession) Serve(origin string, h http.Handler) error { return s.log.Serve(origin, h) }
