@@ -240,9 +240,9 @@ var WebKit = fetch.Profile{
 	// defaultPreflightCacheTimeout = 5_s (browsers.md §3.5).
 	DefaultMaxAge: 5 * time.Second,
 	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5); observed in
-	// WebKitGTK 2.50 with a clock 100 times faster (conformance/webkit
-	// TestMaxAgeCap: cached 580 s after a max-age 100000 preflight, not
-	// 620 s after) and in scenarios/cache-max-age-caps at 1000 times.
+	// WebKitGTK 2.50 with a clock 20 times faster (conformance/webkit
+	// TestMaxAgeCap: cached 560 s after a max-age 100000 preflight, not
+	// 640 s after) and in scenarios/cache-max-age-caps at 1000 times.
 	MaxAgeCap: 600 * time.Second,
 	// parseInteger failure or absent → 5 s (browsers.md §3.5).
 	MaxAgeAbsent:  fetch.MaxAgeRuleDefault,

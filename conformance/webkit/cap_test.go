@@ -13,12 +13,12 @@ import (
 
 // TestMaxAgeCap observes WebKitGTK's cap on Access-Control-Max-Age
 // (maxPreflightCacheTimeout, 600 s in CrossOriginPreflightResultCache.cpp)
-// with MiniBrowser's clocks running 100 times faster (libfaketime): a
-// preflight answered with max-age 100000 still covers a PUT 580 s later
-// (in the page's clock) and no longer covers one 620 s later.
+// with MiniBrowser's clocks running 20 times faster (libfaketime): a
+// preflight answered with max-age 100000 still covers a PUT 560 s later
+// (in the page's clock) and no longer covers one 640 s later.
 func TestMaxAgeCap(t *testing.T) {
 	needBrowser(t)
-	const rate = 100
+	const rate = 20
 	var preflights atomic.Int32
 	b := labWith(t, rate, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "https://app.test")
@@ -72,7 +72,7 @@ func TestMaxAgeCap(t *testing.T) {
 		path string
 		at   time.Duration // after the entries were stored, browser clock
 		sent bool
-	}{{"a", 580 * time.Second, false}, {"b", 620 * time.Second, true}} {
+	}{{"a", 560 * time.Second, false}, {"b", 640 * time.Second, true}} {
 		sent, began, _ := put(c.path, t0+c.at.Milliseconds())
 		at := time.Duration(began-t0) * time.Millisecond
 		t.Logf("PUT %v after the preflight (browser clock): preflight sent %v", at.Round(time.Second), sent)

@@ -24,7 +24,15 @@ func (b *Browser) NewSession(ctx context.Context) (*Session, error) {
 		return nil, ctx.Err()
 	}
 	args := []string{"--automation", "--proxy=http://" + b.proxy.Addr()}
-	wd, err := b.wd.newSession(ctx, b.miniBrowser, args, 20000*max(b.opts.ClockRate, 1))
+	// Script and page-load timeouts run on the browser's clock: 20 s of
+	// real time, and under a scaled clock at least an hour of the
+	// browser's (a step may wait in the page for the clock to pass a
+	// max-age).
+	timeout := 20000 * max(b.opts.ClockRate, 1)
+	if b.opts.ClockRate > 1 {
+		timeout = max(timeout, 3600*1000)
+	}
+	wd, err := b.wd.newSession(ctx, b.miniBrowser, args, timeout)
 	if err != nil {
 		<-b.sessions
 		return nil, fmt.Errorf("webkit: new session: %w", err)
@@ -38,7 +46,15 @@ func (b *Browser) NewSession(ctx context.Context) (*Session, error) {
 // Open loads url (a page of a lab origin) in the session's window; later
 // steps run in it.
 func (s *Session) Open(ctx context.Context, url string) error {
-	if err := s.wd.navigate(ctx, url); err != nil {
+	err := s.wd.navigate(ctx, url)
+	// Under a scaled clock the first navigation of a fresh MiniBrowser
+	// sometimes fails with an empty "unknown error" (its processes'
+	// start-up outlives a timeout of the fast clock); once more, then
+	// give up.
+	for try := 0; err != nil && s.b.opts.ClockRate > 1 && try < 2 && ctx.Err() == nil; try++ {
+		err = s.wd.navigate(ctx, url)
+	}
+	if err != nil {
 		return fmt.Errorf("webkit: opening %s: %w", url, err)
 	}
 	return nil
