@@ -242,7 +242,7 @@ var WebKit = fetch.Profile{
 	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5); observed in
 	// WebKitGTK 2.50 with a clock 20 times faster (conformance/webkit
 	// TestMaxAgeCap: cached 560 s after a max-age 100000 preflight, not
-	// 640 s after) and in scenarios/cache-max-age-caps at 1000 times.
+	// 640 s after).
 	MaxAgeCap: 600 * time.Second,
 	// parseInteger failure or absent → 5 s (browsers.md §3.5).
 	MaxAgeAbsent:  fetch.MaxAgeRuleDefault,

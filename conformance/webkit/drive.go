@@ -116,6 +116,7 @@ type PageRun struct {
 	out     sync.WaitGroup
 	nextID  int
 	started bool
+	first   string // the URL MiniBrowser was started at
 }
 
 // StartPageRun makes a page-driven run on b, which may run beside one
@@ -196,20 +197,28 @@ func (r *PageRun) Open(ctx context.Context, pageURL string) error {
 	if u, err := url.Parse(pageURL); err == nil && u.Query().Get("frame") != "" {
 		want = u.Query().Get("frame")
 	}
+	var send chan command // nil: nothing to send
 	if !r.started {
 		if err := r.start(pageURL); err != nil {
 			return err
 		}
 		r.started = true
 	} else {
-		select {
-		case r.cmds <- command{Kind: "navigate", URL: pageURL}:
-		case <-ctx.Done():
-			return fmt.Errorf("webkit: page-driven: navigating to %s: %w", pageURL, ctx.Err())
-		}
+		send = r.cmds
 	}
+	// A command handed to a poll that the browser had already given up
+	// (a scaled clock shortens its timeouts) is lost: until the page
+	// shows up, the navigation is offered again every second.
+	retry := time.NewTicker(time.Second)
+	defer retry.Stop()
 	for {
 		select {
+		case send <- command{Kind: "navigate", URL: pageURL}:
+			send = nil
+		case <-retry.C:
+			if r.cmd != nil && send == nil && pageURL != r.first {
+				send = r.cmds
+			}
 		case at := <-r.ready:
 			if at == want {
 				return nil
@@ -226,7 +235,7 @@ func (r *PageRun) start(pageURL string) error {
 	if err != nil {
 		return fmt.Errorf("webkit: page-driven: %w", err)
 	}
-	r.dir = dir
+	r.dir, r.first = dir, pageURL
 	cmd := exec.Command(DefaultMiniBrowser,
 		"--enable-write-console-messages-to-stdout=true",
 		"--ignore-tls-errors",
