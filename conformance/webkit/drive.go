@@ -117,6 +117,7 @@ type PageRun struct {
 	nextID  int
 	started bool
 	first   string // the URL MiniBrowser was started at
+	opened  int    // documents opened so far
 }
 
 // StartPageRun makes a page-driven run on b, which may run beside one
@@ -193,9 +194,13 @@ func servePage(w http.ResponseWriter, req *http.Request) {
 // (pageURL, or the frame it embeds) asks for a command: the first Open
 // starts MiniBrowser at that URL.
 func (r *PageRun) Open(ctx context.Context, pageURL string) error {
-	want := pageURL
-	if u, err := url.Parse(pageURL); err == nil && u.Query().Get("frame") != "" {
-		want = u.Query().Get("frame")
+	// The driven document's URL gets a number of its own, so that a poll
+	// from the document being left (the same frame URL under another
+	// top-level page, say) is not taken for the new one.
+	r.opened++
+	pageURL, want, err := numbered(pageURL, r.opened)
+	if err != nil {
+		return err
 	}
 	var send chan command // nil: nothing to send
 	if !r.started {
@@ -229,6 +234,31 @@ func (r *PageRun) Open(ctx context.Context, pageURL string) error {
 	}
 }
 
+// numbered adds n to the URL of the document pageURL drives (pageURL
+// itself, or its frame), returning the new pageURL and that document's URL.
+func numbered(pageURL string, n int) (string, string, error) {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return "", "", fmt.Errorf("webkit: page-driven: %w", err)
+	}
+	q := u.Query()
+	if f := q.Get("frame"); f != "" {
+		fu, err := url.Parse(f)
+		if err != nil {
+			return "", "", fmt.Errorf("webkit: page-driven: %w", err)
+		}
+		fq := fu.Query()
+		fq.Set("n", strconv.Itoa(n))
+		fu.RawQuery = fq.Encode()
+		q.Set("frame", fu.String())
+		u.RawQuery = q.Encode()
+		return u.String(), fu.String(), nil
+	}
+	q.Set("n", strconv.Itoa(n))
+	u.RawQuery = q.Encode()
+	return u.String(), u.String(), nil
+}
+
 // start launches MiniBrowser at pageURL with its console on stdout.
 func (r *PageRun) start(pageURL string) error {
 	dir, err := os.MkdirTemp("", "corsim-webkit-")
@@ -244,7 +274,7 @@ func (r *PageRun) start(pageURL string) error {
 	// A fresh home and XDG directories: the persistent data store (and its
 	// HTTP cache) starts empty.
 	cmd.Env = append(r.b.env(true), "HOME="+dir, "XDG_DATA_HOME="+dir+"/data", "XDG_CACHE_HOME="+dir+"/cache", "XDG_CONFIG_HOME="+dir+"/config")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	// The web process writes console messages to stderr (observed in
 	// 2.50, despite the option's name); read both streams as one.
 	out, w, err := os.Pipe()

@@ -110,7 +110,7 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	}
 	b.driver = exec.Command(DefaultDriver, "--host=127.0.0.1", "--port="+strconv.Itoa(port))
 	b.driver.Env = b.env(false)
-	b.driver.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	b.driver.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := b.driver.Start(); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("webkit: starting %s: %w", DefaultDriver, err)
@@ -196,6 +196,11 @@ func (b *Browser) Close() error {
 	})
 	return nil
 }
+
+// Every process the package starts gets its own process group (so that
+// stop reaches its children) and SIGTERM when the test process dies
+// (Pdeathsig), so that a test binary killed by its timeout leaves no
+// browser behind.
 
 // stop ends a process started with its own process group: SIGTERM to the
 // group (the driver's MiniBrowser and its web and network processes are in

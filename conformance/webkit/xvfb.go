@@ -27,7 +27,7 @@ func startXvfb(bin string) (*display, error) {
 	defer r.Close()
 	cmd := exec.Command(bin, "-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("webkit: starting %s: %w", bin, err)
