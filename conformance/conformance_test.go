@@ -364,6 +364,7 @@ func replay(t *testing.T, b Browser, sc *scenario.Scenario, profile, name, engin
 	for _, f := range simRes.Failures() {
 		t.Logf("note: the scenario's own expectation fails in corsim: %v", f)
 	}
+	hideConsole(e, simRun.Steps)
 	needs := make([]bool, len(simRun.Outcomes))
 	for i, o := range simRun.Outcomes {
 		needs[i] = NeedsPreflight(o)

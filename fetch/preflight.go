@@ -113,7 +113,9 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 		return err
 	}
 	r.event(Event{Step: StepPreflightChecked, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK})
-	r.storePreflight(wr, methods, headerNames)
+	if !r.p.StoreBeforeMethodCheck {
+		r.storePreflight(wr, methods, headerNames)
+	}
 	return nil
 }
 
@@ -143,7 +145,8 @@ func (r *run) statusFailure(wr *WireResponse) *policy.Failure {
 // checkPreflight is CORS-preflight fetch steps 7–8: the CORS check and
 // ok status (else step 8, network error), then the Access-Control-Allow-*
 // checks (7.1–7.7). It returns the extracted methods and header names for
-// storePreflight (7.8–7.15), which runs only once the checks passed.
+// storePreflight (7.8–7.15), which runs only once the checks passed
+// (under Profile.StoreBeforeMethodCheck: here, before 7.5).
 func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerNames []string, _ *policy.Failure) {
 	if r.p.PreflightRedirectFirst && policy.IsRedirectStatus(wr.Status) {
 		return nil, nil, r.statusFailure(wr)
@@ -183,6 +186,9 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 	// 7.4: methods null and use-CORS-preflight flag → « request's method ».
 	if methods == nil && r.req.UseCORSPreflight {
 		methods = []string{r.method}
+	}
+	if r.p.StoreBeforeMethodCheck {
+		r.storePreflight(wr, methods, headerNames)
 	}
 	// 7.5: the method check.
 	if err := policy.CheckPreflightMethod(r.method, methods, r.credentialsInclude()); err != nil {

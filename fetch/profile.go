@@ -130,6 +130,15 @@ type Profile struct {
 	// VALIDATE/BYPASS/DISABLE load flags ≈ no-store, reload, no-cache [I];
 	// Firefox on LOAD_BYPASS_CACHE ≈ reload, no-store [I].
 	CacheBypassModes []CacheMode
+	// StoreBeforeMethodCheck stores the preflight result (CORS-preflight
+	// fetch steps 7.8–7.15) as soon as Access-Control-Allow-Methods and
+	// -Headers parse, before the method and header checks (7.5–7.7): a
+	// result that refuses this request still covers a later one. WebKit's
+	// validatePreflightResponse appends the cache item before
+	// validateMethodAndHeaders (browsers.md §3.4; observed in WebKitGTK
+	// 2.50, scenarios/patch-case-sensitive). Zero: store only once every
+	// check passed (spec, Chromium, Firefox).
+	StoreBeforeMethodCheck bool
 	// KeepCacheOnFailure: main fetch does not clear the request's cache
 	// entries after a network error in the preflight branch. Zero: clear
 	// (spec; Firefox on a failed actual CORS check).
