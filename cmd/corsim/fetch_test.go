@@ -130,7 +130,7 @@ func TestLiveSendsNoUnsafeMethod(t *testing.T) {
 	cors := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "http://localhost:3000")
 		if r.Method == http.MethodOptions {
-			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE")
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
 			w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -145,7 +145,9 @@ func TestLiveSendsNoUnsafeMethod(t *testing.T) {
 	}{
 		{"delete not sent", []string{"-X", "DELETE"}, map[string]int{"OPTIONS": 1, "DELETE": 0}, "not sent:"},
 		{"simple post not sent", []string{"-d", "x=1"}, map[string]int{"OPTIONS": 0, "POST": 0}, "not sent:"},
-		{"put not sent", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}"}, map[string]int{"OPTIONS": 1, "PUT": 0}, "not sent:"},
+		{"put not sent", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}"}, map[string]int{"OPTIONS": 1, "PUT": 0}, "preflight passed; PUT not sent — add --send-unsafe to send it"},
+		// Issue 15: an OPTIONS request with a body went out without --send-unsafe.
+		{"options body not sent", []string{"-X", "OPTIONS", "-d", "drop table"}, map[string]int{"OPTIONS": 1}, "OPTIONS with a body not sent — add --send-unsafe"},
 		{"delete sent on request", []string{"-X", "DELETE", "--send-unsafe"}, map[string]int{"OPTIONS": 1, "DELETE": 1}, "Verdict: ALLOWED"},
 		{"get sent", []string{}, map[string]int{"OPTIONS": 0, "GET": 1}, "Verdict: ALLOWED"},
 	} {
@@ -161,6 +163,9 @@ func TestLiveSendsNoUnsafeMethod(t *testing.T) {
 			}
 			if !strings.Contains(r.stdout, tt.outcome) {
 				t.Errorf("stdout lacks %q:\n%s", tt.outcome, r.stdout)
+			}
+			if strings.Contains(r.stdout, "SendUnsafe") {
+				t.Errorf("stdout names a Go field:\n%s", r.stdout)
 			}
 			if !strings.Contains(tt.name, "sent on request") && !strings.Contains(tt.name, "get") {
 				for m := range mc.counts {

@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
-	"github.com/corsim/corsim/sim/server"
 )
 
 // liveName is the handler name the one-shot scenario gives a live server.
@@ -28,7 +26,10 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	opts := sim.Options{Profiles: o.profiles}
 	var srv *scenario.Server
 	if o.live {
-		live := &server.Live{SendUnsafe: o.sendUnsafe, Client: server.NewLiveClient(30 * time.Second)}
+		live, err := o.liveFlags.newLive(o.sendUnsafe)
+		if err != nil {
+			return inputErr(e, c, err)
+		}
 		opts.Transports = map[string]fetch.Transport{liveName: live}
 		srv = &scenario.Server{Origin: target, Kind: scenario.ServerHandler, Source: liveName}
 	} else {
@@ -63,12 +64,25 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	if len(runs) == 0 {
 		return inputErr(e, c, fmt.Errorf("the simulation ran no fetch"))
 	}
+	missing := unanswered(runs)
+	if missing != nil {
+		// Said first, before the story: the simulated browser's network
+		// error that follows is not a verdict on the server.
+		fmt.Fprintf(e.stderr, "corsim %s: incomplete: the live server could not be reached: %s; the network error below is not a CORS verdict\n",
+			c.name, oneLine(missing.Error))
+	}
 	if o.asJSON {
 		if err := report.JSON(e.stdout, res); err != nil {
 			return inputErr(e, c, err)
 		}
 	} else if err := writeFetchStory(e.stdout, runs, o.explain, colours(e, e.stdoutTTY)); err != nil {
 		return inputErr(e, c, err)
+	}
+	if ctx.Err() != nil {
+		return exitInterrupted
+	}
+	if missing != nil {
+		return exitIncomplete
 	}
 	if o.expect != "" {
 		for _, r := range runs {
@@ -79,6 +93,20 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		}
 	}
 	return exitOK
+}
+
+// unanswered returns the first request of runs that got no answer at all
+// (report.Exchange.NoAnswer), nil when every request was answered or
+// deliberately not sent.
+func unanswered(runs []fetchRun) *report.Exchange {
+	for _, r := range runs {
+		for _, x := range r.rep.Wire {
+			if x.NoAnswer != "" {
+				return x
+			}
+		}
+	}
+	return nil
 }
 
 // isSetupFailure reports whether a runner failure is about the setup (a server that

@@ -36,13 +36,6 @@ import (
 	"strings"
 )
 
-// Exit statuses.
-const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
-)
-
 // env is what a command may touch: its streams, the environment and the
 // terminal facts that decide colour and progress lines. Tests build their
 // own env; main builds it from the process.

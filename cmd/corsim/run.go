@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -149,7 +150,11 @@ func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, in
 		}
 		got, err := sim.Collect(p)
 		if err != nil {
-			return nil, inputErr(e, c, fileErr(p, err))
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = fileErr(p, err)
+			}
+			return nil, inputErr(e, c, err)
 		}
 		if len(got) == 0 {
 			return nil, inputErr(e, c, fmt.Errorf("%s: no *.txtar scenario files in this directory", p))

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"github.com/corsim/corsim/sim/internal/words"
 	"strings"
 	"time"
 
@@ -137,7 +138,7 @@ func (p *parser) command(cmd *Command) string {
 		}
 		d, err := time.ParseDuration(cmd.Args[0])
 		if err != nil || d < 0 {
-			return fmt.Sprintf("%q is not a duration like 2s or 500ms", cmd.Args[0])
+			return words.Msg("%q is not a duration like 2s or 500ms", cmd.Args[0])
 		}
 		cmd.Advance = d
 		return ""
@@ -175,10 +176,10 @@ func (p *parser) browsers(cmd *Command) string {
 	seen := map[string]bool{}
 	for _, a := range cmd.Args {
 		if !knownProfile(a) {
-			return fmt.Sprintf("unknown profile %q (want one of %s)", a, strings.Join(Profiles, ", "))
+			return words.Msg("unknown profile %q (want one of %s)", a, strings.Join(Profiles, ", "))
 		}
 		if seen[a] {
-			return fmt.Sprintf("profile %q listed twice", a)
+			return words.Msg("profile %q listed twice", a)
 		}
 		seen[a] = true
 	}
@@ -210,7 +211,7 @@ func (p *parser) page(cmd *Command) string {
 func parseOrigin(s string) (policy.Origin, string) {
 	o, err := policy.ParseOrigin(s)
 	if err != nil {
-		return o, fmt.Sprintf("%q is not a serialized origin (scheme://host[:port], lower case, no path)", s)
+		return o, words.Msg("%q is not a serialized origin (scheme://host[:port], lower case, no path)", s)
 	}
 	return o, ""
 }
@@ -233,7 +234,7 @@ func (p *parser) server(cmd *Command) string {
 	case ServerConfig:
 		data, ok := p.sc.Files[s.Source]
 		if !ok {
-			return fmt.Sprintf("no file %q in the archive", s.Source)
+			return words.Msg("no file %q in the archive", s.Source)
 		}
 		// Pad with the lines before the file so that the parser's line
 		// numbers are line numbers of the scenario file.
@@ -255,7 +256,7 @@ func (p *parser) server(cmd *Command) string {
 		}
 		s.Transport = c
 	default:
-		return fmt.Sprintf("server kind %q: want config, canned or handler", s.Kind)
+		return words.Msg("server kind %q: want config, canned or handler", s.Kind)
 	}
 	cmd.Server = s
 	return ""

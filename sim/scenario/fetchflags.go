@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"github.com/corsim/corsim/sim/internal/words"
 	"strings"
 
 	"github.com/corsim/corsim/fetch"
@@ -52,7 +53,7 @@ func oneOf[T ~string](flag, v string, allowed ...T) (T, string) {
 	for i, a := range allowed {
 		names[i] = string(a)
 	}
-	return "", fmt.Sprintf("%s %q: want one of %s", flag, v, strings.Join(names, ", "))
+	return "", words.Msg("%s %q: want one of %s", flag, v, strings.Join(names, ", "))
 }
 
 // parseFetch parses the fetch command's arguments.
@@ -95,7 +96,7 @@ func parseFetch(args []string) (*Fetch, string) {
 		case "-H":
 			h, ok := parseHeaderFlag(v)
 			if !ok {
-				return nil, fmt.Sprintf("-H %q: want 'Name: value'", v)
+				return nil, words.Msg("-H %q: want 'Name: value'", v)
 			}
 			in.Header = append(in.Header, h)
 		case "-d":

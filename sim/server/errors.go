@@ -79,15 +79,22 @@ func (e *HandlerError) Error() string {
 	return fmt.Sprintf("server: %s serving %s %s: %s", what, e.Method, e.URL, e.Detail)
 }
 
-// NotSentError reports that Live did not send a request because its method
-// is unsafe and the user did not opt in with Live.SendUnsafe: checking a
-// staging server must never change its data.
+// NotSentError reports that Live did not send a request because it could
+// change the server's data (a method other than GET, HEAD and OPTIONS, or
+// an OPTIONS request with a body) and the caller did not set
+// Live.SendUnsafe: checking a staging server must never change its data.
 type NotSentError struct {
 	// Method and URL identify the request that was not sent.
 	Method, URL string
+	// Body reports that the request was held back for its body (an
+	// OPTIONS request with one), not for its method.
+	Body bool
 }
 
-// Error explains that the request was not sent and how to opt in.
+// Error says, in the user's words, what was held back and why.
 func (e *NotSentError) Error() string {
-	return fmt.Sprintf("server: live: %s %s was not sent: only preflights and GET, HEAD and OPTIONS requests go to a live server unless Live.SendUnsafe is set (an unsafe method could change the server's data)", e.Method, e.URL)
+	if e.Body {
+		return fmt.Sprintf("%s %s with a body not sent: a request body goes to a live server only when unsafe requests may be sent", e.Method, e.URL)
+	}
+	return fmt.Sprintf("%s %s not sent: only preflights and GET, HEAD and OPTIONS requests go to a live server unless unsafe requests may be sent (%s could change the server's data)", e.Method, e.URL, e.Method)
 }
