@@ -45,11 +45,16 @@ type Result struct {
 	Runs []*ProfileRun
 	// Elapsed is the real time the run took.
 	Elapsed time.Duration
+	// Interrupted reports that the context was done (Ctrl-C) before the
+	// run finished: Runs holds what ran, and a fetch in flight may have
+	// failed for that reason alone, so nothing here is a verdict.
+	Interrupted bool
 }
 
-// OK reports whether the scenario ran and every expectation held.
+// OK reports whether the scenario ran to the end and every expectation
+// held.
 func (r *Result) OK() bool {
-	if r.Err != nil {
+	if r.Err != nil || r.Interrupted {
 		return false
 	}
 	for _, run := range r.Runs {
@@ -137,8 +142,8 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (res *Result)
 	}
 	res.Runs = make([]*ProfileRun, 0, len(profiles))
 	for _, p := range profiles {
-		if err := ctx.Err(); err != nil {
-			res.Err = err
+		if ctx.Err() != nil {
+			res.Interrupted = true
 			return res
 		}
 		run, err := runProfile(ctx, sc, p, &opts)
@@ -148,6 +153,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (res *Result)
 		}
 		res.Runs = append(res.Runs, run)
 	}
+	res.Interrupted = ctx.Err() != nil
 	return res
 }
 

@@ -48,6 +48,10 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	if res.Err != nil {
 		return inputErr(e, c, res.Err)
 	}
+	if res.Interrupted {
+		fmt.Fprintf(e.stderr, "corsim %s: interrupted before the fetch finished: no verdict\n", c.name)
+		return exitInterrupted
+	}
 	runs := make([]fetchRun, 0, len(res.Runs))
 	for _, run := range res.Runs {
 		for _, st := range run.Steps {
@@ -77,9 +81,6 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		}
 	} else if err := writeFetchStory(e.stdout, runs, o.explain, colours(e, e.stdoutTTY)); err != nil {
 		return inputErr(e, c, err)
-	}
-	if ctx.Err() != nil {
-		return exitInterrupted
 	}
 	if missing != nil {
 		return exitIncomplete

@@ -28,6 +28,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -69,7 +70,7 @@ func commands() []*command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	e := &env{
 		stdin:     os.Stdin,
 		stdout:    os.Stdout,
@@ -82,6 +83,37 @@ func main() {
 	stop()
 	os.Exit(code)
 }
+
+// errInterrupted is the cause of the command's context when the user
+// pressed Ctrl-C.
+var errInterrupted = errors.New("interrupted")
+
+// interruptContext returns the context every command runs with: the first
+// Ctrl-C (SIGINT) cancels it with errInterrupted, so the command stops
+// promptly and prints what it has; a second one exits at once with 130.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt)
+	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		cancel(errInterrupted)
+		if _, ok := <-sigs; ok {
+			fmt.Fprintln(os.Stderr, "corsim: interrupted again: quitting without a report")
+			os.Exit(exitInterrupted)
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(sigs)
+		cancel(nil)
+	}
+}
+
+// interrupted reports whether the user pressed Ctrl-C during the command.
+func interrupted(ctx context.Context) bool { return errors.Is(context.Cause(ctx), errInterrupted) }
 
 // isTerminal reports whether f is a character device (a terminal).
 func isTerminal(f *os.File) bool {
@@ -111,7 +143,13 @@ func runMain(ctx context.Context, e *env, args []string) (code int) {
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			return c.run(ctx, e, args[1:])
+			code := c.run(ctx, e, args[1:])
+			if interrupted(ctx) && code != exitInterrupted {
+				// The command did not say so itself.
+				fmt.Fprintf(e.stderr, "corsim %s: interrupted: what was printed is incomplete\n", c.name)
+				code = exitInterrupted
+			}
+			return code
 		}
 	}
 	fmt.Fprintf(e.stderr, "corsim: unknown command %q (run 'corsim help' for the list)\n", name)

@@ -40,8 +40,7 @@ Flags:
   -v              with several scenarios, tell every story
   -q              print only failures
 
-Exit status: 0 when every expectation held, 1 when one failed, 2 for bad
-usage or a file that cannot be read or parsed (file:line on stderr).
+`+exitStatusHelp("0 when every expectation held, 1 when one failed, 2 for bad usage or a file that cannot be read or parsed (file:line on stderr)")+`
 
 Examples:
 
@@ -80,9 +79,18 @@ Examples:
 			return code
 		}
 		results := runScenarios(ctx, e, scs, opts)
-		if err := ctx.Err(); err != nil {
-			fmt.Fprintf(e.stderr, "corsim run: interrupted\n")
-			return exitFail
+		var cut []string
+		if ctx.Err() != nil {
+			// Report what finished; name what did not.
+			done := results[:0]
+			for _, r := range results {
+				if r.Interrupted {
+					cut = append(cut, r.Name)
+				} else {
+					done = append(done, r)
+				}
+			}
+			results = done
 		}
 		for _, r := range results {
 			if r.Err != nil {
@@ -92,8 +100,15 @@ Examples:
 			}
 		}
 		ro := reportOpts{format: *format, verbose: *verbose || len(results) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
-		if err := writeReportTo(e, *out, results, ro); err != nil {
-			return inputErr(e, c, err)
+		if len(results) > 0 {
+			if err := writeReportTo(e, *out, results, ro); err != nil {
+				return inputErr(e, c, err)
+			}
+		}
+		if cut != nil {
+			fmt.Fprintf(e.stderr, "corsim run: interrupted: %d of %d scenario(s) did not finish and have no verdict: %s\n",
+				len(cut), len(scs), listSome(cut, 5))
+			return exitInterrupted
 		}
 		for _, r := range results {
 			if !r.OK() {
@@ -191,6 +206,14 @@ func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, in
 		return nil, exitUsage
 	}
 	return scs, exitOK
+}
+
+// listSome lists up to n names, then how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 // splitErrors returns each error of a joined error as one line.
