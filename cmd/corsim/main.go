@@ -35,6 +35,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+
+	"github.com/corsim/corsim/internal/suggest"
 )
 
 // env is what a command may touch: its streams, the environment and the
@@ -152,8 +154,21 @@ func runMain(ctx context.Context, e *env, args []string) (code int) {
 			return code
 		}
 	}
-	fmt.Fprintf(e.stderr, "corsim: unknown command %q (run 'corsim help' for the list)\n", name)
+	fmt.Fprintf(e.stderr, "corsim: unknown command %q%s (run 'corsim help' for the list)\n", name, didYouMean(name))
 	return exitUsage
+}
+
+// didYouMean returns "; did you mean fetch?" for a misspelt command name,
+// "" when no command is close.
+func didYouMean(name string) string {
+	names := []string{"help"}
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	if s := suggest.Closest(name, names); s != "" {
+		return "; did you mean " + s + "?"
+	}
+	return ""
 }
 
 func helpMain(e *env, args []string) int {
@@ -167,7 +182,7 @@ func helpMain(e *env, args []string) int {
 			return exitOK
 		}
 	}
-	fmt.Fprintf(e.stderr, "corsim help: unknown command %q (run 'corsim help' for the list)\n", args[0])
+	fmt.Fprintf(e.stderr, "corsim help: unknown command %q%s (run 'corsim help' for the list)\n", args[0], didYouMean(args[0]))
 	return exitUsage
 }
 

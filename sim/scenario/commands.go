@@ -2,12 +2,13 @@ package scenario
 
 import (
 	"fmt"
-	"github.com/corsim/corsim/sim/internal/words"
 	"strings"
 	"time"
 
 	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/internal/suggest"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 	"github.com/corsim/corsim/sim/server"
 )
 
@@ -143,12 +144,14 @@ func (p *parser) command(cmd *Command) string {
 		cmd.Advance = d
 		return ""
 	case "expect":
-		if !p.sawFetch {
-			return "no fetch yet: expect checks the last fetch"
-		}
+		// What the line says is judged first: a misspelt check is the
+		// problem to fix, whatever comes before it.
 		e, msg := parseExpect(cmd.Args)
 		if msg != "" {
 			return msg
+		}
+		if !p.sawFetch {
+			return "no fetch yet: expect checks the last fetch"
 		}
 		cmd.Expect = e
 		return ""
@@ -156,6 +159,9 @@ func (p *parser) command(cmd *Command) string {
 	names := make([]string, len(Vocabulary))
 	for i, u := range Vocabulary {
 		names[i] = u.Name
+	}
+	if s := suggest.Closest(cmd.Name, names); s != "" {
+		return fmt.Sprintf("unknown command; did you mean %s?", s)
 	}
 	return fmt.Sprintf("unknown command (want one of %s)", strings.Join(names, ", "))
 }
@@ -234,7 +240,7 @@ func (p *parser) server(cmd *Command) string {
 	case ServerConfig:
 		data, ok := p.sc.Files[s.Source]
 		if !ok {
-			return words.Msg("no file %q in the archive", s.Source)
+			return p.noFile(s.Source)
 		}
 		// Pad with the lines before the file so that the parser's line
 		// numbers are line numbers of the scenario file.
@@ -260,6 +266,32 @@ func (p *parser) server(cmd *Command) string {
 	}
 	cmd.Server = s
 	return ""
+}
+
+// noFile says that the archive has no file name, and lists what it has:
+// "no file "auth.conf" in the archive; it has: auth.cfg".
+func (p *parser) noFile(name string) string {
+	if len(p.fileOrder) == 0 {
+		return words.Msg("no file %q in the archive; it has no files (add one with a -- %s -- line)", name, name)
+	}
+	msg := words.Msg("no file %q in the archive; it has: %s", name, strings.Join(quoteAll(p.fileOrder, 8), ", "))
+	if s := suggest.Closest(name, p.fileOrder); s != "" {
+		msg += words.Msg(" (did you mean %q?)", s)
+	}
+	return msg
+}
+
+// quoteAll returns up to n names as short excerpts, then "…".
+func quoteAll(names []string, n int) []string {
+	out := make([]string, 0, min(len(names), n)+1)
+	for i, s := range names {
+		if i == n {
+			out = append(out, fmt.Sprintf("and %d more", len(names)-n))
+			break
+		}
+		out = append(out, words.Msg("%s", words.Excerpt(s)))
+	}
+	return out
 }
 
 // canned builds a Canned server from the archive files named

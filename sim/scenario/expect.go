@@ -1,9 +1,10 @@
 package scenario
 
 import (
-	"github.com/corsim/corsim/sim/internal/words"
 	"strconv"
 	"strings"
+
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // Expect is "expect WHAT ARGS...": a check of the last fetch under the

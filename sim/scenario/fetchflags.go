@@ -3,11 +3,11 @@ package scenario
 import (
 	"errors"
 	"fmt"
-	"github.com/corsim/corsim/sim/internal/words"
 	"strings"
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // FetchFlags documents the fetch command's flags.

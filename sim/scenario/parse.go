@@ -163,6 +163,11 @@ func Parse(name string, src []byte) (sc *Scenario, err error) {
 	if sc.Browsers == nil {
 		sc.Browsers = []string{DefaultProfile}
 	}
+	if !p.sawFetch && len(p.errs) == 0 {
+		// A scenario that fetches nothing checks nothing: an empty or
+		// truncated file must not pass.
+		p.errorf(max(len(lines)-1, 1), "", "the scenario has no fetch command, so it checks nothing (is the file empty or cut short?)")
+	}
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}

@@ -134,6 +134,15 @@ func TestParseErrors(t *testing.T) {
 		{"server https://a.example config missing.conf", `x.txtar:1: server: no file "missing.conf" in the archive`},
 		{"server https://a.example config c\n-- c --\norigins https://b.example\nbogus x", "x.txtar:4: "},
 		{"conformance skip a b", "x.txtar:1: conformance: usage: conformance skip 'reason'"},
+		// Issue 15: an empty or truncated scenario passed ("ok empty.txtar").
+		{"", "x.txtar:1: the scenario has no fetch command, so it checks nothing"},
+		{"# title\npage https://a.example\n", "x.txtar:2: the scenario has no fetch command"},
+		// Issue 15: what is wrong with the line comes before "no fetch yet".
+		{"page https://a.example\nexpect stauts 200", `x.txtar:2: expect: unknown check "stauts"`},
+		{"page https://a.example\nfecth https://b.example/", "x.txtar:2: fecth: unknown command; did you mean fetch?"},
+		// Issue 15: a missing file lists what the archive has.
+		{"server https://a.example config auth.conf\n-- auth.cfg --\norigins *\n", `x.txtar:1: server: no file "auth.conf" in the archive; it has: auth.cfg`},
+		{"page https://a.example\n" + strings.Repeat("x", 500) + "\x1b[2J", `x.txtar:2: "` + strings.Repeat("x", 48) + `…": unknown command`},
 	} {
 		_, err := Parse("x.txtar", []byte(tc.src))
 		if err == nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/corsim/corsim/sim/internal/words"
 	"io"
 	"net/http"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // Canned answers every request with a fixed raw HTTP response chosen by

@@ -3,13 +3,13 @@ package server
 import (
 	"errors"
 	"fmt"
-	"github.com/corsim/corsim/sim/internal/words"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // Config describes a declarative CORS server. The zero value allows no

@@ -1,9 +1,10 @@
 package server
 
 import (
-	"github.com/corsim/corsim/sim/internal/words"
 	"strconv"
 	"strings"
+
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // originRule is one compiled entry of Config.Origins that is neither "*"

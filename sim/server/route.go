@@ -1,9 +1,10 @@
 package server
 
 import (
-	"github.com/corsim/corsim/sim/internal/words"
 	"slices"
 	"strings"
+
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // route is a compiled Config.Routes entry.
