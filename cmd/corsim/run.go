@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
 )
 
@@ -78,6 +79,13 @@ Examples:
 		if code != exitOK {
 			return code
 		}
+		ro := reportOpts{format: *format, verbose: *verbose || len(scs) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
+		if ro.format == "text" && (!ro.verbose || ro.quiet) {
+			opts.DropSteps = true // only the verdicts and failures are printed
+		}
+		if ro.format == "text" && len(scs) == 1 && ro.verbose && !ro.quiet {
+			return runStreaming(ctx, e, c, scs[0], opts, *out, ro)
+		}
 		results := runScenarios(ctx, e, scs, opts)
 		var cut []string
 		if ctx.Err() != nil {
@@ -99,7 +107,6 @@ Examples:
 				return exitUsage
 			}
 		}
-		ro := reportOpts{format: *format, verbose: *verbose || len(results) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
 		if len(results) > 0 {
 			if err := writeReportTo(e, *out, results, ro); err != nil {
 				return inputErr(e, c, err)
@@ -118,6 +125,43 @@ Examples:
 		return exitOK
 	}
 	return c
+}
+
+// runStreaming runs one scenario and tells its story while it runs
+// (report.TextWriter), keeping no step once it is written: memory stays
+// flat however many fetches the scenario has.
+func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario, opts sim.Options, out string, ro reportOpts) int {
+	w, closeOut, err := openOutput(e, out)
+	if err != nil {
+		return inputErr(e, c, err)
+	}
+	tw := report.NewTextWriter(w)
+	tw.Begin(sc.Name, sc)
+	opts.Observer, opts.DropSteps = tw, true
+	res := sim.Run(ctx, sc, opts)
+	werr := tw.End(res)
+	if werr == nil && !res.Interrupted {
+		ro.verbose = false // the story is told; add the verdict line
+		if _, werr = io.WriteString(w, "\n"); werr == nil {
+			werr = writeText(w, []*sim.Result{res}, ro)
+		}
+	}
+	if cerr := closeOut(); werr == nil {
+		werr = cerr
+	}
+	switch {
+	case werr != nil:
+		return inputErr(e, c, werr)
+	case res.Interrupted:
+		fmt.Fprintf(e.stderr, "corsim run: interrupted: %s did not finish and has no verdict; its story above stops where it was cut\n", sc.Name)
+		return exitInterrupted
+	case res.Err != nil:
+		fmt.Fprintf(e.stderr, "corsim run: %s\n", oneLine(res.Err.Error()))
+		return exitUsage
+	case !res.OK():
+		return exitFail
+	}
+	return exitOK
 }
 
 var reportFormats = []string{"text", "json", "mermaid", "html"}

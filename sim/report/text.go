@@ -11,6 +11,7 @@ import (
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/scenario"
 )
 
 // Text writes the plain-text story of a result: each profile's run step by
@@ -19,35 +20,86 @@ import (
 // each expectation with ✓ or ✗. The text is for people and may change
 // between versions; programs should read the JSON report.
 func Text(w io.Writer, r *sim.Result) error {
-	bw := bufio.NewWriter(w)
-	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("Scenario %s\n", r.Name)
-	if sc := r.Scenario; sc != nil {
-		if sc.Title != "" {
-			p("  %s\n", sc.Title)
-		}
-		if sc.Spec != "" {
-			p("  spec: %s\n", sc.Spec)
-		}
-		if sc.Skip != "" {
-			p("  (not replayed in a real browser: %s)\n", sc.Skip)
-		}
-	}
+	t := NewTextWriter(w)
+	t.Begin(r.Name, r.Scenario)
 	if r.Err != nil {
-		p("\nERROR %v\n", r.Err)
+		t.p("\nERROR %v\n", r.Err)
 	}
 	for _, run := range r.Runs {
-		p("\n== %s ==\n", run.Profile)
 		for _, st := range run.Steps {
-			textStep(bw, st)
+			t.Step(run, st)
 		}
-		if run.OK() {
-			p("-- %s: PASS\n", run.Profile)
-		} else {
-			p("-- %s: FAIL (%d)\n", run.Profile, len(run.Failures))
-		}
+		t.ProfileDone(run)
 	}
-	return bw.Flush()
+	return t.bw.Flush()
+}
+
+// TextWriter writes the story Text writes while the scenario runs: it is a
+// sim.Observer (give it as sim.Options.Observer, with DropSteps), so a
+// scenario of a hundred thousand fetches is told in constant memory.
+type TextWriter struct {
+	bw  *bufio.Writer
+	cur *sim.ProfileRun
+}
+
+var _ sim.Observer = (*TextWriter)(nil)
+
+// NewTextWriter returns a TextWriter writing to w.
+func NewTextWriter(w io.Writer) *TextWriter { return &TextWriter{bw: bufio.NewWriter(w)} }
+
+func (t *TextWriter) p(format string, args ...any) { fmt.Fprintf(t.bw, format, args...) }
+
+// Begin writes the scenario's heading: its name, title, spec anchor.
+func (t *TextWriter) Begin(name string, sc *scenario.Scenario) {
+	t.p("Scenario %s\n", name)
+	if sc == nil {
+		return
+	}
+	if sc.Title != "" {
+		t.p("  %s\n", sc.Title)
+	}
+	if sc.Spec != "" {
+		t.p("  spec: %s\n", sc.Spec)
+	}
+	if sc.Skip != "" {
+		t.p("  (not replayed in a real browser: %s)\n", sc.Skip)
+	}
+}
+
+// Step writes one step, after the profile's heading when it is the run's
+// first.
+func (t *TextWriter) Step(run *sim.ProfileRun, st *sim.Step) {
+	t.heading(run)
+	textStep(t.bw, st)
+}
+
+// ProfileDone writes the run's PASS or FAIL line.
+func (t *TextWriter) ProfileDone(run *sim.ProfileRun) {
+	t.heading(run)
+	if run.OK() {
+		t.p("-- %s: PASS\n", run.Profile)
+	} else {
+		t.p("-- %s: FAIL (%d)\n", run.Profile, len(run.Failures))
+	}
+	t.cur = nil
+}
+
+// End writes the error that stopped the scenario, if any, and flushes.
+func (t *TextWriter) End(r *sim.Result) error {
+	if r.Err != nil {
+		t.p("\nERROR %v\n", r.Err)
+	}
+	if r.Interrupted {
+		t.p("\nINTERRUPTED: the run stopped here; the rest has no verdict\n")
+	}
+	return t.bw.Flush()
+}
+
+func (t *TextWriter) heading(run *sim.ProfileRun) {
+	if t.cur != run {
+		t.cur = run
+		t.p("\n== %s ==\n", run.Profile)
+	}
 }
 
 func textStep(w *bufio.Writer, st *sim.Step) {
