@@ -274,7 +274,7 @@ func dedupe(sorted []string) []string {
 
 func printAllow(e *env, rep *allowReport) {
 	p := colours(e, e.stdoutTTY)
-	w := e.stdout
+	w := report.NewEscaper(e.stdout, p.on) // the server's header values are its own text
 	fmt.Fprintf(w, "%s %s\n  (a plain OPTIONS: no Origin, no Access-Control-Request-*; server: %s)\n", rep.Request.Method, rep.Request.URL, rep.Server)
 	for _, h := range rep.Request.Headers {
 		fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)

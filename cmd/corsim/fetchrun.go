@@ -79,8 +79,12 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		if err := report.JSON(e.stdout, res); err != nil {
 			return inputErr(e, c, err)
 		}
-	} else if err := writeFetchStory(e.stdout, runs, o.explain, colours(e, e.stdoutTTY)); err != nil {
-		return inputErr(e, c, err)
+	} else {
+		// Server text is escaped: a header or body cannot drive the terminal.
+		p := colours(e, e.stdoutTTY)
+		if err := writeFetchStory(report.NewEscaper(e.stdout, p.on), runs, o.explain, p); err != nil {
+			return inputErr(e, c, err)
+		}
 	}
 	if missing != nil {
 		return exitIncomplete

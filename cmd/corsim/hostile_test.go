@@ -50,3 +50,37 @@ func TestRunHostileInput(t *testing.T) {
 		t.Errorf("stderr echoes the input (%d bytes): %q", len(r.stderr), r.stderr)
 	}
 }
+
+// TestTerminalEscapesShownEscaped pins issue 15: terminal escapes in a
+// canned (or live) server's headers and body reached the terminal raw.
+func TestTerminalEscapesShownEscaped(t *testing.T) {
+	dir := t.TempDir()
+	canned := filepath.Join(dir, "evil.txtar")
+	os.WriteFile(canned, []byte("-- GET /x --\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\nX-Title: \x1b]0;pwned\x07\x1b[2J\u202egnp.exe\n\n\x1b[8mhidden\x1b[0m body\n-- OPTIONS /x --\nHTTP/1.1 204 No Content\nAllow: GET\nX-Title: \x1b]0;pwned\x07\n\n"), 0o600)
+	scen := filepath.Join(dir, "evil-run.txtar")
+	os.WriteFile(scen, []byte("page https://app.example\nserver https://api.example canned c\nfetch https://api.example/x\nexpect header X-Title nope\n-- c/GET /x --\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Expose-Headers: X-Title\nX-Title: \x1b]0;pwned\x07\n\n\x1b[2Jbody\n"), 0o600)
+	for _, tty := range []bool{false, true} {
+		for _, args := range [][]string{
+			{"fetch", "https://api.example/x", "--from", "https://app.example", "--server", canned},
+			{"explain", "https://api.example/x", "--from", "https://app.example", "--server", canned},
+			{"allow", "https://api.example/x", "--server", canned},
+			{"run", scen},
+		} {
+			var out, errb strings.Builder
+			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, stdoutTTY: tty}
+			runMain(t.Context(), e, args)
+			got := out.String()
+			for _, seq := range []string{"\x1b]", "\x07", "\x1b[2J", "\x1b[8m", "\u202e"} {
+				if strings.Contains(got, seq) {
+					t.Errorf("%s (terminal %v): output carries %q raw:\n%s", args[0], tty, seq, got)
+				}
+			}
+			if !strings.Contains(got, `\x1b]0;pwned\a`) {
+				t.Errorf("%s (terminal %v): the header is not shown escaped:\n%s", args[0], tty, got)
+			}
+			if tty && !strings.Contains(got, "\x1b[1m") && !strings.Contains(got, "\x1b[31m") {
+				t.Errorf("%s on a terminal lost its own colours", args[0])
+			}
+		}
+	}
+}

@@ -39,15 +39,19 @@ func Text(w io.Writer, r *sim.Result) error {
 // scenario of a hundred thousand fetches is told in constant memory.
 type TextWriter struct {
 	bw  *bufio.Writer
+	out io.Writer // bw through NewEscaper: server text cannot drive the terminal
 	cur *sim.ProfileRun
 }
 
 var _ sim.Observer = (*TextWriter)(nil)
 
 // NewTextWriter returns a TextWriter writing to w.
-func NewTextWriter(w io.Writer) *TextWriter { return &TextWriter{bw: bufio.NewWriter(w)} }
+func NewTextWriter(w io.Writer) *TextWriter {
+	bw := bufio.NewWriter(w)
+	return &TextWriter{bw: bw, out: NewEscaper(bw, false)}
+}
 
-func (t *TextWriter) p(format string, args ...any) { fmt.Fprintf(t.bw, format, args...) }
+func (t *TextWriter) p(format string, args ...any) { fmt.Fprintf(t.out, format, args...) }
 
 // Begin writes the scenario's heading: its name, title, spec anchor.
 func (t *TextWriter) Begin(name string, sc *scenario.Scenario) {
@@ -70,7 +74,7 @@ func (t *TextWriter) Begin(name string, sc *scenario.Scenario) {
 // first.
 func (t *TextWriter) Step(run *sim.ProfileRun, st *sim.Step) {
 	t.heading(run)
-	textStep(t.bw, st)
+	textStep(t.out, st)
 }
 
 // ProfileDone writes the run's PASS or FAIL line.
@@ -102,7 +106,7 @@ func (t *TextWriter) heading(run *sim.ProfileRun) {
 	}
 }
 
-func textStep(w *bufio.Writer, st *sim.Step) {
+func textStep(w io.Writer, st *sim.Step) {
 	cmd := st.Command
 	mark := ""
 	if cmd.Expect != nil {
@@ -121,7 +125,7 @@ func textStep(w *bufio.Writer, st *sim.Step) {
 	}
 }
 
-func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
+func textFetch(w io.Writer, fs *sim.FetchStep, ind string) {
 	res := fs.Result
 	if fs.RequestErr != nil {
 		e := fs.RequestErr
@@ -153,7 +157,7 @@ func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
 	}
 }
 
-func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
+func textExchange(w io.Writer, x fetch.Exchange, ind string) {
 	if x.Request != nil {
 		fmt.Fprintf(w, "%s> %s\n", ind, sim.RequestLine(x.Request))
 		textHeaders(w, x.Request.Header, ind+"> ")
@@ -167,7 +171,7 @@ func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
 	}
 }
 
-func textHeaders(w *bufio.Writer, h policy.HeaderList, ind string) {
+func textHeaders(w io.Writer, h policy.HeaderList, ind string) {
 	for _, l := range h {
 		fmt.Fprintf(w, "%s%s: %s\n", ind, l.Name, l.Value)
 	}
