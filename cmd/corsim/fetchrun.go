@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
@@ -44,7 +45,15 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		srv = &scenario.Server{Origin: target, Kind: k, Source: o.serverFile, Transport: t}
 	}
 	sc := scenario.OneFetch(c.name, o.profiles, o.from, o.top, []*scenario.Server{srv}, o.init)
+	stop := func() {}
+	if o.live {
+		start := time.Now()
+		stop = startStatus(e, func() string {
+			return fmt.Sprintf("corsim %s: waiting for %s (%ds of at most %v a request)…", c.name, target, int(time.Since(start).Seconds()), o.liveFlags.timeout)
+		})
+	}
 	res := sim.Run(ctx, sc, opts)
+	stop()
 	if res.Err != nil {
 		return inputErr(e, c, res.Err)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestFetchLiveNoAnswer pins issue 15: "corsim fetch --live" exited 0 on
@@ -86,4 +87,33 @@ func corsAll() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 	})
+}
+
+// TestLiveFetchProgress: on a terminal, a live request that takes a while
+// shows what it waits for on stderr, and clears the line; on a pipe it
+// shows nothing.
+func TestLiveFetchProgress(t *testing.T) {
+	old := progressDelay
+	progressDelay = 10 * time.Millisecond
+	t.Cleanup(func() { progressDelay = old })
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(200 * time.Millisecond)
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}))
+	defer srv.Close()
+	for _, tty := range []bool{true, false} {
+		var out strings.Builder
+		var errb syncBuffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, stderrTTY: tty}
+		if code := runMain(t.Context(), e, []string{"fetch", srv.URL + "/x", "--from", "http://localhost:3000", "--live"}); code != 0 {
+			t.Fatalf("status %d: %s", code, errb.String())
+		}
+		got := errb.String()
+		if tty && (!strings.Contains(got, "corsim fetch: waiting for "+srv.URL) || !strings.HasSuffix(got, "\r\x1b[K")) {
+			t.Errorf("terminal: %q", got)
+		}
+		if !tty && got != "" {
+			t.Errorf("pipe: %q", got)
+		}
+	}
 }

@@ -289,6 +289,14 @@ var progressDelay = time.Second
 // place, once the run has taken progressDelay — only when stderr is a
 // terminal. The returned func stops it and clears the line.
 func startProgress(e *env, total int, done *atomic.Int64) func() {
+	return startStatus(e, func() string { return fmt.Sprintf("corsim: running scenarios %d/%d…", done.Load(), total) })
+}
+
+// startStatus shows the line status returns on stderr, refreshed in place
+// every 100 ms, once the command has taken progressDelay — only when
+// stderr is a terminal, where a long wait should not look like a hang. The
+// returned func stops it and clears the line.
+func startStatus(e *env, status func() string) func() {
 	if !e.stderrTTY {
 		return func() {}
 	}
@@ -306,7 +314,7 @@ func startProgress(e *env, total int, done *atomic.Int64) func() {
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			fmt.Fprintf(e.stderr, "\rcorsim: running scenarios %d/%d…", done.Load(), total)
+			fmt.Fprintf(e.stderr, "\r\x1b[K%s", status())
 			select {
 			case <-quit:
 				fmt.Fprint(e.stderr, "\r\x1b[K")

@@ -316,7 +316,7 @@ func (p *parser) canned(prefix string) (*server.Canned, string) {
 			continue
 		}
 		if err := c.Add(method, strings.TrimSpace(path), resp); err != nil {
-			p.errorf(line, "server", "file %q: %v", name, err)
+			p.errorf(line, "server", "file %q: %s", name, strings.TrimPrefix(err.Error(), "server: "))
 			continue
 		}
 		n++

@@ -61,7 +61,9 @@ type HandlerError struct {
 	Stack []byte
 }
 
-// Error describes the failure in a sentence.
+// Error describes the failure in a sentence, without a package prefix: it
+// is shown as it is in stories and reports ("← no response: handler
+// panicked serving GET …").
 func (e *HandlerError) Error() string {
 	var what string
 	switch e.Kind {
@@ -76,7 +78,7 @@ func (e *HandlerError) Error() string {
 	default:
 		what = "handler failed (" + string(e.Kind) + ")"
 	}
-	return fmt.Sprintf("server: %s serving %s %s: %s", what, e.Method, e.URL, e.Detail)
+	return fmt.Sprintf("%s serving %s %s: %s", what, e.Method, e.URL, e.Detail)
 }
 
 // NotSentError reports that Live did not send a request because it could
