@@ -22,8 +22,11 @@
 // flags and examples.
 //
 // Exit status: 0 when the command ran and every expectation held, 1 when a
-// scenario expectation (or a checked verdict) failed, 2 for bad usage or
-// bad input, with a one-line error on stderr.
+// scenario expectation (or a checked verdict, or an audit finding) failed,
+// 2 for bad usage or bad input, with a one-line error on stderr, 3 when
+// the result is incomplete because a request got no answer (the live
+// server could not be reached, timed out or failed TLS, or an in-process
+// handler panicked), and 130 when interrupted (Ctrl-C).
 package main
 
 import (
@@ -207,7 +210,8 @@ Start with:
 	corsim fetch https://api.example/items -X PUT -H 'Content-Type: application/json' --from https://app.example --server cors.conf
 
 Run 'corsim help <command>' or 'corsim <command> --help' for flags and examples.
-Exit status: 0 ok, 1 an expectation failed, 2 bad usage or bad input.
+Exit status: 0 ok, 1 an expectation failed (or a finding), 2 bad usage or
+bad input, 3 incomplete (a request got no answer), 130 interrupted.
 `)
 }
 

@@ -26,7 +26,11 @@ Run parses and runs scenario files: txtar archives whose comment is a
 script (page, server, fetch, advance, expect …) and whose files are server
 configs and canned responses. A directory is searched for *.txtar files;
 "-" reads one scenario from standard input. Scenarios run in parallel. The
-format is documented in docs/scenarios.md.
+format is documented in docs/scenarios.md. Only regular files of at most
+16 MiB are read (not a pipe, a device or a /proc file), and in a directory
+a symbolic link is followed only to a file inside that directory. A
+scenario without a fetch is an error. With one scenario, the story is
+written while it runs, so memory stays flat however long it is.
 
 With one scenario, the report tells its story step by step; with several,
 it prints one line per scenario (-v tells every story) and every failed
