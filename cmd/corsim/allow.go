@@ -105,7 +105,12 @@ Examples:
 			defer cancel()
 		}
 		req := &fetch.WireRequest{Method: http.MethodOptions, URL: u, Header: hl}
+		stop := func() {}
+		if *serverFile == "" {
+			stop = startStatus(e, func() string { return "corsim allow: waiting for " + u.Host + "…" })
+		}
 		resp, err := t.RoundTrip(ctx, req)
+		stop()
 		rep := checkAllow(req, resp, err)
 		rep.Server = target
 		if rep.NoAnswer != "" {
