@@ -322,7 +322,8 @@ func (p *parser) canned(prefix string) (*server.Canned, string) {
 		n++
 	}
 	if n == 0 {
-		return nil, fmt.Sprintf("no canned responses: add files named %s/METHOD PATH (e.g. -- %s/GET /items --)", prefix, prefix)
+		short := words.Short(prefix)
+		return nil, fmt.Sprintf("no canned responses: add files named %s/METHOD PATH (e.g. -- %s/GET /items --)", short, short)
 	}
 	return c, ""
 }

@@ -86,7 +86,7 @@ func parseFetch(args []string) (*Fetch, string) {
 			continue
 		}
 		if i+1 >= len(args) {
-			return nil, fmt.Sprintf("flag %s needs a value", a)
+			return nil, fmt.Sprintf("flag %s needs a value", words.Short(a))
 		}
 		v := args[i+1]
 		i++
@@ -124,7 +124,7 @@ func parseFetch(args []string) (*Fetch, string) {
 		case "--cache":
 			in.Cache, msg = oneOf("--cache", v, fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached)
 		default:
-			return nil, fmt.Sprintf("unknown flag %s", a)
+			return nil, fmt.Sprintf("unknown flag %s", words.Short(a))
 		}
 		if msg != "" {
 			return nil, msg

@@ -303,3 +303,43 @@ func TestParseFetchArgs(t *testing.T) {
 		t.Errorf("unknown flag: %v", err)
 	}
 }
+
+// FuzzParseMessagesBounded: whatever the input, each parse error is one
+// line without control characters and quotes no more than a short excerpt
+// of the input (issue 15: a line of /proc/self/environ was echoed whole).
+func FuzzParseMessagesBounded(f *testing.F) {
+	f.Add([]byte("page https://a.example\nfetch https://b.example/\n"))
+	f.Add([]byte("A=1\x00B=2\x1b]0;x\x07" + strings.Repeat("y", 300)))
+	f.Add([]byte("page https://a.example\nexpect header X " + strings.Repeat("\x1b[2J", 50)))
+	f.Add([]byte("server https://a.example config " + strings.Repeat("c", 200) + "\n-- d --\n"))
+	f.Add([]byte("server https://a.example canned c\n-- c/GET /x --\nHTTP/1.1 200 OK\n\x1b[2J: " + strings.Repeat("v", 300) + "\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		_, err := Parse("x.txtar", src)
+		if err == nil {
+			return
+		}
+		var all []error
+		var flatten func(error)
+		flatten = func(e error) {
+			if j, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, e := range j.Unwrap() {
+					flatten(e)
+				}
+				return
+			}
+			all = append(all, e)
+		}
+		flatten(err)
+		for _, e := range all {
+			msg := e.Error()
+			for _, r := range msg {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+					t.Fatalf("control character %U in %q", r, msg)
+				}
+			}
+			if len(msg) > 1200 { // two excerpts of 48 escaped characters and the text
+				t.Fatalf("a %d-byte message: %q", len(msg), msg)
+			}
+		}
+	})
+}

@@ -206,7 +206,7 @@ func (c *Config) Validate() error {
 			add(msg)
 		}
 		if seen[r.Path] {
-			add(fmt.Sprintf("route %s is declared twice", r.Path))
+			add(fmt.Sprintf("route %s is declared twice", words.Short(r.Path)))
 		}
 		seen[r.Path] = true
 	}
@@ -264,7 +264,7 @@ func checkRoute(r Route) string {
 		return msg
 	}
 	if len(r.Methods) == 0 {
-		return fmt.Sprintf("route %s lists no methods", r.Path)
+		return fmt.Sprintf("route %s lists no methods", words.Short(r.Path))
 	}
 	for _, m := range r.Methods {
 		if !isToken(m) {
@@ -279,7 +279,7 @@ func checkResponseHeader(h policy.Header) string {
 		return words.Msg("response-header: %q is not a valid header name", h.Name)
 	}
 	if badValueByte(h.Value) >= 0 {
-		return fmt.Sprintf("response-header %s: value contains CR, LF or NUL", h.Name)
+		return fmt.Sprintf("response-header %s: value contains CR, LF or NUL", words.Short(h.Name))
 	}
 	return ""
 }

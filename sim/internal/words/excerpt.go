@@ -45,6 +45,20 @@ func (e Excerpt) Format(f fmt.State, verb rune) {
 	io.WriteString(f, q)
 }
 
+// Short returns s escaped (Escape) and cut after MaxExcerpt characters
+// with "…", unquoted: for a piece of input inside a suggestion, such as a
+// file name to write.
+func Short(s string) string {
+	n := 0
+	for i := range s {
+		if n == MaxExcerpt {
+			return Escape(s[:i]) + "…"
+		}
+		n++
+	}
+	return Escape(s)
+}
+
 // Escape returns s with its control characters (C0, DEL, C1, and
 // invalid UTF-8) written as Go escapes, so that text from a file or a
 // server cannot move the cursor, retitle the terminal or hide what
