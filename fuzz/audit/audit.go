@@ -270,27 +270,36 @@ func (a *auditor) candidates(epOrigin string) []Candidate {
 	if !slices.Contains(around, epOrigin) {
 		around = append(around, epOrigin)
 	}
-	cands := Catalogue(around, a.attacker)
-	n := a.opts.Mutations
-	if n == 0 {
-		n = DefaultMutations
-	}
-	n = min(n, MaxMutations)
+	cands := Catalogue(a.t.Origins, a.attacker)
 	seen := map[string]bool{}
 	for _, c := range cands {
 		seen[c.Origin] = true
 	}
-	for _, o := range a.opts.Extra {
-		if !seen[o] {
-			seen[o] = true
-			cands = append(cands, Candidate{Origin: o, Class: Classify(around, o)})
-		}
-	}
-	for _, c := range Mutations(around, n, a.opts.Seed, a.attacker) {
+	add := func(c Candidate) {
 		if !seen[c.Origin] {
 			seen[c.Origin] = true
 			cands = append(cands, c)
 		}
+	}
+	// Around the endpoint's own host: the matching mistakes only (the
+	// special-character and CR/LF strings around the site's origins
+	// already test the parser).
+	for _, c := range Catalogue([]string{epOrigin}, a.attacker) {
+		switch c.Class {
+		case ClassPrefixMatch, ClassSuffixMatch, ClassNotEscapeDot, ClassIncludeMatch,
+			ClassAnySubdomain, ClassHTTPSTrustHTTP, ClassPortVariant:
+			add(Candidate{Origin: c.Origin, Class: Classify(around, c.Origin)})
+		}
+	}
+	for _, o := range a.opts.Extra {
+		add(Candidate{Origin: o, Class: Classify(around, o)})
+	}
+	n := a.opts.Mutations
+	if n == 0 {
+		n = DefaultMutations
+	}
+	for _, c := range Mutations(a.t.Origins, min(n, MaxMutations), a.opts.Seed, a.attacker) {
+		add(Candidate{Origin: c.Origin, Class: Classify(around, c.Origin)})
 	}
 	cands = slices.DeleteFunc(cands, func(c Candidate) bool { return c.Origin == epOrigin || trusts(a.own, c.Origin) })
 	a.cands[epOrigin] = cands
@@ -325,6 +334,11 @@ func (a *auditor) run(rep *Report) *IncompleteError {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				select {
+				case <-stopCh:
+					continue // the feeder may still hand one out
+				default:
+				}
 				r := a.endpoint(eps[i])
 				results[i] = r
 				mu.Lock()

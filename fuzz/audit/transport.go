@@ -93,9 +93,12 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		k = append(append(append(append(k, '\n'), h.Name...), ':'), h.Value...)
 	}
 	m.keyBuf = k
-	e, ok := m.m[string(k)]
-	key := string(k)
+	e, ok := m.m[string(k)] // no allocation for a lookup
 	aborted := m.aborted
+	var key string
+	if !ok {
+		key = string(k)
+	}
 	m.mu.Unlock()
 	if ok {
 		return e.resp, e.err
