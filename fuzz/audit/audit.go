@@ -256,6 +256,21 @@ type auditor struct {
 	cands map[string][]Candidate // by endpoint origin
 }
 
+// underOwnDomain reports whether origin's host is a subdomain of the
+// registrable domain of one of the site's own origins.
+func (a *auditor) underOwnDomain(origin string) bool {
+	o, err := policy.ParseOrigin(origin)
+	if err != nil || o.IsOpaque() {
+		return false
+	}
+	for _, b := range a.own {
+		if strings.HasSuffix(o.Host(), "."+b.rd) {
+			return true
+		}
+	}
+	return false
+}
+
 // candidates returns the attacker origins for an endpoint: the catalogue
 // and mutations around the site's own origins and the endpoint's own
 // origin, then Options.Extra, without the site's own origins and the
