@@ -334,6 +334,9 @@ func writeAuditJSON(w io.Writer, rep *audit.Report) error {
 			*l = []audit.Finding{}
 		}
 	}
+	if r.Failures == nil {
+		r.Failures = []audit.Failure{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(auditDocument{Schema: auditSchema, Report: &r})
