@@ -253,3 +253,20 @@ func TestMutationsBounded(t *testing.T) {
 		t.Errorf("%d candidates for --mutations 2^30", rep.Candidates)
 	}
 }
+
+// The probes carry the Referer a page sends (its origin and "/"), so a
+// server that allows whatever page the Referer names is caught like a
+// reflecting one. Before issue 15 the probes had no Referer and this
+// server looked correct.
+func TestRefererCarried(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ref := r.Header.Get("Referer"); ref != "" {
+			w.Header().Set("Access-Control-Allow-Origin", strings.TrimSuffix(ref, "/"))
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+	})
+	rep := auditT(t, server.FromHandler(h), own, Options{Mutations: -1})
+	if f := findingOf(rep, ClassReflectOrigin); f == nil || f.Severity != SeverityCritical {
+		t.Errorf("findings %v", rep.Classes())
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim/server"
 )
 
@@ -109,6 +110,7 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 	if err := m.auditCtx.Err(); err != nil {
 		return nil, err
 	}
+	req = withReferer(req)
 	if m.extra != nil {
 		req = cloneWire(req)
 		m.extra(req)
@@ -188,6 +190,30 @@ func (m *probeTransport) gaveUp() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.aborted
+}
+
+// withReferer adds the Referer a browser page at the request's Origin
+// sends with the default referrer policy, strict-origin-when-cross-origin:
+// the page's origin and "/" (https://w3c.github.io/webappsec-referrer-policy/#referrer-policy-strict-origin-when-cross-origin).
+// Package fetch leaves Referer out; a server that derives
+// Access-Control-Allow-Origin from it must see what a browser sends. A
+// request that already has one, or whose Origin is "null" or absent, is
+// left as is; so is an https page's request to an http URL, which gets no
+// Referer under that policy.
+func withReferer(req *fetch.WireRequest) *fetch.WireRequest {
+	o, ok := req.Header.Get("Origin")
+	if !ok || o == "null" || !strings.Contains(o, "://") || strings.ContainsAny(o, "\r\n") {
+		return req
+	}
+	if _, has := req.Header.Get("Referer"); has {
+		return req
+	}
+	if strings.HasPrefix(o, "https:") && req.URL.Scheme == "http" {
+		return req
+	}
+	r := cloneWire(req)
+	r.Header = append(r.Header, policy.Header{Name: "Referer", Value: o + "/"})
+	return r
 }
 
 func cloneWire(req *fetch.WireRequest) *fetch.WireRequest {
