@@ -60,6 +60,9 @@ type probeTransport struct {
 	consecutive int
 	aborted     bool
 	keyBuf      []byte
+	// acao records that an answer since the last resetACAO carried an
+	// Access-Control-Allow-Origin line (see epAudit.try).
+	acao bool
 }
 
 type memoEntry struct {
@@ -102,6 +105,7 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 	}
 	m.mu.Unlock()
 	if ok {
+		m.noteACAO(e.resp)
 		return e.resp, e.err
 	}
 	if aborted {
@@ -126,6 +130,7 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		r.Body = nil
 		resp = &r
 	}
+	m.noteACAO(resp)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent++
@@ -159,6 +164,27 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 	}
 	m.m[key] = memoEntry{resp, err}
 	return resp, err
+}
+
+func (m *probeTransport) noteACAO(resp *fetch.WireResponse) {
+	if resp == nil {
+		return
+	}
+	if _, ok := resp.Header.Get("Access-Control-Allow-Origin"); ok {
+		m.mu.Lock()
+		m.acao = true
+		m.mu.Unlock()
+	}
+}
+
+// resetACAO clears the record of answers with Access-Control-Allow-Origin
+// and returns what it was.
+func (m *probeTransport) resetACAO() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	was := m.acao
+	m.acao = false
+	return was
 }
 
 // isInjectionRefusal reports an in-process handler that wrote CR or LF

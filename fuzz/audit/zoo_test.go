@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/sim/server"
 )
@@ -160,5 +162,31 @@ func TestZoo(t *testing.T) {
 				t.Errorf("a broken (not exploitable) config gave findings: %v", got)
 			}
 		})
+	}
+}
+
+// The shortcut that skips the profiles after the first when no answer
+// carried Access-Control-Allow-Origin changes no report: every zoo server
+// gives the same findings, broken configurations and notes with it and
+// with every profile judging every probe.
+func TestShortcutChangesNoReport(t *testing.T) {
+	for _, e := range loadZoo(t) {
+		run := func(every bool) *Report {
+			judgeEveryProfile = every
+			defer func() { judgeEveryProfile = false }()
+			rep, err := Audit(context.Background(), Target{Transport: e.transport, Origins: e.origins, Endpoints: e.endpoints}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep
+		}
+		fast, full := run(false), run(true)
+		if fast.Probes > full.Probes {
+			t.Errorf("%s: %d probes with the shortcut, %d without", e.name, fast.Probes, full.Probes)
+		}
+		fast.Probes, full.Probes = 0, 0
+		if d := cmp.Diff(full, fast); d != "" {
+			t.Errorf("%s: the shortcut changes the report (-every profile +shortcut):\n%s", e.name, d)
+		}
 	}
 }
