@@ -190,3 +190,26 @@ func TestShortcutChangesNoReport(t *testing.T) {
 		}
 	}
 }
+
+// Endpoints audited at once give the same report as one at a time.
+func TestConcurrencyChangesNoReport(t *testing.T) {
+	c, err := server.ParseConfig("c.conf", []byte("origins https://www.target.example\ncredentials true\nmistake trust-null suffix-match no-vary\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var eps []string
+	for _, p := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		eps = append(eps, "https://api.target.example/"+p)
+	}
+	eps = append(eps, "https://other.target.example/x")
+	run := func(n int) *Report {
+		rep, err := Audit(context.Background(), Target{Transport: c.Server(), Origins: own, Endpoints: eps}, Options{Concurrency: n, Mutations: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	if d := cmp.Diff(run(1), run(4)); d != "" {
+		t.Errorf("concurrency 4 differs from 1 (-1 +4):\n%s", d)
+	}
+}
