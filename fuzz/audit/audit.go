@@ -394,6 +394,7 @@ feed:
 
 	inc := &IncompleteError{}
 	byCause := map[server.Cause]*Failure{}
+	seenNotes := map[noteKey]bool{}
 	for i, r := range results {
 		if !r.done {
 			inc.NotAudited = append(inc.NotAudited, eps[i])
@@ -406,7 +407,15 @@ feed:
 		rep.Candidates = max(rep.Candidates, r.candidates)
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Broken = append(rep.Broken, r.broken...)
-		rep.Notes = append(rep.Notes, r.notes...)
+		for _, n := range r.notes {
+			// A note is about an origin string, not an endpoint: listed
+			// once, at the first endpoint where it came up.
+			k := noteKey{n.Class, n.Origin, n.Detail}
+			if !seenNotes[k] {
+				seenNotes[k] = true
+				rep.Notes = append(rep.Notes, n)
+			}
+		}
 		for _, f := range r.failures {
 			inc.Failed += f.Count
 			if g := byCause[f.Cause]; g != nil {
@@ -427,6 +436,11 @@ feed:
 		return nil
 	}
 	return inc
+}
+
+type noteKey struct {
+	class          Class
+	origin, detail string
 }
 
 // endpoint audits one URL with its own transport.
