@@ -85,6 +85,10 @@ func (e *epAudit) causes() []Finding {
 			// lets in "https://www.target.example!.evil.example" for the
 			// same reason.
 			c = ClassPrefixMatch
+		case prefix && c == ClassPortVariant && e.a.startsWithOwn(h.c.Origin):
+			// https://www.target.example:8443 starts with the trusted
+			// origin too.
+			c = ClassPrefixMatch
 		case suffix && c == ClassAnySubdomain:
 			// Whatever ends with a trusted host includes its subdomains.
 			c = ClassSuffixMatch
@@ -133,6 +137,17 @@ func (e *epAudit) causes() []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// startsWithOwn reports whether origin starts with one of the site's own
+// exact origins.
+func (a *auditor) startsWithOwn(origin string) bool {
+	for _, b := range a.own {
+		if !b.pattern && strings.HasPrefix(origin, b.raw) {
+			return true
+		}
+	}
+	return false
 }
 
 // sibling reports whether origin's host is under a trusted registrable

@@ -270,3 +270,18 @@ func TestRefererCarried(t *testing.T) {
 		t.Errorf("findings %v", rep.Classes())
 	}
 }
+
+// A prefix match explains the other-port and special-character origins
+// that start with the trusted origin: one cause, not three.
+func TestPrefixMatchIsOneCause(t *testing.T) {
+	rep := auditConfig(t, "origins https://www.target.example\ncredentials true\nmistake prefix-match\n", Options{})
+	var causes []Class
+	for _, f := range rep.Findings {
+		if f.Severity >= SeverityHigh {
+			causes = append(causes, f.Class)
+		}
+	}
+	if !slices.Equal(causes, []Class{ClassPrefixMatch}) {
+		t.Errorf("causes %v, want [prefix_match]", causes)
+	}
+}
