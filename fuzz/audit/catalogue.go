@@ -444,9 +444,9 @@ func Classify(own []string, origin string) Class {
 	if !ok {
 		return ClassMutated
 	}
-	host := hp
+	host, port := hp, ""
 	if i := strings.LastIndexByte(hp, ':'); i >= 0 && !strings.Contains(hp[i:], "]") {
-		host = hp[:i]
+		host, port = hp[:i], hp[i+1:]
 	}
 	lh := strings.ToLower(host)
 	if lh == "localhost" || strings.HasSuffix(lh, ".localhost") || strings.HasPrefix(lh, "127.") || lh == "[::1]" {
@@ -463,7 +463,7 @@ func Classify(own []string, origin string) Class {
 		if !ok {
 			continue
 		}
-		if c := classifyAgainst(b, scheme, lh); c != "" {
+		if c := classifyAgainst(b, scheme, lh, port); c != "" {
 			return c
 		}
 		if strings.HasSuffix(lh, "."+b.rd) || lh == b.rd && b.host != b.rd {
@@ -484,13 +484,16 @@ func Classify(own []string, origin string) Class {
 	return ClassReflectOrigin
 }
 
-// classifyAgainst names the class of an origin (scheme, lower-cased host)
+// classifyAgainst names the class of an origin (scheme, lower-cased host,
+// port as written)
 // that relates closely to one base, or "".
-func classifyAgainst(b base, scheme, lh string) Class {
+func classifyAgainst(b base, scheme, lh, port string) Class {
 	h := b.host
 	switch {
-	case lh == h && scheme == b.scheme:
+	case lh == h && scheme == b.scheme && port != b.port:
 		return ClassPortVariant
+	case lh == h && scheme == b.scheme:
+		return ClassMutated // the same origin in other letter case
 	case lh == h && scheme == "http" && b.scheme == "https":
 		return ClassHTTPSTrustHTTP
 	case strings.HasSuffix(lh, "."+h):

@@ -73,6 +73,7 @@ func (e *epAudit) causes() []Finding {
 		}
 	}
 	suffix := slices.ContainsFunc(e.hits, func(h hit) bool { return h.c.Class == ClassSuffixMatch })
+	include := slices.ContainsFunc(e.hits, func(h hit) bool { return h.c.Class == ClassIncludeMatch })
 	var order []Class
 	groups := map[Class][]hit{}
 	for _, h := range e.hits {
@@ -89,6 +90,9 @@ func (e *epAudit) causes() []Finding {
 			// https://www.target.example:8443 starts with the trusted
 			// origin too.
 			c = ClassPrefixMatch
+		case include && c == ClassAnySubdomain && e.a.insideOwnHost(h.c.Origin):
+			// https://target.example is a substring of www.target.example.
+			c = ClassIncludeMatch
 		case suffix && c == ClassAnySubdomain:
 			// Whatever ends with a trusted host includes its subdomains.
 			c = ClassSuffixMatch
@@ -144,6 +148,21 @@ func (e *epAudit) causes() []Finding {
 func (a *auditor) startsWithOwn(origin string) bool {
 	for _, b := range a.own {
 		if !b.pattern && strings.HasPrefix(origin, b.raw) {
+			return true
+		}
+	}
+	return false
+}
+
+// insideOwnHost reports whether origin's host is a substring of one of
+// the site's hosts.
+func (a *auditor) insideOwnHost(origin string) bool {
+	o, err := policy.ParseOrigin(origin)
+	if err != nil || o.IsOpaque() {
+		return false
+	}
+	for _, b := range a.own {
+		if strings.Contains(b.host, o.Host()) {
 			return true
 		}
 	}

@@ -273,15 +273,18 @@ func TestRefererCarried(t *testing.T) {
 
 // A prefix match explains the other-port and special-character origins
 // that start with the trusted origin: one cause, not three.
+// Likewise a substring match explains the apex domain.
 func TestPrefixMatchIsOneCause(t *testing.T) {
-	rep := auditConfig(t, "origins https://www.target.example\ncredentials true\nmistake prefix-match\n", Options{})
-	var causes []Class
-	for _, f := range rep.Findings {
-		if f.Severity >= SeverityHigh {
-			causes = append(causes, f.Class)
+	for mistake, want := range map[string]Class{"prefix-match": ClassPrefixMatch, "substring-match": ClassIncludeMatch} {
+		rep := auditConfig(t, "origins https://www.target.example\ncredentials true\nmistake "+mistake+"\n", Options{})
+		var causes []Class
+		for _, f := range rep.Findings {
+			if f.Severity >= SeverityHigh {
+				causes = append(causes, f.Class)
+			}
 		}
-	}
-	if !slices.Equal(causes, []Class{ClassPrefixMatch}) {
-		t.Errorf("causes %v, want [prefix_match]", causes)
+		if !slices.Equal(causes, []Class{want}) {
+			t.Errorf("%s: causes %v, want [%s]", mistake, causes, want)
+		}
 	}
 }
