@@ -16,6 +16,7 @@ import (
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/fuzz/audit"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/report"
 )
 
 func auditCommand() *command {
@@ -232,13 +233,15 @@ Examples:
 		if *asJSON {
 			err = writeAuditJSON(e.stdout, rep)
 		} else {
-			err = rep.WriteTable(e.stdout)
+			// Origins, config lines and error texts may hold bytes a
+			// terminal would act on.
+			err = rep.WriteTable(report.NewEscaper(e.stdout, false))
 		}
 		if err != nil {
 			return inputErr(e, c, err)
 		}
 		switch {
-		case inc != nil && ctx.Err() != nil:
+		case inc != nil && interrupted(ctx):
 			return exitInterrupted
 		case inc != nil:
 			return exitIncomplete
