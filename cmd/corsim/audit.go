@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/fetch"
@@ -217,9 +218,24 @@ Examples:
 		// keeps little: collecting garbage less often takes about 40 % off
 		// its CPU time (BenchmarkAuditEndpoints with GOGC 100 and 400), and
 		// the soft memory limit keeps the peak bounded.
+		var (
+			pmu  sync.Mutex
+			last audit.Progress
+		)
+		opts.Progress = func(p audit.Progress) { pmu.Lock(); last = p; pmu.Unlock() }
+		stop := startStatus(e, func() string {
+			pmu.Lock()
+			defer pmu.Unlock()
+			s := fmt.Sprintf("corsim audit: %d/%d endpoint(s), %d request(s)", last.Done, last.Endpoints, last.Requests)
+			if last.Failed > 0 {
+				s += fmt.Sprintf(", %d without an answer", last.Failed)
+			}
+			return s
+		})
 		defer debug.SetGCPercent(debug.SetGCPercent(auditGCPercent))
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(auditMemoryLimit))
 		rep, err := audit.Audit(ctx, t, opts)
+		stop()
 		var inc *audit.IncompleteError
 		if err != nil && !errors.As(err, &inc) {
 			return inputErr(e, c, err)

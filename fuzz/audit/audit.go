@@ -86,6 +86,19 @@ type Options struct {
 	// request, as the browser would send the user's session. Reports show
 	// only the cookie names (MaskCookie).
 	Cookie string
+	// Progress, if set, is called after every request sent to the server
+	// and every endpoint finished, from the goroutines of the audit; it
+	// must be quick (store the numbers; draw them elsewhere).
+	Progress func(Progress)
+}
+
+// Progress is how far an audit has got.
+type Progress struct {
+	// Endpoints is the number of endpoints to audit, Done how many are
+	// finished (audited or given up).
+	Endpoints, Done int
+	// Requests were sent to the server; Failed of them got no answer.
+	Requests, Failed int
 }
 
 // DefaultMutations is the number of mutated origins Options.Mutations 0
@@ -254,6 +267,22 @@ type auditor struct {
 
 	mu    sync.Mutex
 	cands map[string][]Candidate // by endpoint origin
+
+	progress                 sync.Mutex // guards the counts below and the Progress calls
+	done, requests, failures int
+}
+
+// report calls Options.Progress with the counts after adding to them.
+func (a *auditor) report(done, requests, failed int) {
+	if a.opts.Progress == nil {
+		return
+	}
+	a.progress.Lock()
+	defer a.progress.Unlock()
+	a.done += done
+	a.requests += requests
+	a.failures += failed
+	a.opts.Progress(Progress{Endpoints: len(a.t.Endpoints), Done: a.done, Requests: a.requests, Failed: a.failures})
 }
 
 // sameWire reports whether profiles i and j send the same wire requests
@@ -366,6 +395,7 @@ func (a *auditor) run(rep *Report) *IncompleteError {
 				}
 				r := a.endpoint(eps[i])
 				results[i] = r
+				a.report(1, 0, 0)
 				mu.Lock()
 				if r.gaveUp {
 					gaveUpRun++
@@ -450,6 +480,15 @@ func (a *auditor) endpoint(ep string) epResult {
 	}
 	u, _ := policy.ParseURL(ep) // checked by Audit
 	e := &epAudit{a: a, ep: ep, u: u, tr: newProbeTransport(a.ctx, a.transport, &a.opts)}
+	if a.opts.Progress != nil {
+		e.tr.onSent = func(failed bool) {
+			n := 0
+			if failed {
+				n = 1
+			}
+			a.report(0, 1, n)
+		}
+	}
 	for _, p := range a.profiles {
 		e.fetchers = append(e.fetchers, &fetch.Fetcher{Profile: p, Transport: e.tr})
 	}

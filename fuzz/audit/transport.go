@@ -52,6 +52,7 @@ type probeTransport struct {
 	timeout        time.Duration
 	maxConsecutive int
 	extra          func(req *fetch.WireRequest) // adds the user's headers; may be nil
+	onSent         func(failed bool)            // called after each request sent; may be nil
 
 	mu          sync.Mutex
 	m           map[string]memoEntry
@@ -131,6 +132,10 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		resp = &r
 	}
 	m.noteACAO(resp)
+	if m.onSent != nil {
+		_, failed := server.NoAnswer(err)
+		defer m.onSent(failed && !isInjectionRefusal(err, req))
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent++
