@@ -265,11 +265,52 @@ type auditor struct {
 	attacker  string
 	transport fetch.Transport
 
-	mu    sync.Mutex
-	cands map[string][]Candidate // by endpoint origin
+	mu     sync.Mutex
+	cands  map[string][]Candidate // by endpoint origin
+	noteAt map[noteKey]int        // the first endpoint with each note (firstNotes)
+	strs   map[string]string      // interned strings
 
 	progress                 sync.Mutex // guards the counts below and the Progress calls
 	done, requests, failures int
+}
+
+// firstNotes drops the notes an endpoint before i already has, so that
+// the results of many endpoints do not each hold a copy of the same notes
+// until they are merged (which keeps each note once, from the first
+// endpoint: that one is never dropped here).
+func (a *auditor) firstNotes(i int, notes []Finding) []Finding {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.noteAt == nil {
+		a.noteAt = map[noteKey]int{}
+	}
+	out := notes[:0]
+	for _, n := range notes {
+		k := noteKey{n.Class, n.Origin, n.Detail}
+		if j, ok := a.noteAt[k]; ok && j < i {
+			continue
+		}
+		a.noteAt[k] = i
+		out = append(out, n)
+	}
+	return slices.Clip(out)
+}
+
+// intern returns one shared copy of s: the titles and explanations of
+// the findings at thousands of endpoints are the same few strings.
+func (a *auditor) intern(s string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.strs == nil {
+		a.strs = map[string]string{}
+	}
+	if t, ok := a.strs[s]; ok {
+		return t
+	}
+	if len(a.strs) < 4096 {
+		a.strs[s] = s
+	}
+	return s
 }
 
 // report calls Options.Progress with the counts after adding to them.
@@ -394,6 +435,7 @@ func (a *auditor) run(rep *Report) *IncompleteError {
 				default:
 				}
 				r := a.endpoint(eps[i])
+				r.notes = a.firstNotes(i, r.notes)
 				results[i] = r
 				a.report(1, 0, 0)
 				mu.Lock()
