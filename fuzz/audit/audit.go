@@ -406,6 +406,7 @@ type epResult struct {
 	done                    bool
 	findings, broken, notes []Finding
 	probes, requests        int
+	heldBack                int
 	candidates              int
 	failures                []Failure
 	gaveUp                  bool
@@ -476,6 +477,7 @@ feed:
 		}
 		rep.Probes += r.probes
 		rep.Requests += r.requests
+		rep.HeldBack += r.heldBack
 		rep.Candidates = max(rep.Candidates, r.candidates)
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Broken = append(rep.Broken, r.broken...)
@@ -537,7 +539,7 @@ func (a *auditor) endpoint(ep string) epResult {
 	cands := a.candidates(policy.OriginOf(u).String())
 	e.run(cands)
 	r := epResult{findings: e.findings, broken: e.broken, notes: e.notes, probes: e.probes,
-		requests: e.tr.sent, candidates: len(cands), failures: e.tr.failures(), gaveUp: e.tr.gaveUp()}
+		requests: e.tr.sent, heldBack: e.tr.heldBack, candidates: len(cands), failures: e.tr.failures(), gaveUp: e.tr.gaveUp()}
 	r.done = a.ctx.Err() == nil || r.gaveUp
 	return r
 }

@@ -57,6 +57,7 @@ type probeTransport struct {
 	mu          sync.Mutex
 	m           map[string]memoEntry
 	sent        int
+	heldBack    int // actual requests with unsafe methods not sent
 	failed      map[server.Cause]*Failure
 	consecutive int
 	aborted     bool
@@ -83,6 +84,9 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		switch req.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
+			m.mu.Lock()
+			m.heldBack++
+			m.mu.Unlock()
 			return nil, errUnsafeNotSent
 		}
 	}
