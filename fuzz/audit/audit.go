@@ -181,8 +181,11 @@ func (e *IncompleteError) Error() string {
 	if len(e.NotAudited) > 0 {
 		parts = append(parts, fmt.Sprintf("%d endpoint(s) not audited", len(e.NotAudited)))
 	}
-	if e.Err != nil {
-		parts = append(parts, "interrupted ("+e.Err.Error()+")")
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		parts = append(parts, "stopped at its deadline")
+	case e.Err != nil:
+		parts = append(parts, "interrupted")
 	}
 	b.WriteString(strings.Join(parts, "; "))
 	return b.String()
