@@ -86,7 +86,7 @@ Examples:
 		switch {
 		case len(scs) == 1 && (ro.format == "json" || ro.format == "text" && !ro.quiet):
 			return runStreaming(ctx, e, c, scs[0], opts, *out, ro)
-		case ro.format == "text":
+		case ro.format == "text" || ro.format == "json":
 			return runOrdered(ctx, e, c, scs, opts, *out, ro)
 		}
 		results := runScenarios(ctx, e, scs, opts)

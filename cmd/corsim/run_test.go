@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
 )
 
@@ -216,5 +217,14 @@ func TestRunOrderedSameReport(t *testing.T) {
 		if d := cmp.Diff(want.String(), got.String()); d != "" {
 			t.Errorf("verbose %v, quiet %v: (-kept +ordered):\n%s", ro.verbose, ro.quiet, d)
 		}
+	}
+	var want, got, errb strings.Builder
+	if err := report.JSON(&want, kept...); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{stdout: &got, stderr: &errb, getenv: func(string) string { return "" }}
+	runOrdered(context.Background(), e, runCommand(), scs, opts, "", reportOpts{format: "json"})
+	if d := cmp.Diff(want.String(), got.String()); d != "" {
+		t.Errorf("json (-kept +ordered):\n%s", d)
 	}
 }

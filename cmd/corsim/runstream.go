@@ -67,24 +67,39 @@ func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario
 	return exitOK
 }
 
-// runOrdered runs several scenarios in parallel and writes the text report
-// in their order as they finish: a scenario's story (with -v) is told into
-// its own buffer while it runs, and written, with its verdict line, once
-// every scenario before it is written. No step is kept, and a story is
-// held only until its turn comes.
+// runOrdered runs several scenarios in parallel and writes the text or
+// JSON report in their order as they finish: a scenario's story (with -v)
+// is told into its own buffer while it runs, or its JSON spooled to disk
+// (report.JSONWriter), and written, with its verdict line, once every
+// scenario before it is written. No step is kept, and a story is held only
+// until its turn comes.
 func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenario, opts sim.Options, out string, ro reportOpts) int {
 	w, closeOut, err := openOutput(e, out)
 	if err != nil {
 		return inputErr(e, c, err)
 	}
-	story := ro.verbose && !ro.quiet
+	asJSON := ro.format == "json"
+	story := !asJSON && ro.verbose && !ro.quiet
 	stories := make([]*bytes.Buffer, len(scs))
 	tellers := make([]*report.TextWriter, len(scs))
-	if story {
-		index := make(map[*scenario.Scenario]int, len(scs))
-		for i, sc := range scs {
-			index[sc] = i
+	spools := make([]*report.JSONWriter, len(scs))
+	var spoolErr atomic.Value // the first error making a spool
+	index := make(map[*scenario.Scenario]int, len(scs))
+	for i, sc := range scs {
+		index[sc] = i
+	}
+	switch {
+	case asJSON:
+		opts.ObserverFor = func(sc *scenario.Scenario) sim.Observer {
+			jw, err := report.NewJSONWriter(nil)
+			if err != nil {
+				spoolErr.CompareAndSwap(nil, err)
+				return nil
+			}
+			spools[index[sc]] = jw
+			return jw
 		}
+	case story:
 		opts.ObserverFor = func(sc *scenario.Scenario) sim.Observer {
 			i := index[sc]
 			stories[i] = new(bytes.Buffer)
@@ -94,7 +109,8 @@ func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenari
 		}
 	}
 	opts.DropSteps = true
-	out1 := report.NewEscaper(w, ro.color.on)
+	text := report.NewEscaper(w, ro.color.on)
+	doc := report.NewJSONStream(w)
 
 	var (
 		mu        sync.Mutex
@@ -107,31 +123,51 @@ func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenari
 		werr      error
 		doneCount atomic.Int64
 	)
-	// write reports finished[next…] that are ready; mu is held.
+	keep := func(err error) {
+		if err != nil && werr == nil {
+			werr = err
+		}
+	}
+	// write writes the reports finished[next…] that are ready; mu is held.
 	write := func() {
 		for next < len(scs) && finished[next] != nil {
 			r := finished[next]
-			var b strings.Builder
 			switch {
 			case r.Interrupted:
 				cut = append(cut, r.Name)
+				if spools[next] != nil {
+					spools[next].Discard()
+				}
 			case r.Err != nil && internal == nil:
 				internal = r.Err
+				if spools[next] != nil {
+					spools[next].Discard()
+				}
+			case asJSON:
+				reported++
+				if spools[next] == nil {
+					keep(fmt.Errorf("%s: no JSON spool", r.Name))
+				} else if werr == nil {
+					keep(doc.Write(spools[next]))
+				}
 			default:
 				reported++
 				if !r.OK() {
 					failed++
 				}
+				var b strings.Builder
 				if story && stories[next] != nil {
 					b.Write(stories[next].Bytes())
 					b.WriteString("\n")
 				}
 				writeVerdictLines(&b, r, ro)
+				_, err := io.WriteString(text, b.String())
+				keep(err)
 			}
-			if _, err := io.WriteString(out1, b.String()); err != nil && werr == nil {
-				werr = err
+			if asJSON && !r.OK() && !r.Interrupted {
+				failed++
 			}
-			finished[next], stories[next], tellers[next] = nil, nil, nil
+			finished[next], stories[next], tellers[next], spools[next] = nil, nil, nil, nil
 			next++
 		}
 	}
@@ -144,6 +180,11 @@ func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenari
 		if tellers[i] != nil {
 			tellers[i].End(r) // into its buffer: cannot fail
 		}
+		if spools[i] != nil {
+			if err := spools[i].Finish(r); err != nil {
+				spoolErr.CompareAndSwap(nil, err)
+			}
+		}
 		doneCount.Add(1)
 		mu.Lock()
 		defer mu.Unlock()
@@ -151,15 +192,20 @@ func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenari
 		write()
 	})
 	stop()
-	if reported > 1 {
+	switch {
+	case asJSON:
+		keep(doc.Close())
+	case reported > 1:
 		var b strings.Builder
 		writeSummary(&b, reported, failed, ro)
-		if _, err := io.WriteString(out1, b.String()); err != nil && werr == nil {
-			werr = err
-		}
+		_, err := io.WriteString(text, b.String())
+		keep(err)
 	}
 	if cerr := closeOut(); werr == nil {
 		werr = cerr
+	}
+	if err, _ := spoolErr.Load().(error); err != nil && werr == nil {
+		werr = err
 	}
 	switch {
 	case werr != nil:
