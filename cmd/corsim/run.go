@@ -83,6 +83,8 @@ Examples:
 			return code
 		}
 		ro := reportOpts{format: *format, verbose: *verbose || len(scs) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
+		// Text and JSON are written while the scenarios run, in flat
+		// memory; a Mermaid diagram and an HTML page need whole results.
 		switch {
 		case len(scs) == 1 && (ro.format == "json" || ro.format == "text" && !ro.quiet):
 			return runStreaming(ctx, e, c, scs[0], opts, *out, ro)
