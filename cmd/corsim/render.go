@@ -31,7 +31,7 @@ func writeRunReport(w io.Writer, results []*sim.Result, o reportOpts) error {
 					return err
 				}
 			}
-			if err := report.Mermaid(w, r); err != nil {
+			if err := escaped(w, func(b io.Writer) error { return report.Mermaid(b, r) }); err != nil {
 				return err
 			}
 		}
@@ -40,9 +40,21 @@ func writeRunReport(w io.Writer, results []*sim.Result, o reportOpts) error {
 		if len(results) != 1 {
 			return fmt.Errorf("--format html makes one page for one scenario; got %d scenarios (run them one at a time)", len(results))
 		}
-		return report.HTML(w, results[0])
+		return escaped(w, func(b io.Writer) error { return report.HTML(b, results[0]) })
 	}
 	return fmt.Errorf("unknown format %q", o.format)
+}
+
+// escaped writes what render writes with report.EscapeControls applied to
+// the whole of it: a diagram or a page can be printed on a terminal, and
+// server text in it must not drive the terminal.
+func escaped(w io.Writer, render func(io.Writer) error) error {
+	var b strings.Builder
+	if err := render(&b); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, report.EscapeControls(b.String(), false))
+	return err
 }
 
 // writeText prints, per scenario, its story (when verbose) and its verdict
