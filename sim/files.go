@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 
 // Collect expands paths into scenario files: a file is taken as is, a
 // directory is walked for files ending in ".txtar". The result is sorted
-// and without duplicates.
+// and without duplicates. A symbolic link met in a directory is followed
+// only when it resolves to a file inside that directory: a link out of it
+// (d/x.txtar -> /proc/self/environ) is an error, never read.
 func Collect(paths ...string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
@@ -31,14 +34,30 @@ func Collect(paths ...string) ([]string, error) {
 			}
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		// A trailing separator makes the walk enter p even when p itself
+		// is a symbolic link to a directory (the one link always followed:
+		// the user named it).
+		root := p
+		if !strings.HasSuffix(root, string(filepath.Separator)) {
+			root += string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && strings.HasSuffix(path, ".txtar") && !seen[path] {
-				seen[path] = true
-				out = append(out, path)
+			if d.IsDir() || !strings.HasSuffix(path, ".txtar") || seen[path] {
+				return nil
 			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if target, ok := insideDir(p, path); !ok {
+					if target == "" {
+						return fmt.Errorf("%s: a symbolic link that leads nowhere", path)
+					}
+					return fmt.Errorf("%s: a symbolic link to %s, outside %s: not followed", path, target, p)
+				}
+			}
+			seen[path] = true
+			out = append(out, path)
 			return nil
 		})
 		if err != nil {
@@ -64,13 +83,22 @@ func RunFiles(ctx context.Context, paths []string, opts Options) []*Result {
 // progress count, say).
 func RunAll(ctx context.Context, scs []*scenario.Scenario, opts Options, done func()) []*Result {
 	out := make([]*Result, len(scs))
-	parallel(len(scs), func(i int) {
-		out[i] = Run(ctx, scs[i], opts)
+	RunEach(ctx, scs, opts, func(i int, r *Result) {
+		out[i] = r
 		if done != nil {
 			done()
 		}
 	})
 	return out
+}
+
+// RunEach runs parsed scenarios in parallel (up to GOMAXPROCS at a time),
+// as RunAll does, but keeps no result: it hands each one to done as soon
+// as it is complete, with its index in scs, from the goroutine that ran
+// it. A report can then be written in order while later scenarios still
+// run (with Options.ObserverFor and DropSteps, in flat memory).
+func RunEach(ctx context.Context, scs []*scenario.Scenario, opts Options, done func(i int, r *Result)) {
+	parallel(len(scs), func(i int) { done(i, Run(ctx, scs[i], opts)) })
 }
 
 // parallel calls f(0) … f(n-1), up to GOMAXPROCS calls at a time, and
@@ -95,7 +123,7 @@ func parallel(n int, f func(i int)) {
 }
 
 func runFile(ctx context.Context, path string, opts Options) *Result {
-	src, err := os.ReadFile(path)
+	src, err := ReadInputFile(path)
 	if err != nil {
 		return &Result{Name: filepath.ToSlash(path), Err: err}
 	}

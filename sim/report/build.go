@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 
 	"github.com/corsim/corsim/browser"
@@ -10,6 +11,7 @@ import (
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/server"
 )
 
 // Build turns results into the JSON document.
@@ -33,7 +35,7 @@ func JSON(w io.Writer, results ...*sim.Result) error {
 
 // BuildScenario turns one result into its JSON form.
 func BuildScenario(r *sim.Result) *Scenario {
-	s := &Scenario{Name: r.Name, OK: r.OK(), Runs: []*ProfileRun{}}
+	s := &Scenario{Name: r.Name, OK: r.OK(), Interrupted: r.Interrupted, Runs: []*ProfileRun{}}
 	if sc := r.Scenario; sc != nil {
 		s.Title, s.Spec, s.ConformanceSkip, s.ConformanceSkipFor = sc.Title, sc.Spec, sc.Skip, sc.SkipFor
 	}
@@ -46,14 +48,7 @@ func BuildScenario(r *sim.Result) *Scenario {
 			pr.Failures = append(pr.Failures, &Failure{Line: f.Line, Command: f.Command, Message: f.Msg})
 		}
 		for _, st := range run.Steps {
-			js := &Step{Line: st.Command.Line, Command: st.Command.Text, Kind: st.Command.Name, Time: st.Clock, OK: st.Failure == nil}
-			if st.Failure != nil {
-				js.Failure = st.Failure.Msg
-			}
-			if st.Fetch != nil {
-				js.Fetch = BuildFetch(st.Fetch)
-			}
-			pr.Steps = append(pr.Steps, js)
+			pr.Steps = append(pr.Steps, buildStep(st))
 		}
 		s.Runs = append(s.Runs, pr)
 	}
@@ -105,6 +100,11 @@ func BuildFetch(fs *sim.FetchStep) *Fetch {
 			ex := &Exchange{Hop: x.Hop, Preflight: x.Preflight, Request: wireRequest(x.Request), Response: wireResponse(x.Response)}
 			if x.Err != nil {
 				ex.Error = x.Err.Error()
+				var ns *server.NotSentError
+				ex.NotSent = errors.As(x.Err, &ns)
+				if cause, ok := server.NoAnswer(x.Err); ok {
+					ex.NoAnswer = string(cause)
+				}
 			}
 			f.Wire = append(f.Wire, ex)
 		}

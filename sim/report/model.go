@@ -24,7 +24,10 @@ type Scenario struct {
 	ConformanceSkipFor map[string]string `json:"conformanceSkipFor,omitempty"`
 	OK                 bool              `json:"ok"`
 	Error              string            `json:"error,omitempty"`
-	Runs               []*ProfileRun     `json:"runs"`
+	// Interrupted: the run was stopped (Ctrl-C) before the end; the runs
+	// hold what ran, and there is no verdict.
+	Interrupted bool          `json:"interrupted,omitempty"`
+	Runs        []*ProfileRun `json:"runs"`
 }
 
 // ProfileRun is the scenario run under one profile.
@@ -196,6 +199,14 @@ type Exchange struct {
 	Request   *WireRequest  `json:"request"`
 	Response  *WireResponse `json:"response"`
 	Error     string        `json:"error,omitempty"`
+	// NotSent reports that a live server was not sent the request because
+	// it could change the server's data (see server.NotSentError).
+	NotSent bool `json:"notSent,omitempty"`
+	// NoAnswer is why the request got no answer at all ("unreachable",
+	// "timeout", "TLS", "broken answer", "server panic", "interrupted"),
+	// "" when it got one or was not sent: the outcome of such a fetch says
+	// nothing about the server's CORS policy.
+	NoAnswer string `json:"noAnswer,omitempty"`
 }
 
 // WireRequest is a request as the server receives it.

@@ -176,3 +176,122 @@ func TestRenderersNeverFailOnParseErrors(t *testing.T) {
 		t.Errorf("the error is not shown:\n%s", buf.String())
 	}
 }
+
+// TestTextWriterStreams: the story told while the run goes on (TextWriter
+// as the run's Observer, steps dropped) is the story Text tells of the
+// kept result, under several profiles, failures included.
+func TestTextWriterStreams(t *testing.T) {
+	files, err := sim.Collect("../../testdata/scenarios", "../../testdata/labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := sim.Options{Profiles: []string{"chromium", "firefox", "webkit", "spec"}}
+	for _, f := range files {
+		src, err := sim.ReadInputFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := sim.RunSource(context.Background(), f, src, opts)
+		var want bytes.Buffer
+		if err := report.Text(&want, kept); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		tw := report.NewTextWriter(&got)
+		tw.Begin(kept.Name, kept.Scenario)
+		o := opts
+		o.Observer, o.DropSteps = tw, true
+		res := sim.Run(context.Background(), kept.Scenario, o)
+		if err := tw.End(res); err != nil {
+			t.Fatal(err)
+		}
+		for _, run := range res.Runs {
+			if run.Steps != nil {
+				t.Errorf("%s: steps kept with DropSteps", f)
+			}
+		}
+		if d := cmp.Diff(want.String(), got.String()); d != "" {
+			t.Errorf("%s: streamed story differs (-kept +streamed):\n%s", f, d)
+		}
+	}
+}
+
+// TestJSONWriterStreams: the JSON document written while the run goes on
+// (JSONWriter as the run's Observer, steps dropped) is byte for byte the
+// one JSON writes of the kept result.
+func TestJSONWriterStreams(t *testing.T) {
+	files, err := sim.Collect("../../testdata/scenarios", "../../testdata/labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := sim.Options{Profiles: []string{"chromium", "firefox", "webkit", "spec"}}
+	for _, f := range files {
+		src, err := sim.ReadInputFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := sim.RunSource(context.Background(), f, src, opts)
+		var want bytes.Buffer
+		if err := report.JSON(&want, kept); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		jw, err := report.NewJSONWriter(&got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := opts
+		o.Observer, o.DropSteps = jw, true
+		res := sim.Run(context.Background(), kept.Scenario, o)
+		if err := jw.End(res); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want.String(), got.String()); d != "" {
+			t.Fatalf("%s: streamed JSON differs (-kept +streamed):\n%s", f, d)
+		}
+	}
+}
+
+// TestJSONStreamSeveral: the document a JSONStream writes of scenarios
+// spooled one by one is byte for byte the one JSON writes of them all,
+// for none, one and many.
+func TestJSONStreamSeveral(t *testing.T) {
+	files, err := sim.Collect("../../testdata/labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, len(files)} {
+		var kept []*sim.Result
+		var got bytes.Buffer
+		st := report.NewJSONStream(&got)
+		for _, f := range files[:n] {
+			src, err := sim.ReadInputFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := sim.RunSource(context.Background(), f, src, sim.Options{})
+			kept = append(kept, r)
+			jw, err := report.NewJSONWriter(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := sim.Run(context.Background(), r.Scenario, sim.Options{Observer: jw, DropSteps: true})
+			if err := jw.Finish(res); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Write(jw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := report.JSON(&want, kept...); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want.String(), got.String()); d != "" {
+			t.Errorf("%d scenarios (-JSON +JSONStream):\n%s", n, d)
+		}
+	}
+}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/explain"
@@ -22,43 +25,98 @@ import (
 // each expectation with ✓ or ✗. The text is for people and may change
 // between versions; programs should read the JSON report.
 func Text(w io.Writer, r *sim.Result) error {
-	bw := bufio.NewWriter(w)
-	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("Scenario %s\n", r.Name)
-	if sc := r.Scenario; sc != nil {
-		if sc.Title != "" {
-			p("  %s\n", sc.Title)
-		}
-		if sc.Spec != "" {
-			p("  spec: %s\n", sc.Spec)
-		}
-		if sc.Skip != "" {
-			p("  (not replayed in a real browser: %s)\n", sc.Skip)
-		}
-		for _, e := range scenario.Engines {
-			if why := sc.SkipFor[e]; why != "" {
-				p("  (not replayed in %s: %s)\n", e, why)
-			}
-		}
-	}
+	t := NewTextWriter(w)
+	t.Begin(r.Name, r.Scenario)
 	if r.Err != nil {
-		p("\nERROR %v\n", r.Err)
+		t.p("\nERROR %v\n", r.Err)
 	}
 	for _, run := range r.Runs {
-		p("\n== %s ==\n", run.Profile)
 		for _, st := range run.Steps {
-			textStep(bw, st)
+			t.Step(run, st)
 		}
-		if run.OK() {
-			p("-- %s: PASS\n", run.Profile)
-		} else {
-			p("-- %s: FAIL (%d)\n", run.Profile, len(run.Failures))
-		}
+		t.ProfileDone(run)
 	}
-	return bw.Flush()
+	return t.bw.Flush()
 }
 
-func textStep(w *bufio.Writer, st *sim.Step) {
+// TextWriter writes the story Text writes while the scenario runs: it is a
+// sim.Observer (give it as sim.Options.Observer, with DropSteps), so a
+// scenario of a hundred thousand fetches is told in constant memory.
+type TextWriter struct {
+	bw  *bufio.Writer
+	out io.Writer // bw through NewEscaper: server text cannot drive the terminal
+	cur *sim.ProfileRun
+}
+
+var _ sim.Observer = (*TextWriter)(nil)
+
+// NewTextWriter returns a TextWriter writing to w.
+func NewTextWriter(w io.Writer) *TextWriter {
+	bw := bufio.NewWriter(w)
+	return &TextWriter{bw: bw, out: NewEscaper(bw, false)}
+}
+
+func (t *TextWriter) p(format string, args ...any) { fmt.Fprintf(t.out, format, args...) }
+
+// Begin writes the scenario's heading: its name, title, spec anchor.
+func (t *TextWriter) Begin(name string, sc *scenario.Scenario) {
+	t.p("Scenario %s\n", name)
+	if sc == nil {
+		return
+	}
+	if sc.Title != "" {
+		t.p("  %s\n", sc.Title)
+	}
+	if sc.Spec != "" {
+		t.p("  spec: %s\n", sc.Spec)
+	}
+	if sc.Skip != "" {
+		t.p("  (not replayed in a real browser: %s)\n", sc.Skip)
+	}
+	for _, e := range scenario.Engines {
+		if why := sc.SkipFor[e]; why != "" {
+			t.p("  (not replayed in %s: %s)\n", e, why)
+		}
+	}
+}
+
+// Step writes one step, after the profile's heading when it is the run's
+// first.
+func (t *TextWriter) Step(run *sim.ProfileRun, st *sim.Step) {
+	t.heading(run)
+	textStep(t.out, st)
+}
+
+// ProfileDone writes the run's PASS or FAIL line.
+func (t *TextWriter) ProfileDone(run *sim.ProfileRun) {
+	t.heading(run)
+	if run.OK() {
+		t.p("-- %s: PASS\n", run.Profile)
+	} else {
+		t.p("-- %s: FAIL (%d)\n", run.Profile, len(run.Failures))
+	}
+	t.cur = nil
+}
+
+// End writes the error that stopped the scenario, if any, and flushes.
+func (t *TextWriter) End(r *sim.Result) error {
+	if r.Err != nil {
+		t.p("\nERROR %v\n", r.Err)
+	}
+	if r.Interrupted {
+		t.p("\nINTERRUPTED: the run stopped here; the rest has no verdict\n")
+	}
+	return t.bw.Flush()
+}
+
+func (t *TextWriter) heading(run *sim.ProfileRun) {
+	if t.cur != run {
+		t.cur = run
+		t.p("\n== %s ==\n", run.Profile)
+	}
+}
+
+func textStep(w io.Writer, st *sim.Step) {
 	cmd := st.Command
 	mark := ""
 	if cmd.Expect != nil {
@@ -77,7 +135,7 @@ func textStep(w *bufio.Writer, st *sim.Step) {
 	}
 }
 
-func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
+func textFetch(w io.Writer, fs *sim.FetchStep, ind string) {
 	res := fs.Result
 	if fs.RequestErr != nil {
 		e := fs.RequestErr
@@ -112,7 +170,7 @@ func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
 
 // textFixes lists the fixes of an explanation: each a numbered set of
 // changes, with the browsers it was confirmed in.
-func textFixes(w *bufio.Writer, e *explain.Explanation, ind string) {
+func textFixes(w io.Writer, e *explain.Explanation, ind string) {
 	for i, f := range e.Fixes {
 		fmt.Fprintf(w, "%sfix %d, %s:\n", ind, i+1, f.Scope(nil))
 		for _, c := range f.Changes {
@@ -121,7 +179,7 @@ func textFixes(w *bufio.Writer, e *explain.Explanation, ind string) {
 	}
 }
 
-func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
+func textExchange(w io.Writer, x fetch.Exchange, ind string) {
 	if x.Request != nil {
 		fmt.Fprintf(w, "%s> %s\n", ind, sim.RequestLine(x.Request))
 		textHeaders(w, x.Request.Header, ind+"> ")
@@ -135,7 +193,7 @@ func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
 	}
 }
 
-func textHeaders(w *bufio.Writer, h policy.HeaderList, ind string) {
+func textHeaders(w io.Writer, h policy.HeaderList, ind string) {
 	for _, l := range h {
 		fmt.Fprintf(w, "%s%s: %s\n", ind, l.Name, l.Value)
 	}
@@ -147,4 +205,96 @@ func statusLine(r *fetch.WireResponse) string {
 		text = http.StatusText(r.Status)
 	}
 	return strings.TrimSpace(fmt.Sprintf("%d %s", r.Status, text))
+}
+
+// EscapeControls returns s with every character a terminal would act on
+// written as a Go escape: C0 controls but newline and tab (ESC, CR, BEL,
+// backspace …), DEL, C1 controls, bidirectional overrides, and bytes that
+// are not UTF-8. Header values and bodies come from servers; printed raw, a
+// value could retitle the terminal, move the cursor, or hide or reorder
+// what follows. With sgr, corsim's own colour sequences (ESC [ n m, for
+// the n the text palette uses) are kept.
+func EscapeControls(s string, sgr bool) string {
+	if isPlain(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if sgr && s[i] == 0x1b {
+			if n := paletteSGR(s[i:]); n > 0 {
+				b.WriteString(s[i : i+n])
+				i += n
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case needsEscape(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	return r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r))
+}
+
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || c >= 0x80 {
+			goto slow
+		}
+	}
+	return true
+slow:
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if needsEscape(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// paletteSGR returns the length of the colour sequence s starts with when
+// it is one corsim's palette writes (ESC [ 0|1|2|31|32|33 m), else 0.
+func paletteSGR(s string) int {
+	for _, code := range []string{"0", "1", "2", "31", "32", "33"} {
+		if seq := "\x1b[" + code + "m"; strings.HasPrefix(s, seq) {
+			return len(seq)
+		}
+	}
+	return 0
+}
+
+// escaper is an io.Writer that escapes each write with EscapeControls;
+// every write must hold whole characters (one formatted line, say).
+type escaper struct {
+	w   io.Writer
+	sgr bool
+}
+
+// NewEscaper returns a writer that writes to w what it is given with
+// EscapeControls applied, write by write: give it whole lines or whole
+// documents, not arbitrary chunks.
+func NewEscaper(w io.Writer, sgr bool) io.Writer { return escaper{w, sgr} }
+
+func (e escaper) Write(p []byte) (int, error) {
+	s := string(p)
+	if out := EscapeControls(s, e.sgr); out != s {
+		if _, err := io.WriteString(e.w, out); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	return e.w.Write(p)
 }
