@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 
 // Collect expands paths into scenario files: a file is taken as is, a
 // directory is walked for files ending in ".txtar". The result is sorted
-// and without duplicates.
+// and without duplicates. A symbolic link met in a directory is followed
+// only when it resolves to a file inside that directory: a link out of it
+// (d/x.txtar -> /proc/self/environ) is an error, never read.
 func Collect(paths ...string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
@@ -35,10 +38,19 @@ func Collect(paths ...string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && strings.HasSuffix(path, ".txtar") && !seen[path] {
-				seen[path] = true
-				out = append(out, path)
+			if d.IsDir() || !strings.HasSuffix(path, ".txtar") || seen[path] {
+				return nil
 			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if target, ok := insideDir(p, path); !ok {
+					if target == "" {
+						return fmt.Errorf("%s: a symbolic link that leads nowhere", path)
+					}
+					return fmt.Errorf("%s: a symbolic link to %s, outside %s: not followed", path, target, p)
+				}
+			}
+			seen[path] = true
+			out = append(out, path)
 			return nil
 		})
 		if err != nil {
@@ -95,7 +107,7 @@ func parallel(n int, f func(i int)) {
 }
 
 func runFile(ctx context.Context, path string, opts Options) *Result {
-	src, err := os.ReadFile(path)
+	src, err := ReadInputFile(path)
 	if err != nil {
 		return &Result{Name: filepath.ToSlash(path), Err: err}
 	}

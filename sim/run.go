@@ -35,6 +35,23 @@ type Options struct {
 	HandlerTimeout time.Duration
 	// Seed seeds the preflight cache's random eviction (default 1).
 	Seed int64
+	// Observer, when not nil, is told each step as it completes, from the
+	// goroutine running the scenario, so that a report can be written
+	// while the run goes on.
+	Observer Observer
+	// DropSteps stops the runner from keeping the steps in
+	// ProfileRun.Steps (Failures are kept): with an Observer, or when only
+	// the verdicts matter, memory then stays flat in the number of
+	// commands instead of growing with every fetch.
+	DropSteps bool
+}
+
+// Observer receives a run as it happens (Options.Observer).
+type Observer interface {
+	// Step is called after each step of run, in order.
+	Step(run *ProfileRun, st *Step)
+	// ProfileDone is called when run, one profile's run, is over.
+	ProfileDone(run *ProfileRun)
 }
 
 // Result is what running one scenario produced.
@@ -50,11 +67,16 @@ type Result struct {
 	Runs []*ProfileRun
 	// Elapsed is the real time the run took.
 	Elapsed time.Duration
+	// Interrupted reports that the context was done (Ctrl-C) before the
+	// run finished: Runs holds what ran, and a fetch in flight may have
+	// failed for that reason alone, so nothing here is a verdict.
+	Interrupted bool
 }
 
-// OK reports whether the scenario ran and every expectation held.
+// OK reports whether the scenario ran to the end and every expectation
+// held.
 func (r *Result) OK() bool {
-	if r.Err != nil {
+	if r.Err != nil || r.Interrupted {
 		return false
 	}
 	for _, run := range r.Runs {
@@ -142,8 +164,8 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (res *Result)
 	}
 	res.Runs = make([]*ProfileRun, 0, len(profiles))
 	for _, p := range profiles {
-		if err := ctx.Err(); err != nil {
-			res.Err = err
+		if ctx.Err() != nil {
+			res.Interrupted = true
 			return res
 		}
 		run, err := runProfile(ctx, sc, p, &opts)
@@ -153,6 +175,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (res *Result)
 		}
 		res.Runs = append(res.Runs, run)
 	}
+	res.Interrupted = ctx.Err() != nil
 	return res
 }
 
@@ -182,18 +205,31 @@ func runProfile(ctx context.Context, sc *scenario.Scenario, profile string, opts
 		return nil, fmt.Errorf("%s: %v", sc.Name, err)
 	}
 	r := &runner{ctx: ctx, sc: sc, opts: opts, eng: eng, run: &ProfileRun{Profile: profile}}
-	r.run.Steps = make([]*Step, 0, len(sc.Commands))
+	if !opts.DropSteps {
+		r.run.Steps = make([]*Step, 0, len(sc.Commands))
+	}
 	for _, cmd := range sc.Commands {
 		if !cmd.Applies(profile) {
 			continue
 		}
+		if ctx.Err() != nil {
+			break // Run marks the result interrupted
+		}
 		st := &Step{Command: cmd}
 		r.step(st)
 		st.Clock = eng.now()
-		r.run.Steps = append(r.run.Steps, st)
+		if !opts.DropSteps {
+			r.run.Steps = append(r.run.Steps, st)
+		}
 		if st.Failure != nil {
 			r.run.Failures = append(r.run.Failures, st.Failure)
 		}
+		if opts.Observer != nil {
+			opts.Observer.Step(r.run, st)
+		}
+	}
+	if opts.Observer != nil {
+		opts.Observer.ProfileDone(r.run)
 	}
 	return r.run, nil
 }

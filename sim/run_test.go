@@ -46,7 +46,7 @@ origins https://app.example
 
 // TestUnknownHandler reports a missing handler with the names it knows.
 func TestUnknownHandler(t *testing.T) {
-	src := []byte("page https://a.example\nserver https://b.example handler nope\n")
+	src := []byte("page https://a.example\nserver https://b.example handler nope\n? fetch https://b.example/\n")
 	res := sim.RunSource(context.Background(), "h.txtar", src, sim.Options{})
 	fs := res.Failures()
 	if len(fs) != 1 || !strings.Contains(fs[0].Msg, `no handler named "nope" (registered: bad-header, echo-origin, panic, plain)`) {

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
@@ -45,13 +44,14 @@ By default the request goes to the real server (OPTIONS is safe: it changes
 nothing). With --server FILE it goes to a simulated server instead.
 
 Flags:
-  --server FILE   ask a simulated server: a declarative config or canned responses
-  -H 'Name: v'    add a request header line (repeatable)
-  --timeout D     give up after D (default 10s)
-  --json          print JSON (schema corsim.allow/v1, docs/json-schema.md)
-
-Exit status: 0 when the answer follows RFC 9110, 1 when a problem is
-flagged or the server could not be reached, 2 for bad usage or input.
+  --server FILE       ask a simulated server: a declarative config or canned
+                      responses
+  -H, --header 'Name: v'
+                      add a request header line (repeatable)
+  --json              print JSON (schema corsim.allow/v1, docs/json-schema.md)
+`)
+		writeLiveFlagsHelp(w)
+		fmt.Fprint(w, "\n"+exitStatusHelp("0 when the answer follows RFC 9110, 1 when a problem is flagged, 2 for bad usage or input")+`
 
 Examples:
 
@@ -66,7 +66,8 @@ Examples:
 		var headers listFlag
 		fs.Var(&headers, "H", "")
 		fs.Var(&headers, "header", "")
-		timeout := fs.Duration("timeout", 10*time.Second, "")
+		lf := addLiveFlags(fs)
+		timeout := &lf.timeout
 		asJSON := fs.Bool("json", false, "")
 		pos, code, ok := parseArgs(e, fs, c, args)
 		if !ok {
@@ -83,9 +84,15 @@ Examples:
 		if err != nil {
 			return inputErr(e, c, err)
 		}
-		var t fetch.Transport = &server.Live{Client: server.NewLiveClient(*timeout)}
+		var t fetch.Transport
 		target := "live"
-		if *serverFile != "" {
+		if *serverFile == "" {
+			live, err := lf.newLive(false)
+			if err != nil {
+				return inputErr(e, c, err)
+			}
+			t = live
+		} else {
 			st, kind, err := loadServer(*serverFile)
 			if err != nil {
 				return inputErr(e, c, err)
@@ -98,9 +105,17 @@ Examples:
 			defer cancel()
 		}
 		req := &fetch.WireRequest{Method: http.MethodOptions, URL: u, Header: hl}
+		stop := func() {}
+		if *serverFile == "" {
+			stop = startStatus(e, func() string { return "corsim allow: waiting for " + u.Host + "…" })
+		}
 		resp, err := t.RoundTrip(ctx, req)
+		stop()
 		rep := checkAllow(req, resp, err)
 		rep.Server = target
+		if rep.NoAnswer != "" {
+			fmt.Fprintf(e.stderr, "corsim allow: incomplete: the server could not be reached: %s\n", rep.Error)
+		}
 		if *asJSON {
 			enc := json.NewEncoder(e.stdout)
 			enc.SetIndent("", "  ")
@@ -110,7 +125,12 @@ Examples:
 		} else {
 			printAllow(e, rep)
 		}
-		if rep.Error != "" || len(rep.Problems) > 0 {
+		switch {
+		case ctx.Err() != nil && rep.Error != "":
+			return exitInterrupted
+		case rep.NoAnswer != "":
+			return exitIncomplete
+		case rep.Error != "" || len(rep.Problems) > 0:
 			return exitFail
 		}
 		return exitOK
@@ -131,6 +151,8 @@ type allowReport struct {
 	Request  jsonWireReq   `json:"request"`
 	Response *jsonWireResp `json:"response,omitempty"`
 	Error    string        `json:"error,omitempty"`
+	// NoAnswer is why there is no answer, in a word (server.Cause).
+	NoAnswer string `json:"noAnswer,omitempty"`
 	// Allow is the list of methods in the Allow header, as sent; Valid
 	// reports that every element is a method token.
 	Allow      []string `json:"allow"`
@@ -180,6 +202,9 @@ func checkAllow(req *fetch.WireRequest, resp *fetch.WireResponse, err error) *al
 	}
 	if err != nil {
 		rep.Error = oneLine(err.Error())
+		if cause, ok := server.NoAnswer(err); ok {
+			rep.NoAnswer = string(cause)
+		}
 		return rep
 	}
 	text := resp.StatusText
@@ -254,7 +279,7 @@ func dedupe(sorted []string) []string {
 
 func printAllow(e *env, rep *allowReport) {
 	p := colours(e, e.stdoutTTY)
-	w := e.stdout
+	w := report.NewEscaper(e.stdout, p.on) // the server's header values are its own text
 	fmt.Fprintf(w, "%s %s\n  (a plain OPTIONS: no Origin, no Access-Control-Request-*; server: %s)\n", rep.Request.Method, rep.Request.URL, rep.Server)
 	for _, h := range rep.Request.Headers {
 		fmt.Fprintf(w, "  %s: %s\n", h.Name, h.Value)

@@ -140,8 +140,14 @@ func TestAllowUnreachable(t *testing.T) {
 	url := srv.URL
 	srv.Close() // nothing listens there now
 	r := corsim(t, "", "allow", url+"/")
-	wantCode(t, r, 1)
-	if !strings.Contains(r.stdout, "no answer:") {
-		t.Errorf("stdout: %s", r.stdout)
+	// Issue 15: no answer is not a finding (1) but an incomplete check (3).
+	wantCode(t, r, exitIncomplete)
+	if !strings.Contains(r.stdout, "no answer:") || !strings.HasPrefix(r.stderr, "corsim allow: incomplete: the server could not be reached:") || !strings.Contains(r.stderr, "(unreachable)") {
+		t.Errorf("stdout: %s\nstderr: %s", r.stdout, r.stderr)
+	}
+	r = corsim(t, "", "allow", "--json", url+"/")
+	wantCode(t, r, exitIncomplete)
+	if !strings.Contains(r.stdout, `"noAnswer": "unreachable"`) {
+		t.Errorf("JSON lacks the cause: %s", r.stdout)
 	}
 }

@@ -3,16 +3,18 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/fuzz/audit"
-	"github.com/corsim/corsim/sim/server"
+	"github.com/corsim/corsim/policy"
 )
 
 func auditCommand() *command {
@@ -22,49 +24,73 @@ func auditCommand() *command {
 
 Audit tries the origins CORS misconfiguration scanners try — reflection,
 null, prefix and suffix matches, unescaped dots, any subdomain, http from
-https, odd characters, and mutations of the site's own origins — against
-each URL, as a browser would send them (simple and preflighted, with and
-without credentials), and judges every attempt with each browser profile.
+https, other ports, odd characters, third-party hosts, localhost, and
+mutations of the site's own origins and of each URL's own host — against
+each URL, as the site's front end would send them (a simple request and a
+preflighted one with the URL's methods, with and without credentials),
+and judges every attempt with each browser profile.
 
-It reports every origin a browser would let read a response, with its class
-(reflect_origin, trust_null, prefix_match, suffix_match, https_trust_http,
-…), its severity (critical: read with the victim's credentials; high: read
-without; low: missing Vary: Origin, reflected Access-Control-Allow-Methods
-or -Headers), the browsers that send that origin at all, and the shortest
-corsim fetch line that reproduces it. What browsers block (such as * with
-credentials) is listed as a broken configuration, not as exploitable.
+It reports findings grouped by the server behaviour that causes them
+("reflects any Origin, with credentials", "trusts any subdomain", …), each
+with its severity (critical: read with the victim's credentials; high:
+read without; low: missing Vary: Origin, reflected
+Access-Control-Allow-Methods or -Headers; info: public data), the origins
+that read as evidence, the browsers, the line of a --server config file
+responsible, and the shortest corsim fetch line that reproduces it. What
+browsers block (such as * with credentials) is listed as a broken
+configuration, not as exploitable.
+
+An audit in which any request got no answer (unreachable, timeout, TLS,
+a handler that panicked) is INCOMPLETE: the report says so first, with the
+causes, and the exit status is 3, whatever was found. An endpoint is given
+up after --max-failures unanswered requests in a row.
 
 Flags:
-  --origin ORIGIN   the site's own origin (repeatable, required); a pattern
-                    such as https://*.app.example covers its subdomains
-  --server FILE     audit a simulated server (declarative config or canned responses)
-  --live            audit the real server at URL (GET and OPTIONS only)
-  --browser LIST    chromium, firefox, webkit, spec, comma-separated, or all (default all)
-  --attacker D      the attacker's domain (default evil.example)
-  --mutations N     mutated origins to add to the catalogue (default 48; -1 none)
-  --seed N          seed of the mutation generator (same seed, same report)
-  --try ORIGIN      one more attacker origin to try (repeatable)
-  --fail-on SEV     exit 1 on a finding at or above SEV: critical, high,
-                    low, info, or none (never) (default high)
-  --json            print the report as JSON (schema corsim.audit/v1, docs/json-schema.md)
-
-Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for
-bad usage or input.
+`)
+		writeFlagHelp(w, "--origin ORIGIN", "the site's own origin (repeatable, required); a pattern such as https://*.app.example covers its subdomains")
+		writeFlagHelp(w, "--server FILE", "audit a simulated server (declarative config or canned responses)")
+		writeFlagHelp(w, "--live", "audit the real server at URL (unsafe methods are judged on their preflight unless --send-unsafe)")
+		writeFlagHelp(w, "--method LIST", "the URLs' methods, comma-separated (default: the Allow line of a plain OPTIONS, else GET)")
+		writeFlagHelp(w, "-H, --header 'N: V'", "add a header line to every request (repeatable), e.g. an API key; reports mask credentials")
+		writeFlagHelp(w, "--cookie 'a=b'", "send this Cookie with credentialed requests (the user's session); reports show only the names")
+		writeFlagHelp(w, "--send-unsafe", "with --live, send actual POST, PUT, DELETE, … requests too (they may change data)")
+		writeFlagHelp(w, "--rate N", fmt.Sprintf("at most N requests per second (default %v with --live, no limit otherwise)", defaultAuditRate))
+		writeFlagHelp(w, "--concurrency N", "endpoints audited at once (default 1 with --live, the number of CPUs otherwise)")
+		writeFlagHelp(w, "--max-failures N", fmt.Sprintf("give an endpoint up after N unanswered requests in a row (default %d)", audit.DefaultMaxConsecutiveFailures))
+		writeLiveFlagsHelp(w)
+		writeFlagHelp(w, "--browser LIST", "chromium, firefox, webkit, spec, comma-separated, or all (default all)")
+		writeFlagHelp(w, "--attacker D", "the attacker's domain (default evil.example)")
+		writeFlagHelp(w, "--mutations N", fmt.Sprintf("mutated origins to add to the catalogue (default %d, at most %d; -1 none)", audit.DefaultMutations, audit.MaxMutations))
+		writeFlagHelp(w, "--seed N", "seed of the mutation generator (same seed, same report)")
+		writeFlagHelp(w, "--try ORIGIN", "one more attacker origin to try (repeatable)")
+		writeFlagHelp(w, "--fail-on SEV", "exit 1 on a finding at or above SEV: critical, high, low, info, or none (never) (default high)")
+		writeFlagHelp(w, "--json", "print the report as JSON (schema corsim.audit/v1, docs/json-schema.md)")
+		fmt.Fprint(w, "\n"+exitStatusHelp("0 when no finding reaches --fail-on, 1 when one does, 2 for bad usage or input")+`
 
 Examples:
 
 	corsim audit --origin https://www.target.example --server testdata/audit/vulnerable/acah_reflection.conf https://api.target.example/data
 	corsim audit --origin https://app.example --server cmd/corsim/testdata/api.conf https://api.example/items --fail-on low
-	corsim audit --origin http://localhost:3000 --live http://127.0.0.1:8080/items
+	corsim audit --origin http://localhost:3000 --live --cookie 'sid=…' http://127.0.0.1:8080/items
 `)
 	}
 	c.run = func(ctx context.Context, e *env, args []string) int {
 		fs := newFlagSet(c)
-		var origins, extra listFlag
+		var origins, extra, headers listFlag
 		fs.Var(&origins, "origin", "")
 		fs.Var(&extra, "try", "")
+		fs.Var(&headers, "header", "")
+		fs.Var(&headers, "H", "")
+		cookie := fs.String("cookie", "", "")
+		methods := fs.String("method", "", "")
+		fs.StringVar(methods, "methods", "", "")
 		serverFile := fs.String("server", "", "")
 		live := fs.Bool("live", false, "")
+		lf := addLiveFlags(fs)
+		sendUnsafe := fs.Bool("send-unsafe", false, "")
+		rate := fs.Float64("rate", -1, "")
+		concurrency := fs.Int("concurrency", 0, "")
+		maxFailures := fs.Int("max-failures", 0, "")
 		browsers := fs.String("browser", "all", "")
 		fs.StringVar(browsers, "browsers", "all", "")
 		attacker := fs.String("attacker", "", "")
@@ -95,6 +121,12 @@ Examples:
 		if err != nil {
 			return inputErr(e, c, fmt.Errorf("--seed %q: want a non-negative integer", *seed))
 		}
+		if *mutations > audit.MaxMutations {
+			return inputErr(e, c, fmt.Errorf("--mutations %d: at most %d", *mutations, audit.MaxMutations))
+		}
+		if *concurrency < 0 || *concurrency > 64 {
+			return inputErr(e, c, fmt.Errorf("--concurrency %d: want 1 to 64", *concurrency))
+		}
 		names, err := parseBrowsers(*browsers)
 		if err != nil {
 			return inputErr(e, c, err)
@@ -107,32 +139,88 @@ Examples:
 			}
 			profiles = append(profiles, p)
 		}
+		opts := audit.Options{
+			Profiles:               profiles,
+			AttackerDomain:         *attacker,
+			Mutations:              *mutations,
+			Seed:                   sd,
+			Extra:                  extra,
+			MaxConsecutiveFailures: *maxFailures,
+			Concurrency:            *concurrency,
+			Cookie:                 *cookie,
+		}
+		if *methods != "" {
+			for _, m := range strings.Split(*methods, ",") {
+				m = strings.TrimSpace(m)
+				if !policy.IsMethod(m) {
+					return inputErr(e, c, fmt.Errorf("--method %q: %q is not a method name", *methods, m))
+				}
+				opts.Methods = append(opts.Methods, m)
+			}
+		}
+		for _, h := range headers {
+			name, value, ok := strings.Cut(h, ":")
+			name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+			if !ok || !policy.IsMethod(name) || strings.ContainsAny(value, "\r\n\x00") {
+				return inputErr(e, c, fmt.Errorf("--header %q: want 'Name: value'", h))
+			}
+			opts.Header = append(opts.Header, policy.Header{Name: name, Value: value})
+		}
+		if strings.ContainsAny(*cookie, "\r\n\x00") {
+			return inputErr(e, c, fmt.Errorf("--cookie: the value contains CR, LF or NUL"))
+		}
 		t := audit.Target{Origins: origins, Endpoints: pos}
+		var configSrc []byte
 		switch {
 		case *live && *serverFile != "":
 			return usageErr(e, c, "--server and --live exclude each other")
 		case *live:
-			t.Transport = &server.Live{Client: server.NewLiveClient(30 * time.Second)}
-			t.Server = "--live"
-		case *serverFile != "":
-			tr, _, err := loadServer(*serverFile)
+			l, err := lf.newLive(*sendUnsafe)
 			if err != nil {
 				return inputErr(e, c, err)
 			}
+			t.Transport = l
+			t.Server = "--live"
+			opts.Unsafe = *sendUnsafe
+			opts.Timeout = lf.timeout
+			opts.Rate = defaultAuditRate
+			if opts.Concurrency == 0 {
+				opts.Concurrency = 1
+			}
+		case *serverFile != "":
+			src, err := readInput(*serverFile, nil)
+			if err != nil {
+				return inputErr(e, c, err)
+			}
+			tr, kind, err := parseServer(*serverFile, src)
+			if err != nil {
+				return inputErr(e, c, err)
+			}
+			if kind == kindConfig {
+				configSrc = src
+			}
 			t.Transport = tr
 			t.Server = "--server " + shellQuote(*serverFile)
+			opts.Unsafe = true // a simulated server has no data to change
+			if opts.Concurrency == 0 {
+				opts.Concurrency = runtime.GOMAXPROCS(0)
+			}
 		default:
 			return usageErr(e, c, "no server: give --server FILE (a simulated server) or --live (the real one)")
 		}
-		rep, err := audit.Audit(ctx, t, audit.Options{
-			Profiles:       profiles,
-			AttackerDomain: *attacker,
-			Mutations:      *mutations,
-			Seed:           sd,
-			Extra:          extra,
-		})
-		if err != nil {
+		if *rate >= 0 {
+			opts.Rate = *rate
+		}
+		rep, err := audit.Audit(ctx, t, opts)
+		var inc *audit.IncompleteError
+		if err != nil && !errors.As(err, &inc) {
 			return inputErr(e, c, err)
+		}
+		if configSrc != nil {
+			markConfigLines(rep, *serverFile, configSrc)
+		}
+		if inc != nil {
+			fmt.Fprintf(e.stderr, "corsim audit: %s\n", oneLine(inc.Error()))
 		}
 		if *asJSON {
 			err = writeAuditJSON(e.stdout, rep)
@@ -142,12 +230,73 @@ Examples:
 		if err != nil {
 			return inputErr(e, c, err)
 		}
-		if rep.Fails(threshold) {
+		switch {
+		case inc != nil && ctx.Err() != nil:
+			return exitInterrupted
+		case inc != nil:
+			return exitIncomplete
+		case rep.Fails(threshold):
 			return exitFail
 		}
 		return exitOK
 	}
 	return c
+}
+
+// defaultAuditRate is the polite request rate of audit --live, per second.
+const defaultAuditRate = 20
+
+// configCulprits says, for each finding class, which config lines cause
+// it: a mistake name, or a directive with a value.
+var configCulprits = map[audit.Class][]string{
+	audit.ClassReflectOrigin:       {"mistake reflect-origin", "origins *"},
+	audit.ClassTrustNull:           {"mistake trust-null", "origins null"},
+	audit.ClassPrefixMatch:         {"mistake prefix-match"},
+	audit.ClassSuffixMatch:         {"mistake suffix-match"},
+	audit.ClassNotEscapeDot:        {"mistake unescaped-dot"},
+	audit.ClassIncludeMatch:        {"mistake substring-match"},
+	audit.ClassAnySubdomain:        {"mistake any-subdomain"},
+	audit.ClassHTTPSTrustHTTP:      {"mistake https-trust-http"},
+	audit.ClassMissingVary:         {"mistake no-vary"},
+	audit.ClassACAMReflection:      {"mistake reflect-request-method"},
+	audit.ClassACAHReflection:      {"mistake reflect-request-headers"},
+	audit.ClassWildcardValue:       {"origins *"},
+	audit.ClassWildcardCredentials: {"mistake wildcard-with-credentials"},
+	audit.ClassPreflightRejected:   {"mistake preflight-401", "mistake preflight-404"},
+}
+
+// markConfigLines sets each finding's ConfigLine to the line of the
+// declarative config that causes it ("api.conf:6: mistake reflect-origin"),
+// when one does. An origins line naming the attacker's origin outright is
+// the culprit of any origin-trust finding.
+func markConfigLines(rep *audit.Report, name string, src []byte) {
+	lines := strings.Split(string(src), "\n")
+	find := func(f audit.Finding) string {
+		for _, want := range configCulprits[f.Class] {
+			wf := strings.Fields(want)
+			for i, l := range lines {
+				fl := strings.Fields(l)
+				if len(fl) < 2 || fl[0] != wf[0] {
+					continue
+				}
+				if slices.Contains(fl[1:], wf[1]) {
+					return fmt.Sprintf("%s:%d: %s", name, i+1, strings.TrimSpace(l))
+				}
+			}
+		}
+		for i, l := range lines {
+			fl := strings.Fields(l)
+			if len(fl) > 1 && fl[0] == "origins" && slices.Contains(fl[1:], f.Origin) {
+				return fmt.Sprintf("%s:%d: %s", name, i+1, strings.TrimSpace(l))
+			}
+		}
+		return ""
+	}
+	for _, l := range [][]audit.Finding{rep.Findings, rep.Broken} {
+		for i := range l {
+			l[i].ConfigLine = find(l[i])
+		}
+	}
 }
 
 // auditSchema identifies audit's JSON document (docs/json-schema.md,

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/corsim/corsim/internal/suggest"
 )
 
 // newFlagSet returns an empty flag set for c that reports nothing itself:
@@ -29,7 +31,7 @@ func parseArgs(e *env, fs *flag.FlagSet, c *command, args []string) (pos []strin
 				c.help(e.stdout)
 				return nil, exitOK, false
 			}
-			return nil, usageErr(e, c, "%s", oneLine(err.Error())), false
+			return nil, usageErr(e, c, "%s", flagErrorWords(fs, err)), false
 		}
 		rest := fs.Args()
 		consumed := len(args) - len(rest)
@@ -42,6 +44,33 @@ func parseArgs(e *env, fs *flag.FlagSet, c *command, args []string) (pos []strin
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// flagErrorWords rewrites the flag package's errors in corsim's words,
+// with a suggestion for a misspelt flag: "unknown flag --formt; did you
+// mean --format?".
+func flagErrorWords(fs *flag.FlagSet, err error) string {
+	msg := oneLine(err.Error())
+	name, ok := strings.CutPrefix(msg, "flag provided but not defined: ")
+	if !ok {
+		return msg
+	}
+	name = strings.TrimLeft(name, "-")
+	out := "unknown flag " + dashes(name)
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if s := suggest.Closest(name, names); s != "" {
+		out += "; did you mean " + dashes(s) + "?"
+	}
+	return out
+}
+
+// dashes writes a flag name as the help does: -k, --format.
+func dashes(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // isFlagValue reports whether args[i] is the value of the flag before it

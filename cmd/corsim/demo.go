@@ -38,6 +38,8 @@ Flags:
   -o FILE         write the report to FILE
   --script        print the scenario file instead of running it
 
+`+exitStatusHelp("0 when every expectation held, 1 when one failed, 2 for bad usage")+`
+
 Examples:
 
 	corsim demo

@@ -131,7 +131,7 @@ func TestLiveSendsNoUnsafeMethod(t *testing.T) {
 	cors := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "http://localhost:3000")
 		if r.Method == http.MethodOptions {
-			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE")
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
 			w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -146,7 +146,9 @@ func TestLiveSendsNoUnsafeMethod(t *testing.T) {
 	}{
 		{"delete not sent", []string{"-X", "DELETE"}, map[string]int{"OPTIONS": 1, "DELETE": 0}, "not sent:"},
 		{"simple post not sent", []string{"-d", "x=1"}, map[string]int{"OPTIONS": 0, "POST": 0}, "not sent:"},
-		{"put not sent", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}"}, map[string]int{"OPTIONS": 1, "PUT": 0}, "not sent:"},
+		{"put not sent", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}"}, map[string]int{"OPTIONS": 1, "PUT": 0}, "preflight passed; PUT not sent — add --send-unsafe to send it"},
+		// Issue 15: an OPTIONS request with a body went out without --send-unsafe.
+		{"options body not sent", []string{"-X", "OPTIONS", "-d", "drop table"}, map[string]int{"OPTIONS": 1}, "OPTIONS with a body not sent — add --send-unsafe"},
 		{"delete sent on request", []string{"-X", "DELETE", "--send-unsafe"}, map[string]int{"OPTIONS": 1, "DELETE": 1}, "Verdict: ALLOWED"},
 		{"get sent", []string{}, map[string]int{"OPTIONS": 0, "GET": 1}, "Verdict: ALLOWED"},
 	} {
@@ -162,6 +164,9 @@ func TestLiveSendsNoUnsafeMethod(t *testing.T) {
 			}
 			if !strings.Contains(r.stdout, tt.outcome) {
 				t.Errorf("stdout lacks %q:\n%s", tt.outcome, r.stdout)
+			}
+			if strings.Contains(r.stdout, "SendUnsafe") {
+				t.Errorf("stdout names a Go field:\n%s", r.stdout)
 			}
 			if !strings.Contains(tt.name, "sent on request") && !strings.Contains(tt.name, "get") {
 				for m := range mc.counts {
@@ -210,7 +215,8 @@ func TestBadInput(t *testing.T) {
 		{"directory as file", []string{"fetch", "https://api.example/", "--from", "https://app.example", "--server", dir}, dir + ":"},
 		{"bad config", []string{"fetch", "https://api.example/", "--from", "https://app.example", "--server", badConf}, badConf + ":2:"},
 		{"unknown browser", append([]string{"fetch", "https://api.example/", "--browser", "netscape"}, ok...), `unknown browser "netscape"`},
-		{"unknown flag", append([]string{"fetch", "https://api.example/", "--frobnicate"}, ok...), "flag provided but not defined: -frobnicate"},
+		{"unknown flag", append([]string{"fetch", "https://api.example/", "--frobnicate"}, ok...), "unknown flag --frobnicate"},
+		{"misspelt flag", append([]string{"fetch", "https://api.example/", "--sever", "x"}, ok...), "unknown flag --sever; did you mean --server?"},
 		{"no server", []string{"fetch", "https://api.example/", "--from", "https://app.example"}, "no server"},
 		{"send-unsafe without live", append([]string{"fetch", "https://api.example/", "--send-unsafe"}, ok...), "--send-unsafe needs --live"},
 		{"forbidden method", append([]string{"fetch", "https://api.example/", "-X", "TRACE"}, ok...), "the browser would refuse this request"},

@@ -22,6 +22,7 @@ type fetchOpts struct {
 	serverFile string
 	live       bool
 	sendUnsafe bool
+	liveFlags  *liveFlags
 	asJSON     bool
 	expect     string
 	explain    bool
@@ -84,17 +85,21 @@ Flags (they may come before or after the URL):
   --server FILE       the simulated server for the URL's origin
   --live              send to the real server: the preflight and GET, HEAD and
                       OPTIONS go out; any other actual request is shown, not sent
-  --send-unsafe       with --live, really send an unsafe request (PUT, POST, …)
+  --send-unsafe       with --live, really send an unsafe request (PUT, POST, …,
+                      or an OPTIONS request with a body)
   --expect OUTCOME    exit 1 unless the outcome is allowed, blocked,
                       network-error or opaque (in every chosen browser)
   --json              print the sim JSON report (docs/json-schema.md)
 
+Flags for --live:
+`)
+	writeLiveFlagsHelp(w)
+	fmt.Fprint(w, `
 Request flags (those of a scenario file's fetch line, docs/scenarios.md):
 `)
 	writeRequestFlags(w)
 	fmt.Fprint(w, `
-Exit status: 0 when the simulation ran (and --expect held), 1 when
---expect did not hold, 2 for bad usage or bad input.
+`+exitStatusHelp("0 when the simulation ran (and --expect held), 1 when --expect did not hold, 2 for bad usage or bad input")+`
 
 Examples:
 `)
@@ -125,6 +130,7 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	fs.StringVar(&o.serverFile, "server", "", "")
 	fs.BoolVar(&o.live, "live", false, "")
 	fs.BoolVar(&o.sendUnsafe, "send-unsafe", false, "")
+	o.liveFlags = addLiveFlags(fs)
 	fs.BoolVar(&o.asJSON, "json", false, "")
 	fs.StringVar(&o.expect, "expect", "", "")
 	pos, code, ok := parseArgs(e, fs, c, args)
@@ -177,6 +183,11 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	case o.sendUnsafe && !o.live:
 		return fail("--send-unsafe needs --live")
 	}
+	if !o.live {
+		if f := setFlag(fs, "timeout", "insecure", "k", "cacert"); f != "" {
+			return fail("%s needs --live (it is about the real server)", f)
+		}
+	}
 	switch o.expect {
 	case "", scenario.OutcomeAllowed, scenario.OutcomeBlocked, scenario.OutcomeNetworkError, scenario.OutcomeOpaque:
 	default:
@@ -199,6 +210,21 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 		return bad(fmt.Errorf("the browser would refuse this request: %v", err))
 	}
 	return o, exitOK, true
+}
+
+// setFlag returns the first of names that was set on the command line, as
+// written ("-k", "--timeout"), "" when none was.
+func setFlag(fs *flag.FlagSet, names ...string) string {
+	set := ""
+	fs.Visit(func(f *flag.Flag) {
+		if set == "" && slices.Contains(names, f.Name) {
+			set = "--" + f.Name
+			if len(f.Name) == 1 {
+				set = "-" + f.Name
+			}
+		}
+	})
+	return set
 }
 
 // requestFlagAliases are the command line's extra names for request flags,

@@ -12,7 +12,6 @@ import (
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
-	"github.com/corsim/corsim/sim/server"
 )
 
 // liveName is the handler name the one-shot scenario gives a live server.
@@ -29,7 +28,10 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	opts := sim.Options{Profiles: o.profiles}
 	var srv *scenario.Server
 	if o.live {
-		live := &server.Live{SendUnsafe: o.sendUnsafe, Client: server.NewLiveClient(30 * time.Second)}
+		live, err := o.liveFlags.newLive(o.sendUnsafe)
+		if err != nil {
+			return inputErr(e, c, err)
+		}
 		opts.Transports = map[string]fetch.Transport{liveName: live}
 		srv = &scenario.Server{Origin: target, Kind: scenario.ServerHandler, Source: liveName}
 	} else {
@@ -44,9 +46,21 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		srv = &scenario.Server{Origin: target, Kind: k, Source: o.serverFile, Transport: t}
 	}
 	sc := scenario.OneFetch(c.name, o.profiles, o.from, o.top, []*scenario.Server{srv}, o.init)
+	stop := func() {}
+	if o.live {
+		start := time.Now()
+		stop = startStatus(e, func() string {
+			return fmt.Sprintf("corsim %s: waiting for %s (%ds of at most %v a request)…", c.name, target, int(time.Since(start).Seconds()), o.liveFlags.timeout)
+		})
+	}
 	res := sim.Run(ctx, sc, opts)
+	stop()
 	if res.Err != nil {
 		return inputErr(e, c, res.Err)
+	}
+	if res.Interrupted {
+		fmt.Fprintf(e.stderr, "corsim %s: interrupted before the fetch finished: no verdict\n", c.name)
+		return exitInterrupted
 	}
 	runs := make([]fetchRun, 0, len(res.Runs))
 	for _, run := range res.Runs {
@@ -72,12 +86,26 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	for i := range runs {
 		runs[i].ex = ex.Runs[i]
 	}
+	missing := unanswered(runs)
+	if missing != nil {
+		// Said first, before the story: the simulated browser's network
+		// error that follows is not a verdict on the server.
+		fmt.Fprintf(e.stderr, "corsim %s: incomplete: the live server could not be reached: %s; the network error below is not a CORS verdict\n",
+			c.name, oneLine(missing.Error))
+	}
 	if o.asJSON {
 		if err := report.JSON(e.stdout, res); err != nil {
 			return inputErr(e, c, err)
 		}
-	} else if err := writeFetchStory(e.stdout, runs, ex, o.explain, colours(e, e.stdoutTTY)); err != nil {
-		return inputErr(e, c, err)
+	} else {
+		// Server text is escaped: a header or body cannot drive the terminal.
+		p := colours(e, e.stdoutTTY)
+		if err := writeFetchStory(report.NewEscaper(e.stdout, p.on), runs, ex, o.explain, p); err != nil {
+			return inputErr(e, c, err)
+		}
+	}
+	if missing != nil {
+		return exitIncomplete
 	}
 	if o.expect != "" {
 		for _, r := range runs {
@@ -88,6 +116,20 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		}
 	}
 	return exitOK
+}
+
+// unanswered returns the first request of runs that got no answer at all
+// (report.Exchange.NoAnswer), nil when every request was answered or
+// deliberately not sent.
+func unanswered(runs []fetchRun) *report.Exchange {
+	for _, r := range runs {
+		for _, x := range r.rep.Wire {
+			if x.NoAnswer != "" {
+				return x
+			}
+		}
+	}
+	return nil
 }
 
 // isSetupFailure reports whether a runner failure is about the setup (a server that

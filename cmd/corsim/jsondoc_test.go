@@ -160,10 +160,14 @@ func TestAllowJSONDocumented(t *testing.T) {
 // acceptance) and a correct one (empty lists are [], not null).
 func TestAuditJSONDocumented(t *testing.T) {
 	tables := docTables(t, "corsim.audit/v1")
-	var docs, findings, acceptance []map[string]any
-	for _, conf := range []string{"testdata/audit/vulnerable/reflect_origin.conf", "testdata/audit/correct/exact_list.conf"} {
-		r := corsim(t, "", "audit", "--json", "--origin", "https://www.target.example", "--server", conf, "https://api.target.example/data")
-		if r.code != exitOK && r.code != exitFail {
+	var docs, findings, acceptance, failures []map[string]any
+	for _, conf := range []string{"testdata/audit/vulnerable/reflect_origin.conf", "testdata/audit/correct/exact_list.conf", "live"} {
+		args := []string{"audit", "--json", "--origin", "https://www.target.example", "--server", conf, "https://api.target.example/data"}
+		if conf == "live" { // nothing listens on port 1: an incomplete audit
+			args = []string{"audit", "--json", "--origin", "https://www.target.example", "--live", "--timeout", "2s", "http://127.0.0.1:1/data"}
+		}
+		r := corsim(t, "", args...)
+		if r.code != exitOK && r.code != exitFail && (conf != "live" || r.code != exitIncomplete) {
 			t.Fatalf("audit %s: exit %d: %s", conf, r.code, r.stderr)
 		}
 		d := decodeObject(t, r)
@@ -179,9 +183,11 @@ func TestAuditJSONDocumented(t *testing.T) {
 				acceptance = append(acceptance, objects(f["acceptance"])...)
 			}
 		}
+		failures = append(failures, objects(d["failures"])...)
 		docs = append(docs, d)
 	}
 	checkDocumented(t, "Audit", tables["Audit"], docs)
+	checkDocumented(t, "Failure", tables["Failure"], failures)
 	checkDocumented(t, "Finding", tables["Finding"], findings)
 	checkDocumented(t, "Acceptance", tables["Acceptance"], acceptance)
 }

@@ -22,25 +22,24 @@
 // flags and examples.
 //
 // Exit status: 0 when the command ran and every expectation held, 1 when a
-// scenario expectation (or a checked verdict) failed, 2 for bad usage or
-// bad input, with a one-line error on stderr.
+// scenario expectation (or a checked verdict, or an audit finding) failed,
+// 2 for bad usage or bad input, with a one-line error on stderr, 3 when
+// the result is incomplete because a request got no answer (the live
+// server could not be reached, timed out or failed TLS, or an in-process
+// handler panicked), and 130 when interrupted (Ctrl-C).
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
-)
 
-// Exit statuses.
-const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	"github.com/corsim/corsim/internal/suggest"
 )
 
 // env is what a command may touch: its streams, the environment and the
@@ -76,7 +75,7 @@ func commands() []*command {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	e := &env{
 		stdin:     os.Stdin,
 		stdout:    os.Stdout,
@@ -89,6 +88,37 @@ func main() {
 	stop()
 	os.Exit(code)
 }
+
+// errInterrupted is the cause of the command's context when the user
+// pressed Ctrl-C.
+var errInterrupted = errors.New("interrupted")
+
+// interruptContext returns the context every command runs with: the first
+// Ctrl-C (SIGINT) cancels it with errInterrupted, so the command stops
+// promptly and prints what it has; a second one exits at once with 130.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt)
+	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		cancel(errInterrupted)
+		if _, ok := <-sigs; ok {
+			fmt.Fprintln(os.Stderr, "corsim: interrupted again: quitting without a report")
+			os.Exit(exitInterrupted)
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(sigs)
+		cancel(nil)
+	}
+}
+
+// interrupted reports whether the user pressed Ctrl-C during the command.
+func interrupted(ctx context.Context) bool { return errors.Is(context.Cause(ctx), errInterrupted) }
 
 // isTerminal reports whether f is a character device (a terminal).
 func isTerminal(f *os.File) bool {
@@ -118,11 +148,30 @@ func runMain(ctx context.Context, e *env, args []string) (code int) {
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			return c.run(ctx, e, args[1:])
+			code := c.run(ctx, e, args[1:])
+			if interrupted(ctx) && code != exitInterrupted {
+				// The command did not say so itself.
+				fmt.Fprintf(e.stderr, "corsim %s: interrupted: what was printed is incomplete\n", c.name)
+				code = exitInterrupted
+			}
+			return code
 		}
 	}
-	fmt.Fprintf(e.stderr, "corsim: unknown command %q (run 'corsim help' for the list)\n", name)
+	fmt.Fprintf(e.stderr, "corsim: unknown command %q%s (run 'corsim help' for the list)\n", name, didYouMean(name))
 	return exitUsage
+}
+
+// didYouMean returns "; did you mean fetch?" for a misspelt command name,
+// "" when no command is close.
+func didYouMean(name string) string {
+	names := []string{"help"}
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	if s := suggest.Closest(name, names); s != "" {
+		return "; did you mean " + s + "?"
+	}
+	return ""
 }
 
 func helpMain(e *env, args []string) int {
@@ -136,7 +185,7 @@ func helpMain(e *env, args []string) int {
 			return exitOK
 		}
 	}
-	fmt.Fprintf(e.stderr, "corsim help: unknown command %q (run 'corsim help' for the list)\n", args[0])
+	fmt.Fprintf(e.stderr, "corsim help: unknown command %q%s (run 'corsim help' for the list)\n", args[0], didYouMean(args[0]))
 	return exitUsage
 }
 
@@ -161,7 +210,8 @@ Start with:
 	corsim fetch https://api.example/items -X PUT -H 'Content-Type: application/json' --from https://app.example --server cors.conf
 
 Run 'corsim help <command>' or 'corsim <command> --help' for flags and examples.
-Exit status: 0 ok, 1 an expectation failed, 2 bad usage or bad input.
+Exit status: 0 ok, 1 an expectation failed (or a finding), 2 bad usage or
+bad input, 3 incomplete (a request got no answer), 130 interrupted.
 `)
 }
 

@@ -125,7 +125,7 @@ var readmeExpect = map[string]struct {
 	"corsim run testdata/scenarios":                                                            {0, []string{"scenarios,", " 0 failed"}},
 	"corsim run - < cmd/corsim/demo.txtar":                                                     {0, []string{"ok   stdin (chromium)"}},
 	"corsim allow https://api.example/items/42 --server cmd/corsim/testdata/api.conf":          {0, []string{"Allowed methods: GET HEAD PUT DELETE OPTIONS", "RFC 9110: ok"}},
-	"corsim fetch http://127.0.0.1:8080/items/1 -X DELETE --from http://localhost:3000 --live": {0, []string{"→ preflight OPTIONS", "not sent: DELETE"}},
+	"corsim fetch http://127.0.0.1:8080/items/1 -X DELETE --from http://localhost:3000 --live": {0, []string{"→ preflight OPTIONS", "preflight passed; DELETE not sent — add --send-unsafe to send it"}},
 	"corsim audit --origin https://www.target.example --server testdata/audit/vulnerable/reflect_origin.conf https://api.target.example/data": {1, []string{"critical", "reflect_origin", "corsim fetch --from https://evil.example --credentials include"}},
 	"corsim allow http://127.0.0.1:8080/items/1": {0, []string{"Allowed methods: GET, DELETE" /* replaced below */}},
 }

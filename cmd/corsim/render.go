@@ -85,6 +85,6 @@ func writeText(w io.Writer, results []*sim.Result, o reportOpts) error {
 		}
 		fmt.Fprintln(&b, sum)
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(report.NewEscaper(w, p.on), b.String())
 	return err
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
 )
 
@@ -24,7 +26,11 @@ Run parses and runs scenario files: txtar archives whose comment is a
 script (page, server, fetch, advance, expect …) and whose files are server
 configs and canned responses. A directory is searched for *.txtar files;
 "-" reads one scenario from standard input. Scenarios run in parallel. The
-format is documented in docs/scenarios.md.
+format is documented in docs/scenarios.md. Only regular files of at most
+16 MiB are read (not a pipe, a device or a /proc file), and in a directory
+a symbolic link is followed only to a file inside that directory. A
+scenario without a fetch is an error. With one scenario, the story is
+written while it runs, so memory stays flat however long it is.
 
 With one scenario, the report tells its story step by step; with several,
 it prints one line per scenario (-v tells every story) and every failed
@@ -39,8 +45,7 @@ Flags:
   -v              with several scenarios, tell every story
   -q              print only failures
 
-Exit status: 0 when every expectation held, 1 when one failed, 2 for bad
-usage or a file that cannot be read or parsed (file:line on stderr).
+`+exitStatusHelp("0 when every expectation held, 1 when one failed, 2 for bad usage or a file that cannot be read or parsed (file:line on stderr)")+`
 
 Examples:
 
@@ -78,10 +83,26 @@ Examples:
 		if code != exitOK {
 			return code
 		}
+		ro := reportOpts{format: *format, verbose: *verbose || len(scs) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
+		if ro.format == "text" && (!ro.verbose || ro.quiet) {
+			opts.DropSteps = true // only the verdicts and failures are printed
+		}
+		if ro.format == "text" && len(scs) == 1 && ro.verbose && !ro.quiet {
+			return runStreaming(ctx, e, c, scs[0], opts, *out, ro)
+		}
 		results := runScenarios(ctx, e, scs, opts)
-		if err := ctx.Err(); err != nil {
-			fmt.Fprintf(e.stderr, "corsim run: interrupted\n")
-			return exitFail
+		var cut []string
+		if ctx.Err() != nil {
+			// Report what finished; name what did not.
+			done := results[:0]
+			for _, r := range results {
+				if r.Interrupted {
+					cut = append(cut, r.Name)
+				} else {
+					done = append(done, r)
+				}
+			}
+			results = done
 		}
 		for _, r := range results {
 			if r.Err != nil {
@@ -90,9 +111,15 @@ Examples:
 				return exitUsage
 			}
 		}
-		ro := reportOpts{format: *format, verbose: *verbose || len(results) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
-		if err := writeReportTo(e, *out, results, ro); err != nil {
-			return inputErr(e, c, err)
+		if len(results) > 0 {
+			if err := writeReportTo(e, *out, results, ro); err != nil {
+				return inputErr(e, c, err)
+			}
+		}
+		if cut != nil {
+			fmt.Fprintf(e.stderr, "corsim run: interrupted: %d of %d scenario(s) did not finish and have no verdict: %s\n",
+				len(cut), len(scs), listSome(cut, 5))
+			return exitInterrupted
 		}
 		for _, r := range results {
 			if !r.OK() {
@@ -102,6 +129,43 @@ Examples:
 		return exitOK
 	}
 	return c
+}
+
+// runStreaming runs one scenario and tells its story while it runs
+// (report.TextWriter), keeping no step once it is written: memory stays
+// flat however many fetches the scenario has.
+func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario, opts sim.Options, out string, ro reportOpts) int {
+	w, closeOut, err := openOutput(e, out)
+	if err != nil {
+		return inputErr(e, c, err)
+	}
+	tw := report.NewTextWriter(w)
+	tw.Begin(sc.Name, sc)
+	opts.Observer, opts.DropSteps = tw, true
+	res := sim.Run(ctx, sc, opts)
+	werr := tw.End(res)
+	if werr == nil && !res.Interrupted {
+		ro.verbose = false // the story is told; add the verdict line
+		if _, werr = io.WriteString(w, "\n"); werr == nil {
+			werr = writeText(w, []*sim.Result{res}, ro)
+		}
+	}
+	if cerr := closeOut(); werr == nil {
+		werr = cerr
+	}
+	switch {
+	case werr != nil:
+		return inputErr(e, c, werr)
+	case res.Interrupted:
+		fmt.Fprintf(e.stderr, "corsim run: interrupted: %s did not finish and has no verdict; its story above stops where it was cut\n", sc.Name)
+		return exitInterrupted
+	case res.Err != nil:
+		fmt.Fprintf(e.stderr, "corsim run: %s\n", oneLine(res.Err.Error()))
+		return exitUsage
+	case !res.OK():
+		return exitFail
+	}
+	return exitOK
 }
 
 var reportFormats = []string{"text", "json", "mermaid", "html"}
@@ -149,7 +213,11 @@ func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, in
 		}
 		got, err := sim.Collect(p)
 		if err != nil {
-			return nil, inputErr(e, c, fileErr(p, err))
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = fileErr(p, err)
+			}
+			return nil, inputErr(e, c, err)
 		}
 		if len(got) == 0 {
 			return nil, inputErr(e, c, fmt.Errorf("%s: no *.txtar scenario files in this directory", p))
@@ -188,6 +256,14 @@ func loadScenarios(e *env, c *command, paths []string) ([]*scenario.Scenario, in
 	return scs, exitOK
 }
 
+// listSome lists up to n names, then how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
 // splitErrors returns each error of a joined error as one line.
 func splitErrors(err error) []string {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -217,6 +293,14 @@ var progressDelay = time.Second
 // place, once the run has taken progressDelay — only when stderr is a
 // terminal. The returned func stops it and clears the line.
 func startProgress(e *env, total int, done *atomic.Int64) func() {
+	return startStatus(e, func() string { return fmt.Sprintf("corsim: running scenarios %d/%d…", done.Load(), total) })
+}
+
+// startStatus shows the line status returns on stderr, refreshed in place
+// every 100 ms, once the command has taken progressDelay — only when
+// stderr is a terminal, where a long wait should not look like a hang. The
+// returned func stops it and clears the line.
+func startStatus(e *env, status func() string) func() {
 	if !e.stderrTTY {
 		return func() {}
 	}
@@ -234,7 +318,7 @@ func startProgress(e *env, total int, done *atomic.Int64) func() {
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			fmt.Fprintf(e.stderr, "\rcorsim: running scenarios %d/%d…", done.Load(), total)
+			fmt.Fprintf(e.stderr, "\r\x1b[K%s", status())
 			select {
 			case <-quit:
 				fmt.Fprint(e.stderr, "\r\x1b[K")

@@ -90,7 +90,7 @@ func TestRunFormats(t *testing.T) {
 	if s.stdout != string(demoScenario) {
 		t.Errorf("demo --script does not print the embedded scenario")
 	}
-	wantOneLineError(t, corsim(t, "", "run", "--format", "html", "cmd/corsim/demo.txtar", "-"), "one scenario")
+	wantOneLineError(t, corsim(t, string(demoScenario), "run", "--format", "html", "cmd/corsim/demo.txtar", "-"), "one scenario")
 }
 
 // TestDemoScenarioParses keeps the embedded demo valid and passing under

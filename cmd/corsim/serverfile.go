@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/server"
 )
 
@@ -56,24 +57,17 @@ func isCanned(src []byte) bool {
 	return len(txtar.Parse(src).Files) > 0
 }
 
-// readInput reads a file, or stdin for "-". Errors are one line and name
-// the file.
+// readInput reads a file, or stdin for "-": only a regular file, of at
+// most sim.MaxInputSize bytes (sim.ReadInputFile). Errors are one line and
+// name the file.
 func readInput(path string, stdin interface{ Read([]byte) (int, error) }) ([]byte, error) {
 	if path == "-" {
 		if stdin == nil {
 			return nil, fmt.Errorf("-: standard input is not available here")
 		}
-		var b bytes.Buffer
-		if _, err := b.ReadFrom(stdin); err != nil {
-			return nil, fmt.Errorf("-: reading standard input: %v", err)
-		}
-		return b.Bytes(), nil
+		return sim.ReadInput("-", stdin)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fileErr(path, err)
-	}
-	return b, nil
+	return sim.ReadInputFile(path)
 }
 
 // fileErr turns an os error into "path: reason" without Go's "open " prefix.

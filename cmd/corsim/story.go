@@ -182,7 +182,7 @@ func writeOneRun(b *strings.Builder, r *fetchRun, prev *fetchRun, teach bool, p 
 		}
 	}
 	if ns := notSent(r.step); ns != nil {
-		fmt.Fprintf(b, "  %s %s %s was not sent to the live server: it is not a safe method; add --send-unsafe to send it for real\n", p.yellow("not sent:"), ns.Method, ns.URL)
+		fmt.Fprintf(b, "%s %s\n", p.yellow("← not sent:"), notSentWords(ns, f.Wire))
 	}
 	fmt.Fprintln(b)
 	writeVerdict(b, r, p)
@@ -224,6 +224,21 @@ func notSent(fs *sim.FetchStep) *server.NotSentError {
 	return nil
 }
 
+// notSentWords says what the live endpoint held back and how to send it.
+func notSentWords(ns *server.NotSentError, wire []*report.Exchange) string {
+	what := ns.Method + " not sent"
+	if ns.Body {
+		what = ns.Method + " with a body not sent"
+	}
+	for _, x := range wire {
+		if x.Preflight && x.Response != nil {
+			what = "preflight passed; " + what
+			break
+		}
+	}
+	return what + " — add --send-unsafe to send it"
+}
+
 func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 	what := "request"
 	if x.Preflight {
@@ -239,6 +254,9 @@ func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 	}
 	if q.Body != "" {
 		fmt.Fprintf(b, "\n    %s\n", truncate(q.Body, 200))
+	}
+	if x.NotSent {
+		return // notSentWords says it
 	}
 	if x.Error != "" {
 		fmt.Fprintf(b, "%s %s\n", p.red("← no response:"), x.Error)
@@ -274,6 +292,11 @@ func writeVerdict(b *strings.Builder, r *fetchRun, p palette) {
 		verdict = p.yellow("OPAQUE")
 	default:
 		verdict = p.red(strings.ToUpper(x.Verdict))
+	}
+	if ns := notSent(r.step); ns != nil {
+		// Not a verdict on the server: the request was held back.
+		fmt.Fprintf(b, "%s %s: %s; what the browser would do with its response is not known\n", p.bold("Verdict:"), p.yellow("NOT SENT"), notSentWords(ns, f.Wire))
+		return
 	}
 	fmt.Fprintf(b, "%s %s", p.bold("Verdict:"), verdict)
 	if c := x.Decided; c != nil {

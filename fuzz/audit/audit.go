@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/server"
 )
 
 // Target is what Audit attacks.
@@ -22,7 +23,8 @@ type Target struct {
 	// Origins are the site's own origins, which are allowed to read:
 	// exact serialized origins ("https://www.target.example") or subdomain
 	// patterns ("https://*.target.example": one or more labels in front,
-	// same scheme and port). Attacker origins are generated around them.
+	// same scheme and port). Attacker origins are generated around them
+	// and around each endpoint's own origin.
 	Origins []string
 	// Endpoints are the absolute http(s) URLs to test.
 	Endpoints []string
@@ -34,7 +36,9 @@ type Target struct {
 
 // Options tune Audit. The zero value is a full audit with the four default
 // profiles, the default attacker domain, DefaultMutations mutated origins
-// from seed 0, and no unsafe method sent.
+// from seed 0, no unsafe method sent, one endpoint at a time, and an
+// endpoint given up after DefaultMaxConsecutiveFailures unanswered
+// requests in a row.
 type Options struct {
 	// Profiles judge each attempt; nil means DefaultProfiles(). Origin
 	// acceptance (Accepts) goes by profile name.
@@ -43,27 +47,81 @@ type Options struct {
 	// DefaultAttackerDomain.
 	AttackerDomain string
 	// Mutations is how many mutated origins the seeded generator adds to
-	// the catalogue; 0 means DefaultMutations, negative means none.
+	// the catalogue; 0 means DefaultMutations, negative means none. It is
+	// capped at MaxMutations.
 	Mutations int
 	// Seed seeds the mutation generator; the same seed gives the same
 	// origins and so the same report.
 	Seed uint64
 	// Extra are more attacker origins to try (classified with Classify).
 	Extra []string
+	// Methods are the endpoints' methods, which the probes use as the
+	// front end would (a non-simple method is preflighted). nil means:
+	// ask each endpoint with a plain OPTIONS request and read its Allow
+	// line, else GET alone.
+	Methods []string
 	// Unsafe lets actual requests with a method other than GET, HEAD and
-	// OPTIONS reach the Transport. The auditor's own probes use GET, so
-	// this only matters for custom Transports that are asked for more;
-	// without it such a request fails without being sent, as with --live.
+	// OPTIONS reach the Transport. Without it such a request is not sent,
+	// and a probe with such a method is judged on its CORS-preflight
+	// alone (the finding says so).
 	Unsafe bool
+	// Timeout bounds each request to the server; 0 leaves it to the
+	// Transport (FromHandler has its own default, Live its client's).
+	Timeout time.Duration
+	// MaxConsecutiveFailures gives an endpoint up after that many
+	// unanswered requests in a row, so that a dead or hung server cannot
+	// stall an audit; 0 means DefaultMaxConsecutiveFailures, negative
+	// never. After as many endpoints given up in a row the audit stops.
+	MaxConsecutiveFailures int
+	// Concurrency is how many endpoints are audited at once; 0 means 1.
+	Concurrency int
+	// Rate caps the requests sent to the server per second (all
+	// endpoints together); 0 means no cap.
+	Rate float64
+	// Header lines are added to every request sent (for an API behind a
+	// token or a gateway key). Reproduction lines show them, with the
+	// value of Authorization masked.
+	Header policy.HeaderList
+	// Cookie is a Cookie header value sent with every credentialed
+	// request, as the browser would send the user's session. Reports show
+	// only the cookie names (MaskCookie).
+	Cookie string
 }
 
 // DefaultMutations is the number of mutated origins Options.Mutations 0
-// asks for.
-const DefaultMutations = 48
+// asks for; MaxMutations is the most Options.Mutations can ask for.
+const (
+	DefaultMutations = 48
+	MaxMutations     = 2000
+)
 
-// ProbeHeader is the non-safelisted request header the preflighted probes
-// carry, so that a browser sends a CORS-preflight first.
-const ProbeHeader = "X-Corsim-Audit"
+// DefaultMaxConsecutiveFailures is Options.MaxConsecutiveFailures 0.
+const DefaultMaxConsecutiveFailures = 8
+
+func (o *Options) maxConsecutive() int {
+	switch {
+	case o.MaxConsecutiveFailures == 0:
+		return DefaultMaxConsecutiveFailures
+	case o.MaxConsecutiveFailures < 0:
+		return 0
+	}
+	return o.MaxConsecutiveFailures
+}
+
+// extraHeaders returns the function that adds the user's header lines
+// (and the cookie to credentialed requests), or nil for none.
+func (o *Options) extraHeaders() func(*fetch.WireRequest) {
+	if len(o.Header) == 0 && o.Cookie == "" {
+		return nil
+	}
+	h, cookie := slices.Clone(o.Header), o.Cookie
+	return func(r *fetch.WireRequest) {
+		r.Header = append(r.Header, h...)
+		if cookie != "" && r.Credentials && !r.Preflight {
+			r.Header = append(r.Header, policy.Header{Name: "Cookie", Value: cookie})
+		}
+	}
+}
 
 // probeMethod and probeHeaderName are what the header-level preflight asks
 // for; a server that allows them echoes whatever it is asked.
@@ -74,15 +132,63 @@ const (
 
 // ErrNoTarget is returned for a Target without a Transport, origins or
 // endpoints.
-var ErrNoTarget = errors.New("audit: target needs a transport, at least one origin and at least one endpoint")
+var ErrNoTarget = errors.New("target needs a transport, at least one origin and at least one endpoint")
+
+// IncompleteError is what Audit returns, with the partial report, when
+// some request got no answer, an endpoint was given up, or the audit was
+// interrupted: the report's silence about those requests is not evidence
+// that the server is safe.
+type IncompleteError struct {
+	// Failed is the number of requests that got no answer; Failures
+	// counts them by cause.
+	Failed   int
+	Failures []Failure
+	// GivenUp are the endpoints abandoned after repeated unanswered
+	// requests; NotAudited those never reached.
+	GivenUp, NotAudited []string
+	// Err is the context's error when the audit was interrupted.
+	Err error
+}
+
+// Error says what is missing in one line.
+func (e *IncompleteError) Error() string {
+	var b strings.Builder
+	b.WriteString("incomplete audit: ")
+	var parts []string
+	if e.Failed > 0 {
+		var cs []string
+		for _, f := range e.Failures {
+			cs = append(cs, fmt.Sprintf("%d %s", f.Count, f.Cause))
+		}
+		parts = append(parts, fmt.Sprintf("%d request(s) got no answer (%s)", e.Failed, strings.Join(cs, ", ")))
+	}
+	if len(e.GivenUp) > 0 {
+		parts = append(parts, fmt.Sprintf("%d endpoint(s) given up after repeated unanswered requests", len(e.GivenUp)))
+	}
+	if len(e.NotAudited) > 0 {
+		parts = append(parts, fmt.Sprintf("%d endpoint(s) not audited", len(e.NotAudited)))
+	}
+	if e.Err != nil {
+		parts = append(parts, "interrupted ("+e.Err.Error()+")")
+	}
+	b.WriteString(strings.Join(parts, "; "))
+	return b.String()
+}
+
+// Unwrap returns the context's error, if the audit was interrupted.
+func (e *IncompleteError) Unwrap() error { return e.Err }
 
 // Audit attacks the target's CORS policy with the scanner catalogue and
-// mutated origins, sends every attempt as a browser would (a simple GET and
-// a preflighted GET, each with and without credentials) and judges it with
-// every profile. It returns every origin that a profile lets read a
-// response, the header-level findings (missing Vary, ACAM/ACAH reflection),
-// the broken configurations (what a browser blocks) and notes. The error
-// is non-nil only for an unusable Target or a done context.
+// mutated origins, sends every attempt as the site's front end would
+// (simple and preflighted, with the endpoint's methods, with and without
+// credentials) and judges it with every profile. Findings are grouped by
+// the server behaviour that causes them; header-level findings (missing
+// Vary, ACAM/ACAH reflection), broken configurations (what a browser
+// blocks) and notes come with them.
+//
+// The error is non-nil for an unusable Target (with a nil report) and for
+// an incomplete audit: then the report holds what was found and the error
+// is an *IncompleteError (wrapping the context's error when ctx ended).
 func Audit(ctx context.Context, t Target, opts Options) (*Report, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -94,14 +200,14 @@ func Audit(ctx context.Context, t Target, opts Options) (*Report, error) {
 	for _, s := range t.Origins {
 		b, ok := parseOwn(s)
 		if !ok {
-			return nil, fmt.Errorf("audit: own origin %q is neither a serialized origin nor scheme://*.host[:port]", s)
+			return nil, fmt.Errorf("own origin %q is neither a serialized origin nor scheme://*.host[:port]", s)
 		}
 		own = append(own, b)
 	}
 	for _, e := range t.Endpoints {
 		u, err := policy.ParseURL(e)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			return nil, fmt.Errorf("audit: endpoint %q is not an absolute http(s) URL", e)
+			return nil, fmt.Errorf("endpoint %q is not an absolute http(s) URL", e)
 		}
 	}
 	profiles := opts.Profiles
@@ -115,113 +221,191 @@ func Audit(ctx context.Context, t Target, opts Options) (*Report, error) {
 			names[i] = fmt.Sprintf("profile%d", i)
 		}
 	}
-	a := &auditor{
-		ctx: ctx, t: t, own: own, names: names,
-		memo: &memoTransport{next: t.Transport, unsafe: opts.Unsafe, m: map[string]memoEntry{}},
-		rep:  &Report{Origins: slices.Clone(t.Origins), Endpoints: slices.Clone(t.Endpoints), Profiles: names},
+	a := &auditor{ctx: ctx, t: t, own: own, names: names, profiles: profiles, opts: opts,
+		attacker: opts.AttackerDomain, cands: map[string][]Candidate{}}
+	if a.attacker == "" {
+		a.attacker = DefaultAttackerDomain
 	}
-	for _, p := range profiles {
-		a.fetchers = append(a.fetchers, &fetch.Fetcher{Profile: p, Transport: a.memo})
+	a.transport = t.Transport
+	if opts.Rate > 0 {
+		a.transport = newRateLimited(t.Transport, opts.Rate)
 	}
-	cands := Catalogue(t.Origins, opts.AttackerDomain)
-	n := opts.Mutations
+	rep := &Report{Origins: slices.Clone(t.Origins), Endpoints: slices.Clone(t.Endpoints), Profiles: names}
+	inc := a.run(rep)
+	rep.sort()
+	if inc != nil {
+		rep.Incomplete = true
+		rep.Failed, rep.Failures, rep.GivenUp, rep.NotAudited = inc.Failed, inc.Failures, inc.GivenUp, inc.NotAudited
+		rep.Interrupted = inc.Err != nil
+		return rep, inc
+	}
+	return rep, nil
+}
+
+type auditor struct {
+	ctx       context.Context
+	t         Target
+	own       []base
+	names     []string
+	profiles  []fetch.Profile
+	opts      Options
+	attacker  string
+	transport fetch.Transport
+
+	mu    sync.Mutex
+	cands map[string][]Candidate // by endpoint origin
+}
+
+// candidates returns the attacker origins for an endpoint: the catalogue
+// and mutations around the site's own origins and the endpoint's own
+// origin, then Options.Extra, without the site's own origins and the
+// endpoint's origin itself (a same-origin request is not CORS).
+func (a *auditor) candidates(epOrigin string) []Candidate {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.cands[epOrigin]; ok {
+		return c
+	}
+	around := slices.Clone(a.t.Origins)
+	if !slices.Contains(around, epOrigin) {
+		around = append(around, epOrigin)
+	}
+	cands := Catalogue(around, a.attacker)
+	n := a.opts.Mutations
 	if n == 0 {
 		n = DefaultMutations
 	}
+	n = min(n, MaxMutations)
 	seen := map[string]bool{}
 	for _, c := range cands {
 		seen[c.Origin] = true
 	}
-	for _, o := range opts.Extra {
+	for _, o := range a.opts.Extra {
 		if !seen[o] {
 			seen[o] = true
-			cands = append(cands, Candidate{Origin: o, Class: Classify(t.Origins, o)})
+			cands = append(cands, Candidate{Origin: o, Class: Classify(around, o)})
 		}
 	}
-	for _, c := range Mutations(t.Origins, n, opts.Seed, opts.AttackerDomain) {
+	for _, c := range Mutations(around, n, a.opts.Seed, a.attacker) {
 		if !seen[c.Origin] {
 			seen[c.Origin] = true
 			cands = append(cands, c)
 		}
 	}
-	// The site's own origins are not attackers.
-	cands = slices.DeleteFunc(cands, func(c Candidate) bool { return trusts(own, c.Origin) })
-	a.rep.Candidates = len(cands)
-	for _, ep := range t.Endpoints {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	cands = slices.DeleteFunc(cands, func(c Candidate) bool { return c.Origin == epOrigin || trusts(a.own, c.Origin) })
+	a.cands[epOrigin] = cands
+	return cands
+}
+
+// epResult is what one endpoint contributes to the report.
+type epResult struct {
+	done                    bool
+	findings, broken, notes []Finding
+	probes, requests        int
+	candidates              int
+	failures                []Failure
+	gaveUp                  bool
+}
+
+// run audits the endpoints, Options.Concurrency at a time, and merges
+// their results in endpoint order. It returns what makes the audit
+// incomplete, or nil.
+func (a *auditor) run(rep *Report) *IncompleteError {
+	eps := a.t.Endpoints
+	results := make([]epResult, len(eps))
+	workers := max(a.opts.Concurrency, 1)
+	next := make(chan int)
+	var stop sync.Once
+	stopCh := make(chan struct{})
+	var mu sync.Mutex
+	gaveUpRun := 0
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := a.endpoint(eps[i])
+				results[i] = r
+				mu.Lock()
+				if r.gaveUp {
+					gaveUpRun++
+				} else if r.done {
+					gaveUpRun = 0
+				}
+				if lim := a.opts.maxConsecutive(); lim > 0 && gaveUpRun >= lim {
+					stop.Do(func() { close(stopCh) })
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range eps {
+		select {
+		case next <- i:
+		case <-stopCh:
+			break feed
+		case <-a.ctx.Done():
+			break feed
 		}
-		a.endpoint(ep, cands)
 	}
-	a.rep.Requests = a.memo.sent
-	a.rep.sort()
-	return a.rep, nil
-}
+	close(next)
+	wg.Wait()
 
-type auditor struct {
-	ctx      context.Context
-	t        Target
-	own      []base
-	names    []string
-	fetchers []*fetch.Fetcher
-	memo     *memoTransport
-	rep      *Report
-}
-
-// memoTransport answers a repeated wire request from memory: the
-// profiles send the same bytes for most probes, and a server model is a
-// function of the request. It also enforces the safety rule for unsafe
-// methods.
-type memoTransport struct {
-	next   fetch.Transport
-	unsafe bool
-	mu     sync.Mutex
-	m      map[string]memoEntry
-	sent   int
-	keyBuf []byte
-}
-
-type memoEntry struct {
-	resp *fetch.WireResponse
-	err  error
-}
-
-// errUnsafeNotSent is what an actual request with an unsafe method gets
-// when Options.Unsafe is off.
-var errUnsafeNotSent = errors.New("audit: not sent: the method is not GET, HEAD or OPTIONS and Options.Unsafe is off")
-
-func (m *memoTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.WireResponse, error) {
-	if !m.unsafe && !req.Preflight {
-		switch req.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-		default:
-			return nil, errUnsafeNotSent
+	inc := &IncompleteError{}
+	byCause := map[server.Cause]*Failure{}
+	for i, r := range results {
+		if !r.done {
+			inc.NotAudited = append(inc.NotAudited, eps[i])
+		}
+		if r.gaveUp {
+			inc.GivenUp = append(inc.GivenUp, eps[i])
+		}
+		rep.Probes += r.probes
+		rep.Requests += r.requests
+		rep.Candidates = max(rep.Candidates, r.candidates)
+		rep.Findings = append(rep.Findings, r.findings...)
+		rep.Broken = append(rep.Broken, r.broken...)
+		rep.Notes = append(rep.Notes, r.notes...)
+		for _, f := range r.failures {
+			inc.Failed += f.Count
+			if g := byCause[f.Cause]; g != nil {
+				g.Count += f.Count
+			} else {
+				c := f
+				byCause[f.Cause] = &c
+			}
 		}
 	}
-	m.mu.Lock()
-	k := m.keyBuf[:0]
-	k = append(k, req.Method...)
-	k = append(k, ' ')
-	k = append(k, req.URL.String()...)
-	if req.Credentials {
-		k = append(k, " +cred"...)
+	for _, c := range causeOrder {
+		if f := byCause[c]; f != nil {
+			inc.Failures = append(inc.Failures, *f)
+		}
 	}
-	for _, h := range req.Header {
-		k = append(append(append(append(k, '\n'), h.Name...), ':'), h.Value...)
+	inc.Err = a.ctx.Err()
+	if inc.Failed == 0 && len(inc.GivenUp) == 0 && len(inc.NotAudited) == 0 && inc.Err == nil {
+		return nil
 	}
-	m.keyBuf = k
-	e, ok := m.m[string(k)]
-	key := string(k)
-	m.mu.Unlock()
-	if ok {
-		return e.resp, e.err
+	return inc
+}
+
+// endpoint audits one URL with its own transport.
+func (a *auditor) endpoint(ep string) epResult {
+	if a.ctx.Err() != nil {
+		return epResult{}
 	}
-	resp, err := m.next.RoundTrip(ctx, req)
-	m.mu.Lock()
-	m.m[key] = memoEntry{resp, err}
-	m.sent++
-	m.mu.Unlock()
-	return resp, err
+	u, _ := policy.ParseURL(ep) // checked by Audit
+	e := &epAudit{a: a, ep: ep, u: u, tr: newProbeTransport(a.ctx, a.transport, &a.opts)}
+	for _, p := range a.profiles {
+		e.fetchers = append(e.fetchers, &fetch.Fetcher{Profile: p, Transport: e.tr})
+	}
+	cands := a.candidates(policy.OriginOf(u).String())
+	e.run(cands)
+	r := epResult{findings: e.findings, broken: e.broken, notes: e.notes, probes: e.probes,
+		requests: e.tr.sent, candidates: len(cands), failures: e.tr.failures(), gaveUp: e.tr.gaveUp()}
+	r.done = a.ctx.Err() == nil || r.gaveUp
+	return r
 }
 
 // clientFor returns the client a page at origin would be, or false when

@@ -184,7 +184,7 @@ func TestReportRenderers(t *testing.T) {
 	if err := rep.WriteTable(&tb); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"critical  trust_null", "missing_vary", want} {
+	for _, s := range []string{"CRITICAL  accepts the origin null, with credentials  [trust_null]", "[missing_vary]", want} {
 		if !strings.Contains(tb.String(), s) {
 			t.Errorf("table lacks %q:\n%s", s, tb.String())
 		}
@@ -205,19 +205,25 @@ func TestReportRenderers(t *testing.T) {
 	}
 }
 
-// A server that answers the attacker's preflight but not its simple
-// request is only exploitable with a preflighted request.
+// A PUT API whose CORS layer answers only preflights and PUTs (the
+// simple GET never carries CORS headers) is only exploitable with a
+// preflighted PUT; the auditor finds the method in Allow and probes with
+// it. Before issue 15 it probed with GET alone and found nothing.
 func TestPreflightOnlyReflection(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o := r.Header.Get("Origin")
-		if r.Method == http.MethodOptions || r.Header.Get(ProbeHeader) != "" || o == own[0] {
+		if o == "" && r.Method == http.MethodOptions {
+			w.Header().Set("Allow", "PUT, OPTIONS")
+			return
+		}
+		if r.Method == http.MethodOptions || r.Method == http.MethodPut || o == own[0] {
 			w.Header().Set("Access-Control-Allow-Origin", o)
-			w.Header().Set("Access-Control-Allow-Headers", ProbeHeader)
+			w.Header().Set("Access-Control-Allow-Methods", "PUT")
 			w.Header().Set("Vary", "Origin")
 		}
 	})
 	rep, err := Audit(context.Background(), Target{Transport: server.FromHandler(h), Origins: own,
-		Endpoints: []string{"https://api.target.example/"}}, Options{Mutations: -1})
+		Endpoints: []string{"https://api.target.example/"}}, Options{Mutations: -1, Unsafe: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,8 +231,8 @@ func TestPreflightOnlyReflection(t *testing.T) {
 		t.Fatal("no findings")
 	}
 	for _, f := range rep.Findings {
-		if !f.Preflighted || f.Credentialed || f.Severity != SeverityHigh || !strings.Contains(f.Repro, "-H '"+ProbeHeader+": 1'") {
-			t.Errorf("finding %+v: want an uncredentialed preflighted read", f)
+		if !f.Preflighted || f.Credentialed || f.Severity != SeverityHigh || !strings.Contains(f.Repro, "-X PUT") {
+			t.Errorf("finding %+v: want an uncredentialed preflighted PUT", f)
 		}
 	}
 }
@@ -258,7 +264,7 @@ func TestUnsafeGuard(t *testing.T) {
 		got = append(got, r.Method)
 		return &fetch.WireResponse{Status: 200}, nil
 	})
-	m := &memoTransport{next: next, m: map[string]memoEntry{}}
+	m := newProbeTransport(context.Background(), next, &Options{})
 	u := mustURL(t, "https://api.example/")
 	if _, err := m.RoundTrip(context.Background(), &fetch.WireRequest{Method: "DELETE", URL: u}); !errors.Is(err, errUnsafeNotSent) {
 		t.Errorf("DELETE: %v", err)

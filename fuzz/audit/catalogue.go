@@ -54,6 +54,10 @@ const (
 	// ClassCRLF: CR or LF (raw or percent-encoded) in the Origin is
 	// reflected; no browser sends such an Origin, so it is a note.
 	ClassCRLF Class = "crlf_injection"
+	// ClassPortVariant: a trusted scheme and host on another port is
+	// allowed: the server compares hosts and ignores the port, so any
+	// service on the same machine (or a port an attacker can open) reads.
+	ClassPortVariant Class = "port_variant"
 	// ClassMutated: an origin from the seeded generator of mutations around
 	// the site's own origins that fits no other class.
 	ClassMutated Class = "mutated_origin"
@@ -77,6 +81,9 @@ const (
 	// ClassACAHWildcard: Access-Control-Allow-Headers is "*" (any header
 	// but Authorization, for uncredentialed requests, in the spec).
 	ClassACAHWildcard Class = "acah_wildcard"
+	// ClassRefererOrigin: without an Origin, the server takes
+	// Access-Control-Allow-Origin from the Referer.
+	ClassRefererOrigin Class = "referer_origin"
 	// ClassWildcardValue: Access-Control-Allow-Origin is "*": any origin
 	// reads what the endpoint returns without credentials (fine for public
 	// data; an internal pivot for intranet endpoints).
@@ -181,12 +188,28 @@ func trusts(own []base, origin string) bool {
 var specialChars = []string{"_", "-", "\"", "{", "}", "+", "^", "%60", "!", "~", "`", ";", "|", "&", "'", "(", ")", "*", ",", "$", "="}
 
 // thirdParty are hosting services where anyone can publish a page
-// (CORScanner origins.json, aristos S3; ecosystem.md §2.2 item 12).
+// (CORScanner origins.json, aristos S3; ecosystem.md §2.2 item 12), and
+// the static-hosting, serverless and tunnelling services whose
+// subdomains anyone can register.
 var thirdParty = []string{
 	"https://whatever.github.io", "https://codepen.io", "https://jsfiddle.net",
-	"http://jsbin.com", "https://repl.it", "https://bucket-name.s3.amazonaws.com",
-	"https://evil.herokuapp.com", "https://evil.netlify.app", "https://evil.vercel.app",
+	"http://jsbin.com", "https://repl.it", "https://evil.repl.co",
+	"https://bucket-name.s3.amazonaws.com", "https://s3.amazonaws.com",
+	"https://evil.cloudfront.net", "https://evil.pages.dev", "https://evil.workers.dev",
+	"https://evil.gitlab.io", "https://evil.vercel.app", "https://evil.netlify.app",
+	"https://evil.azurewebsites.net", "https://evil.z13.web.core.windows.net",
+	"https://evil.appspot.com", "https://evil.firebaseapp.com", "https://evil.web.app",
+	"https://evil.ngrok-free.app", "https://evil.ngrok.io", "https://evil.ngrok.app",
+	"https://evil.herokuapp.com", "https://evil.glitch.me", "https://evil.onrender.com",
+	"https://evil.fly.dev", "https://evil.surge.sh", "https://evil.trycloudflare.com",
+	"https://evil.loca.lt", "https://evil.railway.app", "https://evil.blogspot.com",
 }
+
+// devPorts are the ports development servers listen on by default
+// (React and Node 3000/3001, Angular 4200, Vite 5173/4173, Django and
+// Python 8000, Flask 5000, Jekyll 4000, Tomcat and friends 8080/8081,
+// Jupyter 8888, Hugo 1313, 9000).
+var devPorts = []string{"3000", "3001", "4000", "4173", "4200", "5000", "5173", "8000", "8080", "8081", "8888", "1313", "9000"}
 
 // crlfVariants are inserted into the subdomain of an attacker origin
 // (aristos cors-scanner, ecosystem.md §2.2 item 16).
@@ -263,6 +286,23 @@ func Catalogue(own []string, attacker string) []Candidate {
 				add(ClassHTTPSTrustHTTP, "http://www."+h+p)
 			}
 		}
+		// Another port on the trusted host: a server that ignores it.
+		if b.port == "" {
+			add(ClassPortVariant, s+"://"+h+":8443")
+			add(ClassPortVariant, s+"://"+h+":8080")
+		} else {
+			add(ClassPortVariant, s+"://"+h)
+			add(ClassPortVariant, s+"://"+h+":1"+b.port)
+		}
+		// A pattern's leading label: what a regular expression such as
+		// ^https://.*\.target\.example (unanchored at the end) or
+		// https://[a-z]+.target.example (unescaped dot) also lets in.
+		if b.pattern {
+			add(ClassPrefixMatch, s+"://www."+h+p+"."+attacker)
+			add(ClassPrefixMatch, s+"://www."+h+"."+attacker)
+			add(ClassNotEscapeDot, s+"://wwwx"+h+p)
+			add(ClassSuffixMatch, s+"://evil-"+h+p)
+		}
 		// Special characters, suffix form and label form.
 		for _, c := range specialChars {
 			add(ClassSpecialChars, s+"://"+h+c+"."+attacker)
@@ -277,10 +317,17 @@ func Catalogue(own []string, attacker string) []Candidate {
 	for _, o := range thirdParty {
 		add(ClassThirdParty, o)
 	}
-	for _, o := range []string{"http://localhost", "https://localhost", "http://localhost:3000",
-		"http://localhost:8080", "http://127.0.0.1", "http://127.0.0.1:8080", "http://[::1]"} {
-		add(ClassLocalhost, o)
+	for _, h := range []string{"localhost", "127.0.0.1"} {
+		add(ClassLocalhost, "http://"+h)
+		add(ClassLocalhost, "https://"+h)
+		for _, p := range devPorts {
+			add(ClassLocalhost, "http://"+h+":"+p)
+		}
 	}
+	add(ClassLocalhost, "http://[::1]")
+	add(ClassLocalhost, "http://[::1]:3000")
+	add(ClassLocalhost, "http://0.0.0.0:3000")
+	add(ClassLocalhost, "http://localhost."+attacker)
 	add(ClassLocalhost, "https://localhost."+attacker)
 	return out
 }
@@ -413,6 +460,8 @@ func Classify(own []string, origin string) Class {
 		}
 		h := b.host
 		switch {
+		case lh == h && scheme == b.scheme:
+			return ClassPortVariant
 		case lh == h && scheme == "http" && b.scheme == "https":
 			return ClassHTTPSTrustHTTP
 		case strings.HasSuffix(lh, "."+h):

@@ -2,7 +2,7 @@ package audit
 
 import (
 	"errors"
-	"net/url"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -11,42 +11,87 @@ import (
 	"github.com/corsim/corsim/sim/server"
 )
 
-// probeKind is one way of sending an attempt: a simple GET or a GET made
-// non-simple by ProbeHeader (so a CORS-preflight goes first), each with
-// credentials mode include or omit. The order is the order of preference
-// for a reproduction: simplest first.
-type probeKind struct{ creds, preflight bool }
+// probe is one way of sending an attempt, as the site's front end would:
+// a simple request, or a request that needs a CORS-preflight because of
+// its method (PUT, DELETE, …) or its Content-Type, each with credentials
+// mode include or omit. The auditor never adds a header of its own: a
+// header a correct allow-list refuses would make a correct server look
+// broken.
+type probe struct {
+	method    string
+	header    policy.HeaderList // author headers; nil for none
+	creds     bool
+	preflight bool
+}
 
-var probeKinds = [4]probeKind{{true, false}, {false, false}, {true, true}, {false, true}}
+// jsonContentType is the header a front end adds to a JSON POST (or GET):
+// it is not CORS-safelisted, so the request is preflighted
+// (https://fetch.spec.whatwg.org/#cors-safelisted-request-header).
+var jsonContentType = policy.HeaderList{{Name: "Content-Type", Value: "application/json"}}
+
+// maxPreflightMethods bounds the non-simple methods probed per endpoint.
+const maxPreflightMethods = 3
+
+// planProbes returns the probes for an endpoint with the given methods,
+// simplest first: the simple request (GET, else POST, else HEAD) with and
+// without credentials, then one preflighted request per non-simple method
+// (at most maxPreflightMethods), or, when every method is simple, the
+// simple method with Content-Type: application/json.
+func planProbes(methods []string) []probe {
+	simple := "GET"
+	if len(methods) > 0 && !slices.Contains(methods, "GET") {
+		switch {
+		case slices.Contains(methods, "POST"):
+			simple = "POST"
+		case slices.Contains(methods, "HEAD"):
+			simple = "HEAD"
+		}
+	}
+	out := []probe{{method: simple, creds: true}, {method: simple}}
+	n := 0
+	for _, m := range methods {
+		if policy.IsCORSSafelistedMethod(m) || m == "OPTIONS" || n == maxPreflightMethods {
+			continue
+		}
+		n++
+		out = append(out, probe{method: m, creds: true, preflight: true}, probe{method: m, preflight: true})
+	}
+	if n == 0 {
+		m := simple
+		if m == "HEAD" {
+			m = "GET"
+		}
+		out = append(out, probe{method: m, header: jsonContentType, creds: true, preflight: true},
+			probe{method: m, header: jsonContentType, preflight: true})
+	}
+	return out
+}
 
 // attempt is what the profiles made of one origin at one endpoint.
 type attempt struct {
 	credBy, anonBy []string // profiles that let a credentialed / uncredentialed probe read
-	credKind       int      // index in probeKinds of the first credentialed probe that read, or -1
+	credKind       int      // index in the plan of the first credentialed probe that read, or -1
 	anonKind       int
+	blind          bool                // the read is the preflight's word only: the actual request was not sent
 	acao           string              // Access-Control-Allow-Origin of a read response
 	actual         *fetch.WireResponse // the actual response of the simple uncredentialed probe
 	wildcardCreds  bool                // a credentialed probe failed on ACAO * with credentials
 	simpleOK       bool                // the simple uncredentialed probe read (first profile)
-	preflightErr   *policy.Failure     // why the preflighted uncredentialed probe failed (first profile)
 }
 
-// try sends the four probes from origin to ep with every profile that
+// try sends the endpoint's probes from origin with every profile that
 // accepts the origin string.
-func (a *auditor) try(ep, origin string, acc []Acceptance) attempt {
+func (e *epAudit) try(origin string, acc []Acceptance) attempt {
 	at := attempt{credKind: -1, anonKind: -1}
 	client, ok := clientFor(origin)
 	if !ok {
 		return at
 	}
-	var reqs [len(probeKinds)]*fetch.Request
-	for k, pk := range probeKinds {
-		init := fetch.RequestInit{Method: "GET", URL: ep, Mode: fetch.ModeCORS, Credentials: fetch.CredentialsOmit}
+	reqs := make([]*fetch.Request, len(e.plan))
+	for k, pk := range e.plan {
+		init := fetch.RequestInit{Method: pk.method, URL: e.ep, Mode: fetch.ModeCORS, Credentials: fetch.CredentialsOmit, Header: pk.header}
 		if pk.creds {
 			init.Credentials = fetch.CredentialsInclude
-		}
-		if pk.preflight {
-			init.Header = policy.HeaderList{{Name: ProbeHeader, Value: "1"}}
 		}
 		r, err := fetch.NewRequest(client, init)
 		if err != nil {
@@ -55,18 +100,22 @@ func (a *auditor) try(ep, origin string, acc []Acceptance) attempt {
 		reqs[k] = r
 	}
 	first := true
-	for i, f := range a.fetchers {
+	for i, f := range e.fetchers {
 		if !acc[i].Accepts {
 			continue
 		}
 		var cred, anon bool
-		for k, pk := range probeKinds {
+		for k, pk := range e.plan {
 			if pk.preflight && cred && anon && !first {
 				break // both simple probes read: the preflighted ones add nothing
 			}
-			res := f.Fetch(a.ctx, reqs[k])
-			a.rep.Probes++
+			if e.tr.gaveUp() || e.a.ctx.Err() != nil {
+				return at
+			}
+			res := f.Fetch(e.a.ctx, reqs[k])
+			e.probes++
 			read := res.Err == nil && res.Response != nil && res.Response.Type == fetch.TypeCORS
+			blind := !read && notSent(res) && preflightPassed(res)
 			if res.Err != nil && res.Err.Code == policy.CodeWildcardOriginWithCredentials && allowsCredentials(res) {
 				at.wildcardCreds = true
 			}
@@ -74,34 +123,69 @@ func (a *auditor) try(ep, origin string, acc []Acceptance) attempt {
 				at.simpleOK = read
 				at.actual = lastActual(res)
 			}
-			if first && k == 3 && res.Err != nil && res.FailedInPreflight {
-				at.preflightErr = res.Err
-			}
-			if !read {
+			if !read && !blind {
 				continue
 			}
 			if at.acao == "" {
-				at.acao, _ = res.Response.Internal.Header.Get("Access-Control-Allow-Origin")
-				at.acao = strings.Trim(at.acao, " \t")
+				at.acao = readACAO(res)
 			}
 			if pk.creds && !cred {
 				cred = true
-				at.credBy = append(at.credBy, a.names[i])
+				at.credBy = append(at.credBy, e.a.names[i])
 				if at.credKind < 0 || k < at.credKind {
 					at.credKind = k
+					at.blind = blind
 				}
 			}
 			if !pk.creds && !anon {
 				anon = true
-				at.anonBy = append(at.anonBy, a.names[i])
+				at.anonBy = append(at.anonBy, e.a.names[i])
 				if at.anonKind < 0 || k < at.anonKind {
 					at.anonKind = k
+					if at.credKind < 0 {
+						at.blind = blind
+					}
 				}
 			}
 		}
 		first = false
 	}
 	return at
+}
+
+// readACAO returns the Access-Control-Allow-Origin of the response the
+// fetch read, or of its passed preflight when the actual was not sent.
+func readACAO(res *fetch.Result) string {
+	var h policy.HeaderList
+	switch {
+	case res.Response != nil && res.Response.Internal != nil:
+		h = res.Response.Internal.Header
+	case len(res.Preflights) > 0 && res.Preflights[len(res.Preflights)-1].Response != nil:
+		h = res.Preflights[len(res.Preflights)-1].Response.Header
+	}
+	v, _ := h.Get("Access-Control-Allow-Origin")
+	return strings.Trim(v, " \t")
+}
+
+// notSent reports that the fetch ended because its actual request was
+// held back (an unsafe method with sending unsafe methods off).
+func notSent(res *fetch.Result) bool {
+	if res.Err == nil || len(res.Wire) == 0 {
+		return false
+	}
+	err := res.Wire[len(res.Wire)-1].Err
+	var ns *server.NotSentError
+	return errors.Is(err, errUnsafeNotSent) || errors.As(err, &ns)
+}
+
+// preflightPassed reports that the fetch's last CORS-preflight was sent
+// and passed.
+func preflightPassed(res *fetch.Result) bool {
+	if len(res.Preflights) == 0 {
+		return false
+	}
+	p := res.Preflights[len(res.Preflights)-1]
+	return p.Sent && p.Err == nil
 }
 
 // allowsCredentials reports whether the last response the fetch got said
@@ -125,94 +209,15 @@ func lastActual(res *fetch.Result) *fetch.WireResponse {
 	return nil
 }
 
-// endpoint audits one URL: the site's own origins first (header-level
-// findings and broken configurations), then every candidate.
-func (a *auditor) endpoint(ep string, cands []Candidate) {
-	all := Accepts("null", a.names) // every profile accepts
-	control := a.rawACAO(ep, "https://"+DefaultAttackerDomain)
-	for _, b := range a.own {
-		origin := b.raw
-		if b.pattern {
-			origin = b.scheme + "://www." + b.host + b.portSuffix()
-		}
-		at := a.try(ep, origin, all)
-		if at.wildcardCreds {
-			a.broken(ep, origin, ClassWildcardCredentials, "Access-Control-Allow-Origin is * with Access-Control-Allow-Credentials: true; every browser blocks credentialed reads (Fetch CORS check step 3), even from the site's own origins")
-		}
-		if at.simpleOK && at.preflightErr != nil {
-			switch at.preflightErr.Code {
-			case fetch.CodePreflightStatusNotOK, fetch.CodePreflightRedirect, policy.CodeMissingAllowOrigin:
-				a.broken(ep, origin, ClassPreflightRejected, "a simple request from the site's own origin reads, but its CORS-preflight fails: "+at.preflightErr.Message+" (an auth layer or router answering OPTIONS before the CORS code?)")
-			}
-		}
-		if at.actual != nil && at.simpleOK && at.acao == origin && !varyHasOrigin(at.actual.Header) && control != origin {
-			a.finding(Finding{Class: ClassMissingVary, Severity: SeverityLow, Endpoint: ep, Origin: origin,
-				Browsers: slices.Clone(a.names),
-				Detail:   "Access-Control-Allow-Origin names the request's origin but Vary does not list Origin; a shared cache can serve this answer to another origin (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches)",
-				Repro:    a.repro(ep, origin, probeKinds[1], "")})
-		}
-		if at.simpleOK && at.acao == "*" {
-			a.note(Finding{Class: ClassWildcardValue, Severity: SeverityInfo, Endpoint: ep, Origin: origin,
-				Detail: "Access-Control-Allow-Origin: * lets every origin read what this endpoint returns without credentials; fine for public data, an internal pivot for intranet endpoints"})
-		}
-		a.headerLevel(ep, origin)
-	}
-	for _, c := range cands {
-		acc := Accepts(c.Origin, a.names)
-		var accepted []string
-		for _, x := range acc {
-			if x.Accepts {
-				accepted = append(accepted, x.Profile)
-			}
-		}
-		if len(accepted) == 0 {
-			a.unsendable(ep, c)
-			continue
-		}
-		at := a.try(ep, c.Origin, acc)
-		switch {
-		case len(at.credBy) > 0:
-			a.finding(Finding{Class: c.Class, Severity: SeverityCritical, Endpoint: ep, Origin: c.Origin,
-				Credentialed: true, Preflighted: probeKinds[at.credKind].preflight,
-				Browsers: at.credBy, Accepted: accepted, Acceptance: acc,
-				Detail: "a page at this origin reads the response with the user's cookies: Access-Control-Allow-Origin matches it and Access-Control-Allow-Credentials is true",
-				Repro:  a.repro(ep, c.Origin, probeKinds[at.credKind], pick(at.credBy, a.names))})
-		case len(at.anonBy) > 0 && at.acao != "*":
-			a.finding(Finding{Class: c.Class, Severity: SeverityHigh, Endpoint: ep, Origin: c.Origin,
-				Preflighted: probeKinds[at.anonKind].preflight,
-				Browsers:    at.anonBy, Accepted: accepted, Acceptance: acc,
-				Detail: "a page at this origin reads the response without credentials: whatever the endpoint returns to the victim's network position (intranet, IP allow-list) leaks",
-				Repro:  a.repro(ep, c.Origin, probeKinds[at.anonKind], pick(at.anonBy, a.names))})
-		}
-		if at.wildcardCreds {
-			a.broken(ep, c.Origin, ClassWildcardCredentials, "Access-Control-Allow-Origin is * with Access-Control-Allow-Credentials: true; browsers block credentialed reads, so this is not exploitable with cookies (Fetch CORS check step 3)")
-		}
-	}
-}
-
-// pick returns the profile to name in a reproduction: none when every
-// profile agrees, else the first that allowed.
-func pick(allowed, all []string) string {
-	if len(allowed) == len(all) {
-		return ""
-	}
-	for _, p := range allowed {
-		if p != "spec" {
-			return p
-		}
-	}
-	return allowed[0]
-}
-
 func wildcardACAO(resp *fetch.WireResponse) bool {
 	v, _ := resp.Header.Get("Access-Control-Allow-Origin")
 	return strings.Trim(v, " \t") == "*"
 }
 
-// rawACAO sends a plain GET with the given Origin and returns the
+// rawACAO sends a plain GET with the given header lines and returns the
 // Access-Control-Allow-Origin of the answer ("" if none).
-func (a *auditor) rawACAO(ep, origin string) string {
-	resp, err := a.raw(ep, "GET", false, policy.HeaderList{{Name: "Origin", Value: origin}})
+func (e *epAudit) rawACAO(h policy.HeaderList) string {
+	resp, err := e.raw("GET", false, h)
 	if err != nil || resp == nil {
 		return ""
 	}
@@ -220,24 +225,40 @@ func (a *auditor) rawACAO(ep, origin string) string {
 	return strings.Trim(v, " \t")
 }
 
-func (a *auditor) raw(ep, method string, preflight bool, h policy.HeaderList) (*fetch.WireResponse, error) {
-	u, err := url.Parse(ep)
-	if err != nil {
-		return nil, err
-	}
+func (e *epAudit) raw(method string, preflight bool, h policy.HeaderList) (*fetch.WireResponse, error) {
 	h = append(h, policy.Header{Name: "Accept", Value: "*/*"})
-	return a.memo.RoundTrip(a.ctx, &fetch.WireRequest{Method: method, URL: u, Header: h, Preflight: preflight, Credentials: !preflight})
+	return e.tr.RoundTrip(e.a.ctx, &fetch.WireRequest{Method: method, URL: e.u, Header: h, Preflight: preflight, Credentials: !preflight})
+}
+
+// discoverMethods asks the endpoint which methods it has with a plain
+// OPTIONS request (no Origin: not a preflight) and reads Allow. It
+// returns nil when the answer has no Allow line.
+func (e *epAudit) discoverMethods() []string {
+	resp, err := e.raw(http.MethodOptions, false, nil)
+	if err != nil || resp == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range resp.Header.Values("Allow") {
+		for _, m := range strings.Split(v, ",") {
+			m = strings.TrimSpace(m)
+			if policy.IsMethod(m) && !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // unsendable probes an origin no profile would send, the way a scanner
 // does (one GET with that Origin header), and notes what the server did
 // with it. Nothing here is exploitable from a browser.
-func (a *auditor) unsendable(ep string, c Candidate) {
-	resp, err := a.raw(ep, "GET", false, policy.HeaderList{{Name: "Origin", Value: c.Origin}})
-	a.rep.Probes++
+func (e *epAudit) unsendable(c Candidate) {
+	resp, err := e.raw("GET", false, policy.HeaderList{{Name: "Origin", Value: c.Origin}})
+	e.probes++
 	var he *server.HandlerError
 	if errors.As(err, &he) && he.Kind == server.KindInvalidHeader && strings.ContainsAny(c.Origin, "\r\n") {
-		a.note(Finding{Class: ClassCRLF, Severity: SeverityInfo, Endpoint: ep, Origin: c.Origin,
+		e.note(Finding{Class: ClassCRLF, Severity: SeverityInfo, Endpoint: e.ep, Origin: c.Origin,
 			Detail: "the server wrote the CR/LF of the Origin back into a response header (header injection; net/http would refuse the line); no browser sends such an Origin"})
 		return
 	}
@@ -246,90 +267,10 @@ func (a *auditor) unsendable(ep string, c Candidate) {
 	}
 	switch {
 	case policy.CORSCheck(resp.Header, c.Origin, true) == nil:
-		a.note(Finding{Class: c.Class, Severity: SeverityInfo, Endpoint: ep, Origin: c.Origin, Credentialed: true,
-			Detail: "the server allows this origin with credentials, but no browser profile sends this Origin string (see Accepts), so it is not exploitable from a browser"})
+		e.note(Finding{Class: c.Class, Severity: SeverityInfo, Endpoint: e.ep, Origin: c.Origin, Credentialed: true,
+			Detail: "the server allows this origin with credentials, but no browser sends this Origin string, so it is not exploitable from a browser"})
 	case policy.CORSCheck(resp.Header, c.Origin, false) == nil && !wildcardACAO(resp):
-		a.note(Finding{Class: c.Class, Severity: SeverityInfo, Endpoint: ep, Origin: c.Origin,
-			Detail: "the server allows this origin, but no browser profile sends this Origin string (see Accepts), so it is not exploitable from a browser"})
+		e.note(Finding{Class: c.Class, Severity: SeverityInfo, Endpoint: e.ep, Origin: c.Origin,
+			Detail: "the server allows this origin, but no browser sends this Origin string, so it is not exploitable from a browser"})
 	}
-}
-
-// headerLevel sends one CORS-preflight from a trusted origin asking for
-// an unusual method and header, and looks at what the server allows.
-func (a *auditor) headerLevel(ep, origin string) {
-	resp, err := a.raw(ep, "OPTIONS", true, policy.HeaderList{
-		{Name: "Origin", Value: origin},
-		{Name: "Access-Control-Request-Method", Value: probeMethod},
-		{Name: "Access-Control-Request-Headers", Value: probeHeaderName},
-	})
-	if err != nil || resp == nil || policy.CORSCheck(resp.Header, origin, false) != nil {
-		return
-	}
-	methods, _, _ := policy.ExtractHeaderListValues(resp.Header, "Access-Control-Allow-Methods")
-	headers, _, _ := policy.ExtractHeaderListValues(resp.Header, "Access-Control-Allow-Headers")
-	// Each reproduction asks only for what its finding says the server
-	// echoes, so that it comes out allowed even when the other list is
-	// correct: the made-up method alone (no author header), or the
-	// made-up header on a GET (a safelisted method needs no ACAM entry).
-	tail := " " + shellQuote(ep)
-	if a.t.Server != "" {
-		tail = " " + a.t.Server + tail
-	}
-	from := "corsim fetch --from " + shellQuote(origin)
-	methodRepro := from + " -X " + probeMethod + tail
-	headerRepro := from + " -H " + shellQuote(probeHeaderName+": 1") + tail
-	switch {
-	case slices.Contains(methods, probeMethod):
-		a.finding(Finding{Class: ClassACAMReflection, Severity: SeverityLow, Endpoint: ep, Origin: origin, Preflighted: true,
-			Browsers: slices.Clone(a.names),
-			Detail:   "the preflight allows the made-up method " + probeMethod + ": Access-Control-Allow-Methods echoes whatever is asked, so scripts on trusted origins (or an XSS there) can use any method",
-			Repro:    methodRepro})
-	case slices.Contains(methods, "*"):
-		a.note(Finding{Class: ClassACAMWildcard, Severity: SeverityInfo, Endpoint: ep, Origin: origin,
-			Detail: "Access-Control-Allow-Methods: * allows every method for uncredentialed requests (for credentialed ones it is the literal method \"*\")"})
-	}
-	switch {
-	case slices.ContainsFunc(headers, func(h string) bool { return strings.EqualFold(h, probeHeaderName) }):
-		a.finding(Finding{Class: ClassACAHReflection, Severity: SeverityLow, Endpoint: ep, Origin: origin, Preflighted: true,
-			Browsers: slices.Clone(a.names),
-			Detail:   "the preflight allows the made-up header " + probeHeaderName + ": Access-Control-Allow-Headers echoes whatever is asked",
-			Repro:    headerRepro})
-	case slices.Contains(headers, "*"):
-		a.note(Finding{Class: ClassACAHWildcard, Severity: SeverityInfo, Endpoint: ep, Origin: origin,
-			Detail: "Access-Control-Allow-Headers: * allows every header but Authorization for uncredentialed requests in the spec; Chromium 156, Firefox and WebKit let it cover Authorization too"})
-	}
-}
-
-// repro is the shortest `corsim fetch` line that shows the read.
-func (a *auditor) repro(ep, origin string, pk probeKind, browser string) string {
-	var b strings.Builder
-	b.WriteString("corsim fetch --from ")
-	b.WriteString(shellQuote(origin))
-	if pk.creds {
-		b.WriteString(" --credentials include")
-	}
-	if pk.preflight {
-		b.WriteString(" -H " + shellQuote(ProbeHeader+": 1"))
-	}
-	if browser != "" {
-		b.WriteString(" --browser " + browser)
-	}
-	if a.t.Server != "" {
-		b.WriteString(" " + a.t.Server)
-	}
-	b.WriteString(" " + shellQuote(ep))
-	return b.String()
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	safe := s != ""
-	for i := 0; i < len(s) && safe; i++ {
-		c := s[i]
-		safe = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_./:=@%+,", c) >= 0
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -127,7 +127,8 @@ func handlerZoo() []zooEntry {
 }
 
 // TestZoo runs the auditor over every zoo server: each vulnerable one must
-// be flagged with its class, each correct one must give no finding.
+// be flagged with its class, each correct one must give no finding above
+// info (public data, Access-Control-Allow-Origin: *, is an info finding).
 func TestZoo(t *testing.T) {
 	for _, e := range loadZoo(t) {
 		t.Run(e.name, func(t *testing.T) {
@@ -137,7 +138,7 @@ func TestZoo(t *testing.T) {
 			}
 			got := rep.Classes()
 			t.Logf("findings %v, broken %d, notes %d", got, len(rep.Broken), len(rep.Notes))
-			if e.correct && len(rep.Findings) > 0 {
+			if e.correct && rep.Max() > SeverityInfo {
 				var b strings.Builder
 				_ = rep.WriteTable(&b)
 				t.Fatalf("a correct config gave findings:\n%s", b.String())
@@ -154,7 +155,7 @@ func TestZoo(t *testing.T) {
 					t.Errorf("broken class %s not reported; broken: %+v", c, rep.Broken)
 				}
 			}
-			if len(e.broken) > 0 && len(e.want) == 0 && len(rep.Findings) > 0 {
+			if len(e.broken) > 0 && len(e.want) == 0 && rep.Max() > SeverityInfo {
 				t.Errorf("a broken (not exploitable) config gave findings: %v", got)
 			}
 		})

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 
 	"github.com/corsim/corsim/browser"
@@ -10,6 +11,7 @@ import (
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/server"
 )
 
 // Build turns results into the JSON document.
@@ -105,6 +107,11 @@ func BuildFetch(fs *sim.FetchStep) *Fetch {
 			ex := &Exchange{Hop: x.Hop, Preflight: x.Preflight, Request: wireRequest(x.Request), Response: wireResponse(x.Response)}
 			if x.Err != nil {
 				ex.Error = x.Err.Error()
+				var ns *server.NotSentError
+				ex.NotSent = errors.As(x.Err, &ns)
+				if cause, ok := server.NoAnswer(x.Err); ok {
+					ex.NoAnswer = string(cause)
+				}
 			}
 			f.Wire = append(f.Wire, ex)
 		}

@@ -193,6 +193,14 @@ type Exchange struct {
 	Request   *WireRequest  `json:"request"`
 	Response  *WireResponse `json:"response"`
 	Error     string        `json:"error,omitempty"`
+	// NotSent reports that a live server was not sent the request because
+	// it could change the server's data (see server.NotSentError).
+	NotSent bool `json:"notSent,omitempty"`
+	// NoAnswer is why the request got no answer at all ("unreachable",
+	// "timeout", "TLS", "broken answer", "server panic", "interrupted"),
+	// "" when it got one or was not sent: the outcome of such a fetch says
+	// nothing about the server's CORS policy.
+	NoAnswer string `json:"noAnswer,omitempty"`
 }
 
 // WireRequest is a request as the server receives it.

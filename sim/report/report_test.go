@@ -176,3 +176,42 @@ func TestRenderersNeverFailOnParseErrors(t *testing.T) {
 		t.Errorf("the error is not shown:\n%s", buf.String())
 	}
 }
+
+// TestTextWriterStreams: the story told while the run goes on (TextWriter
+// as the run's Observer, steps dropped) is the story Text tells of the
+// kept result, under several profiles, failures included.
+func TestTextWriterStreams(t *testing.T) {
+	files, err := sim.Collect("../../testdata/scenarios", "../../testdata/labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := sim.Options{Profiles: []string{"chromium", "firefox", "webkit", "spec"}}
+	for _, f := range files {
+		src, err := sim.ReadInputFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := sim.RunSource(context.Background(), f, src, opts)
+		var want bytes.Buffer
+		if err := report.Text(&want, kept); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		tw := report.NewTextWriter(&got)
+		tw.Begin(kept.Name, kept.Scenario)
+		o := opts
+		o.Observer, o.DropSteps = tw, true
+		res := sim.Run(context.Background(), kept.Scenario, o)
+		if err := tw.End(res); err != nil {
+			t.Fatal(err)
+		}
+		for _, run := range res.Runs {
+			if run.Steps != nil {
+				t.Errorf("%s: steps kept with DropSteps", f)
+			}
+		}
+		if d := cmp.Diff(want.String(), got.String()); d != "" {
+			t.Errorf("%s: streamed story differs (-kept +streamed):\n%s", f, d)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/scenario"
 )
 
 // Text writes the plain-text story of a result: each profile's run step by
@@ -21,38 +22,93 @@ import (
 // each expectation with ✓ or ✗. The text is for people and may change
 // between versions; programs should read the JSON report.
 func Text(w io.Writer, r *sim.Result) error {
-	bw := bufio.NewWriter(w)
-	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("Scenario %s\n", r.Name)
-	if sc := r.Scenario; sc != nil {
-		if sc.Title != "" {
-			p("  %s\n", sc.Title)
-		}
-		if sc.Spec != "" {
-			p("  spec: %s\n", sc.Spec)
-		}
-		if sc.Skip != "" {
-			p("  (not replayed in a real browser: %s)\n", sc.Skip)
-		}
-	}
+	t := NewTextWriter(w)
+	t.Begin(r.Name, r.Scenario)
 	if r.Err != nil {
-		p("\nERROR %v\n", r.Err)
+		t.p("\nERROR %v\n", r.Err)
 	}
 	for _, run := range r.Runs {
-		p("\n== %s ==\n", run.Profile)
 		for _, st := range run.Steps {
-			textStep(bw, st)
+			t.Step(run, st)
 		}
-		if run.OK() {
-			p("-- %s: PASS\n", run.Profile)
-		} else {
-			p("-- %s: FAIL (%d)\n", run.Profile, len(run.Failures))
-		}
+		t.ProfileDone(run)
 	}
-	return bw.Flush()
+	return t.bw.Flush()
 }
 
-func textStep(w *bufio.Writer, st *sim.Step) {
+// TextWriter writes the story Text writes while the scenario runs: it is a
+// sim.Observer (give it as sim.Options.Observer, with DropSteps), so a
+// scenario of a hundred thousand fetches is told in constant memory.
+type TextWriter struct {
+	bw  *bufio.Writer
+	out io.Writer // bw through NewEscaper: server text cannot drive the terminal
+	cur *sim.ProfileRun
+}
+
+var _ sim.Observer = (*TextWriter)(nil)
+
+// NewTextWriter returns a TextWriter writing to w.
+func NewTextWriter(w io.Writer) *TextWriter {
+	bw := bufio.NewWriter(w)
+	return &TextWriter{bw: bw, out: NewEscaper(bw, false)}
+}
+
+func (t *TextWriter) p(format string, args ...any) { fmt.Fprintf(t.out, format, args...) }
+
+// Begin writes the scenario's heading: its name, title, spec anchor.
+func (t *TextWriter) Begin(name string, sc *scenario.Scenario) {
+	t.p("Scenario %s\n", name)
+	if sc == nil {
+		return
+	}
+	if sc.Title != "" {
+		t.p("  %s\n", sc.Title)
+	}
+	if sc.Spec != "" {
+		t.p("  spec: %s\n", sc.Spec)
+	}
+	if sc.Skip != "" {
+		t.p("  (not replayed in a real browser: %s)\n", sc.Skip)
+	}
+}
+
+// Step writes one step, after the profile's heading when it is the run's
+// first.
+func (t *TextWriter) Step(run *sim.ProfileRun, st *sim.Step) {
+	t.heading(run)
+	textStep(t.out, st)
+}
+
+// ProfileDone writes the run's PASS or FAIL line.
+func (t *TextWriter) ProfileDone(run *sim.ProfileRun) {
+	t.heading(run)
+	if run.OK() {
+		t.p("-- %s: PASS\n", run.Profile)
+	} else {
+		t.p("-- %s: FAIL (%d)\n", run.Profile, len(run.Failures))
+	}
+	t.cur = nil
+}
+
+// End writes the error that stopped the scenario, if any, and flushes.
+func (t *TextWriter) End(r *sim.Result) error {
+	if r.Err != nil {
+		t.p("\nERROR %v\n", r.Err)
+	}
+	if r.Interrupted {
+		t.p("\nINTERRUPTED: the run stopped here; the rest has no verdict\n")
+	}
+	return t.bw.Flush()
+}
+
+func (t *TextWriter) heading(run *sim.ProfileRun) {
+	if t.cur != run {
+		t.cur = run
+		t.p("\n== %s ==\n", run.Profile)
+	}
+}
+
+func textStep(w io.Writer, st *sim.Step) {
 	cmd := st.Command
 	mark := ""
 	if cmd.Expect != nil {
@@ -71,7 +127,7 @@ func textStep(w *bufio.Writer, st *sim.Step) {
 	}
 }
 
-func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
+func textFetch(w io.Writer, fs *sim.FetchStep, ind string) {
 	res := fs.Result
 	if fs.RequestErr != nil {
 		e := fs.RequestErr
@@ -106,7 +162,7 @@ func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
 
 // textFixes lists the fixes of an explanation: each a numbered set of
 // changes, with the browsers it was confirmed in.
-func textFixes(w *bufio.Writer, e *explain.Explanation, ind string) {
+func textFixes(w io.Writer, e *explain.Explanation, ind string) {
 	for i, f := range e.Fixes {
 		fmt.Fprintf(w, "%sfix %d, %s:\n", ind, i+1, f.Scope(nil))
 		for _, c := range f.Changes {
@@ -115,7 +171,7 @@ func textFixes(w *bufio.Writer, e *explain.Explanation, ind string) {
 	}
 }
 
-func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
+func textExchange(w io.Writer, x fetch.Exchange, ind string) {
 	if x.Request != nil {
 		fmt.Fprintf(w, "%s> %s\n", ind, sim.RequestLine(x.Request))
 		textHeaders(w, x.Request.Header, ind+"> ")
@@ -129,7 +185,7 @@ func textExchange(w *bufio.Writer, x fetch.Exchange, ind string) {
 	}
 }
 
-func textHeaders(w *bufio.Writer, h policy.HeaderList, ind string) {
+func textHeaders(w io.Writer, h policy.HeaderList, ind string) {
 	for _, l := range h {
 		fmt.Fprintf(w, "%s%s: %s\n", ind, l.Name, l.Value)
 	}

@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/internal/suggest"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 	"github.com/corsim/corsim/sim/server"
 )
 
@@ -137,17 +139,19 @@ func (p *parser) command(cmd *Command) string {
 		}
 		d, err := time.ParseDuration(cmd.Args[0])
 		if err != nil || d < 0 {
-			return fmt.Sprintf("%q is not a duration like 2s or 500ms", cmd.Args[0])
+			return words.Msg("%q is not a duration like 2s or 500ms", cmd.Args[0])
 		}
 		cmd.Advance = d
 		return ""
 	case "expect":
-		if !p.sawFetch {
-			return "no fetch yet: expect checks the last fetch"
-		}
+		// What the line says is judged first: a misspelt check is the
+		// problem to fix, whatever comes before it.
 		e, msg := parseExpect(cmd.Args)
 		if msg != "" {
 			return msg
+		}
+		if !p.sawFetch {
+			return "no fetch yet: expect checks the last fetch"
 		}
 		cmd.Expect = e
 		return ""
@@ -155,6 +159,9 @@ func (p *parser) command(cmd *Command) string {
 	names := make([]string, len(Vocabulary))
 	for i, u := range Vocabulary {
 		names[i] = u.Name
+	}
+	if s := suggest.Closest(cmd.Name, names); s != "" {
+		return fmt.Sprintf("unknown command; did you mean %s?", s)
 	}
 	return fmt.Sprintf("unknown command (want one of %s)", strings.Join(names, ", "))
 }
@@ -175,10 +182,10 @@ func (p *parser) browsers(cmd *Command) string {
 	seen := map[string]bool{}
 	for _, a := range cmd.Args {
 		if !knownProfile(a) {
-			return fmt.Sprintf("unknown profile %q (want one of %s)", a, strings.Join(Profiles, ", "))
+			return words.Msg("unknown profile %q (want one of %s)", a, strings.Join(Profiles, ", "))
 		}
 		if seen[a] {
-			return fmt.Sprintf("profile %q listed twice", a)
+			return words.Msg("profile %q listed twice", a)
 		}
 		seen[a] = true
 	}
@@ -210,7 +217,7 @@ func (p *parser) page(cmd *Command) string {
 func parseOrigin(s string) (policy.Origin, string) {
 	o, err := policy.ParseOrigin(s)
 	if err != nil {
-		return o, fmt.Sprintf("%q is not a serialized origin (scheme://host[:port], lower case, no path)", s)
+		return o, words.Msg("%q is not a serialized origin (scheme://host[:port], lower case, no path)", s)
 	}
 	return o, ""
 }
@@ -233,7 +240,7 @@ func (p *parser) server(cmd *Command) string {
 	case ServerConfig:
 		data, ok := p.sc.Files[s.Source]
 		if !ok {
-			return fmt.Sprintf("no file %q in the archive", s.Source)
+			return p.noFile(s.Source)
 		}
 		// Pad with the lines before the file so that the parser's line
 		// numbers are line numbers of the scenario file.
@@ -255,10 +262,36 @@ func (p *parser) server(cmd *Command) string {
 		}
 		s.Transport = c
 	default:
-		return fmt.Sprintf("server kind %q: want config, canned or handler", s.Kind)
+		return words.Msg("server kind %q: want config, canned or handler", s.Kind)
 	}
 	cmd.Server = s
 	return ""
+}
+
+// noFile says that the archive has no file name, and lists what it has:
+// "no file "auth.conf" in the archive; it has: auth.cfg".
+func (p *parser) noFile(name string) string {
+	if len(p.fileOrder) == 0 {
+		return words.Msg("no file %q in the archive; it has no files (add one with a -- %s -- line)", name, name)
+	}
+	msg := words.Msg("no file %q in the archive; it has: %s", name, strings.Join(quoteAll(p.fileOrder, 8), ", "))
+	if s := suggest.Closest(name, p.fileOrder); s != "" {
+		msg += words.Msg(" (did you mean %q?)", s)
+	}
+	return msg
+}
+
+// quoteAll returns up to n names as short excerpts, then "…".
+func quoteAll(names []string, n int) []string {
+	out := make([]string, 0, min(len(names), n)+1)
+	for i, s := range names {
+		if i == n {
+			out = append(out, fmt.Sprintf("and %d more", len(names)-n))
+			break
+		}
+		out = append(out, words.Msg("%s", words.Excerpt(s)))
+	}
+	return out
 }
 
 // canned builds a Canned server from the archive files named
@@ -283,13 +316,14 @@ func (p *parser) canned(prefix string) (*server.Canned, string) {
 			continue
 		}
 		if err := c.Add(method, strings.TrimSpace(path), resp); err != nil {
-			p.errorf(line, "server", "file %q: %v", name, err)
+			p.errorf(line, "server", "file %q: %s", name, strings.TrimPrefix(err.Error(), "server: "))
 			continue
 		}
 		n++
 	}
 	if n == 0 {
-		return nil, fmt.Sprintf("no canned responses: add files named %s/METHOD PATH (e.g. -- %s/GET /items --)", prefix, prefix)
+		short := words.Short(prefix)
+		return nil, fmt.Sprintf("no canned responses: add files named %s/METHOD PATH (e.g. -- %s/GET /items --)", short, short)
 	}
 	return c, ""
 }

@@ -1,9 +1,10 @@
 package scenario
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // Expect is "expect WHAT ARGS...": a check of the last fetch under the
@@ -61,7 +62,7 @@ func parseExpect(args []string) (*Expect, string) {
 				return ""
 			}
 		}
-		return fmt.Sprintf("%q: want %s", a[0], usage)
+		return words.Msg("%q: want %s", a[0], usage)
 	}
 	switch e.What {
 	case "outcome":
@@ -73,7 +74,7 @@ func parseExpect(args []string) (*Expect, string) {
 		switch a[0] {
 		case "none", "sent", "cached":
 		default:
-			return nil, fmt.Sprintf("%q: want none, sent or cached", a[0])
+			return nil, words.Msg("%q: want none, sent or cached", a[0])
 		}
 		if len(a) == 2 {
 			if a[0] == "none" {
@@ -82,7 +83,7 @@ func parseExpect(args []string) (*Expect, string) {
 			switch a[1] {
 			case "method", "header", "forced":
 			default:
-				return nil, fmt.Sprintf("reason %q: want method, header or forced", a[1])
+				return nil, words.Msg("reason %q: want method, header or forced", a[1])
 			}
 		}
 		return e, ""
@@ -92,7 +93,7 @@ func parseExpect(args []string) (*Expect, string) {
 		}
 		n, err := strconv.Atoi(a[0])
 		if err != nil || n < 0 {
-			return nil, fmt.Sprintf("%q is not a number", a[0])
+			return nil, words.Msg("%q is not a number", a[0])
 		}
 		e.N = n
 		return e, ""
@@ -119,7 +120,7 @@ func parseExpect(args []string) (*Expect, string) {
 		for _, r := range a {
 			m, t, ok := strings.Cut(r, " ")
 			if !ok || m == "" || strings.TrimSpace(t) == "" {
-				return nil, fmt.Sprintf("%q: want 'METHOD /path' or 'METHOD URL'", r)
+				return nil, words.Msg("%q: want 'METHOD /path' or 'METHOD URL'", r)
 			}
 		}
 		return e, ""
@@ -130,7 +131,7 @@ func parseExpect(args []string) (*Expect, string) {
 	for i, u := range ExpectVocabulary {
 		names[i] = u.Name
 	}
-	return nil, fmt.Sprintf("unknown check %q (want one of %s)", e.What, strings.Join(names, ", "))
+	return nil, words.Msg("unknown check %q (want one of %s)", e.What, strings.Join(names, ", "))
 }
 
 func parseRequestExpect(e *Expect) string {
@@ -141,7 +142,7 @@ func parseRequestExpect(e *Expect) string {
 	}
 	n, err := strconv.Atoi(a[0])
 	if err != nil || n < 1 {
-		return fmt.Sprintf("%q is not a request number (1 is the first)", a[0])
+		return words.Msg("%q is not a request number (1 is the first)", a[0])
 	}
 	e.N = n
 	switch a[1] {
@@ -158,7 +159,7 @@ func parseRequestExpect(e *Expect) string {
 			return usage
 		}
 	default:
-		return fmt.Sprintf("field %q: want origin, acrm, acrh, header, no-header or credentials", a[1])
+		return words.Msg("field %q: want origin, acrm, acrh, header, no-header or credentials", a[1])
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // FetchFlags documents the fetch command's flags.
@@ -52,7 +53,7 @@ func oneOf[T ~string](flag, v string, allowed ...T) (T, string) {
 	for i, a := range allowed {
 		names[i] = string(a)
 	}
-	return "", fmt.Sprintf("%s %q: want one of %s", flag, v, strings.Join(names, ", "))
+	return "", words.Msg("%s %q: want one of %s", flag, v, strings.Join(names, ", "))
 }
 
 // parseFetch parses the fetch command's arguments.
@@ -85,7 +86,7 @@ func parseFetch(args []string) (*Fetch, string) {
 			continue
 		}
 		if i+1 >= len(args) {
-			return nil, fmt.Sprintf("flag %s needs a value", a)
+			return nil, fmt.Sprintf("flag %s needs a value", words.Short(a))
 		}
 		v := args[i+1]
 		i++
@@ -95,7 +96,7 @@ func parseFetch(args []string) (*Fetch, string) {
 		case "-H":
 			h, ok := parseHeaderFlag(v)
 			if !ok {
-				return nil, fmt.Sprintf("-H %q: want 'Name: value'", v)
+				return nil, words.Msg("-H %q: want 'Name: value'", v)
 			}
 			in.Header = append(in.Header, h)
 		case "-d":
@@ -123,7 +124,7 @@ func parseFetch(args []string) (*Fetch, string) {
 		case "--cache":
 			in.Cache, msg = oneOf("--cache", v, fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached)
 		default:
-			return nil, fmt.Sprintf("unknown flag %s", a)
+			return nil, fmt.Sprintf("unknown flag %s", words.Short(a))
 		}
 		if msg != "" {
 			return nil, msg

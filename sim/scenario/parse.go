@@ -102,11 +102,23 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Command != "" {
-		b.WriteString(e.Command)
+		b.WriteString(commandName(e.Command))
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
 	return b.String()
+}
+
+// commandName shows a command name in a message: as written when it is a
+// word of letters, else as a short quoted excerpt (the "command" of a
+// line of garbage is the garbage).
+func commandName(name string) string {
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') || len(name) > 20 {
+			return words.Msg("%q", name)
+		}
+	}
+	return name
 }
 
 // ParseFile reads and parses the scenario file at path; the name used in
@@ -151,6 +163,11 @@ func Parse(name string, src []byte) (sc *Scenario, err error) {
 	if sc.Browsers == nil {
 		sc.Browsers = []string{DefaultProfile}
 	}
+	if !p.sawFetch && len(p.errs) == 0 {
+		// A scenario that fetches nothing checks nothing: an empty or
+		// truncated file must not pass.
+		p.errorf(max(len(lines)-1, 1), "", "the scenario has no fetch command, so it checks nothing (is the file empty or cut short?)")
+	}
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
 	}
@@ -169,7 +186,7 @@ type parser struct {
 }
 
 func (p *parser) errorf(line int, cmd, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.sc.Name, Line: line, Command: cmd, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &Error{File: p.sc.Name, Line: line, Command: cmd, Msg: words.Msg(format, args...)})
 }
 
 // header takes the title and the spec anchor from the leading comment

@@ -134,6 +134,15 @@ func TestParseErrors(t *testing.T) {
 		{"server https://a.example config missing.conf", `x.txtar:1: server: no file "missing.conf" in the archive`},
 		{"server https://a.example config c\n-- c --\norigins https://b.example\nbogus x", "x.txtar:4: "},
 		{"conformance skip a b", "x.txtar:1: conformance: usage: conformance skip 'reason'"},
+		// Issue 15: an empty or truncated scenario passed ("ok empty.txtar").
+		{"", "x.txtar:1: the scenario has no fetch command, so it checks nothing"},
+		{"# title\npage https://a.example\n", "x.txtar:2: the scenario has no fetch command"},
+		// Issue 15: what is wrong with the line comes before "no fetch yet".
+		{"page https://a.example\nexpect stauts 200", `x.txtar:2: expect: unknown check "stauts"`},
+		{"page https://a.example\nfecth https://b.example/", "x.txtar:2: fecth: unknown command; did you mean fetch?"},
+		// Issue 15: a missing file lists what the archive has.
+		{"server https://a.example config auth.conf\n-- auth.cfg --\norigins *\n", `x.txtar:1: server: no file "auth.conf" in the archive; it has: auth.cfg`},
+		{"page https://a.example\n" + strings.Repeat("x", 500) + "\x1b[2J", `x.txtar:2: "` + strings.Repeat("x", 48) + `…": unknown command`},
 	} {
 		_, err := Parse("x.txtar", []byte(tc.src))
 		if err == nil {
@@ -293,4 +302,44 @@ func TestParseFetchArgs(t *testing.T) {
 	if _, err := ParseFetchArgs([]string{"https://b.example/", "--frobnicate", "1"}); err == nil || !strings.Contains(err.Error(), "unknown flag --frobnicate") {
 		t.Errorf("unknown flag: %v", err)
 	}
+}
+
+// FuzzParseMessagesBounded: whatever the input, each parse error is one
+// line without control characters and quotes no more than a short excerpt
+// of the input (issue 15: a line of /proc/self/environ was echoed whole).
+func FuzzParseMessagesBounded(f *testing.F) {
+	f.Add([]byte("page https://a.example\nfetch https://b.example/\n"))
+	f.Add([]byte("A=1\x00B=2\x1b]0;x\x07" + strings.Repeat("y", 300)))
+	f.Add([]byte("page https://a.example\nexpect header X " + strings.Repeat("\x1b[2J", 50)))
+	f.Add([]byte("server https://a.example config " + strings.Repeat("c", 200) + "\n-- d --\n"))
+	f.Add([]byte("server https://a.example canned c\n-- c/GET /x --\nHTTP/1.1 200 OK\n\x1b[2J: " + strings.Repeat("v", 300) + "\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		_, err := Parse("x.txtar", src)
+		if err == nil {
+			return
+		}
+		var all []error
+		var flatten func(error)
+		flatten = func(e error) {
+			if j, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, e := range j.Unwrap() {
+					flatten(e)
+				}
+				return
+			}
+			all = append(all, e)
+		}
+		flatten(err)
+		for _, e := range all {
+			msg := e.Error()
+			for _, r := range msg {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+					t.Fatalf("control character %U in %q", r, msg)
+				}
+			}
+			if len(msg) > 1200 { // two excerpts of 48 escaped characters and the text
+				t.Fatalf("a %d-byte message: %q", len(msg), msg)
+			}
+		}
+	})
 }

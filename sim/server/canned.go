@@ -14,6 +14,7 @@ import (
 
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // Canned answers every request with a fixed raw HTTP response chosen by
@@ -105,10 +106,10 @@ func (c *Canned) Keys() []string {
 
 func checkCannedKey(method, path string) string {
 	if method != "*" && !isToken(method) {
-		return fmt.Sprintf("method %q is neither * nor a token", method)
+		return words.Msg("method %q is neither * nor a token", method)
 	}
 	if path != "*" && (!strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#")) {
-		return fmt.Sprintf("path %q: want * or /path[?query] with no white space or #", path)
+		return words.Msg("path %q: want * or /path[?query] with no white space or #", path)
 	}
 	return ""
 }
@@ -150,16 +151,16 @@ func ParseCanned(name string, src []byte) (*Canned, error) {
 		method, path, ok := strings.Cut(f.Name, " ")
 		path = strings.TrimSpace(path)
 		if !ok {
-			errs = append(errs, &ParseError{File: name, Line: marker, Msg: fmt.Sprintf("file name %q: want \"METHOD /path\"", f.Name)})
+			errs = append(errs, &ParseError{File: name, Line: marker, Msg: words.Msg("file name %q: want \"METHOD /path\"", f.Name)})
 			continue
 		}
 		if msg := checkCannedKey(method, path); msg != "" {
-			errs = append(errs, &ParseError{File: name, Line: marker, Msg: fmt.Sprintf("file name %q: %s", f.Name, msg)})
+			errs = append(errs, &ParseError{File: name, Line: marker, Msg: words.Msg("file name %q: %s", f.Name, msg)})
 			continue
 		}
 		k := cannedKey{method, path}
 		if l, dup := seen[k]; dup {
-			errs = append(errs, &ParseError{File: name, Line: marker, Msg: fmt.Sprintf("%q given twice (first at line %d)", f.Name, l)})
+			errs = append(errs, &ParseError{File: name, Line: marker, Msg: words.Msg("%q given twice (first at line %d)", f.Name, l)})
 			continue
 		}
 		seen[k] = marker
@@ -196,7 +197,7 @@ func ParseRawResponse(file string, line int, raw []byte) (*fetch.WireResponse, e
 func parseRaw(file string, first int, raw []byte) (*cannedEntry, error) {
 	var errs []error
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &ParseError{File: file, Line: line, Msg: words.Msg(format, args...)})
 	}
 	e := &cannedEntry{resp: &fetch.WireResponse{}}
 	rest := raw
@@ -274,16 +275,16 @@ func parseStatusLine(e *cannedEntry, l string, fail func(string)) {
 	proto, rest, _ := strings.Cut(l, " ")
 	code, reason, _ := strings.Cut(rest, " ")
 	if !validProto(proto) {
-		fail(fmt.Sprintf("status line %q: want HTTP/1.1 (or HTTP/1.0, HTTP/2) first", l))
+		fail(words.Msg("status line %q: want HTTP/1.1 (or HTTP/1.0, HTTP/2) first", l))
 		return
 	}
 	n, err := strconv.Atoi(code)
 	if err != nil || len(code) != 3 || n < 200 {
-		fail(fmt.Sprintf("status line %q: want a three-digit final status code, 200-999", l))
+		fail(words.Msg("status line %q: want a three-digit final status code, 200-999", l))
 		return
 	}
 	if badValueByte(reason) >= 0 {
-		fail(fmt.Sprintf("status line %q: the reason phrase contains CR or NUL", l))
+		fail(words.Msg("status line %q: the reason phrase contains CR or NUL", l))
 		return
 	}
 	e.proto, e.resp.Status, e.resp.StatusText = proto, n, reason

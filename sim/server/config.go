@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // Config describes a declarative CORS server. The zero value allows no
@@ -205,7 +206,7 @@ func (c *Config) Validate() error {
 			add(msg)
 		}
 		if seen[r.Path] {
-			add(fmt.Sprintf("route %s is declared twice", r.Path))
+			add(fmt.Sprintf("route %s is declared twice", words.Short(r.Path)))
 		}
 		seen[r.Path] = true
 	}
@@ -238,7 +239,7 @@ func checkList(what, kind string, list []string) string {
 			continue
 		}
 		if !isToken(v) {
-			return fmt.Sprintf("%s: %q is not a valid %s (RFC 9110 token)", what, v, kind)
+			return words.Msg("%s: %q is not a valid %s (RFC 9110 token)", what, v, kind)
 		}
 	}
 	return ""
@@ -246,7 +247,7 @@ func checkList(what, kind string, list []string) string {
 
 func checkMaxAge(v string) string {
 	if badValueByte(v) >= 0 {
-		return fmt.Sprintf("max-age %q contains CR, LF or NUL", v)
+		return words.Msg("max-age %q contains CR, LF or NUL", v)
 	}
 	return ""
 }
@@ -263,11 +264,11 @@ func checkRoute(r Route) string {
 		return msg
 	}
 	if len(r.Methods) == 0 {
-		return fmt.Sprintf("route %s lists no methods", r.Path)
+		return fmt.Sprintf("route %s lists no methods", words.Short(r.Path))
 	}
 	for _, m := range r.Methods {
 		if !isToken(m) {
-			return fmt.Sprintf("route %s: method %q is not a token (RFC 9110 §9.1)", r.Path, m)
+			return words.Msg("route %s: method %q is not a token (RFC 9110 §9.1)", r.Path, m)
 		}
 	}
 	return ""
@@ -275,10 +276,10 @@ func checkRoute(r Route) string {
 
 func checkResponseHeader(h policy.Header) string {
 	if !isToken(h.Name) {
-		return fmt.Sprintf("response-header: %q is not a valid header name", h.Name)
+		return words.Msg("response-header: %q is not a valid header name", h.Name)
 	}
 	if badValueByte(h.Value) >= 0 {
-		return fmt.Sprintf("response-header %s: value contains CR, LF or NUL", h.Name)
+		return fmt.Sprintf("response-header %s: value contains CR, LF or NUL", words.Short(h.Name))
 	}
 	return ""
 }
@@ -291,7 +292,7 @@ func checkMistake(m Mistake) string {
 	for i, mi := range mistakeInfo {
 		names[i] = string(mi.m)
 	}
-	return fmt.Sprintf("unknown mistake %q (known: %s)", string(m), strings.Join(names, ", "))
+	return words.Msg("unknown mistake %q (known: %s)", string(m), strings.Join(names, ", "))
 }
 
 func (c *Config) has(m Mistake) bool { return slices.Contains(c.Mistakes, m) }

@@ -120,5 +120,5 @@ func ExampleLive() {
 	_, err := live.RoundTrip(context.Background(), &fetch.WireRequest{Method: "DELETE", URL: u})
 	fmt.Println(err)
 	// Output:
-	// server: live: DELETE https://staging.example/orders was not sent: only preflights and GET, HEAD and OPTIONS requests go to a live server unless Live.SendUnsafe is set (an unsafe method could change the server's data)
+	// DELETE https://staging.example/orders not sent: only preflights and GET, HEAD and OPTIONS requests go to a live server unless unsafe requests may be sent (DELETE could change the server's data)
 }

@@ -20,6 +20,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		c, err := ParseConfig("fuzz", src)
 		if err != nil {
+			checkMessages(t, err)
 			return
 		}
 		if err := c.Validate(); err != nil {
@@ -45,6 +46,28 @@ func FuzzParseConfig(f *testing.F) {
 	})
 }
 
+// checkMessages: every parse error is one line without control
+// characters, quoting only short excerpts of the input (issue 15: --server
+// FILE must not echo a file of garbage, or secrets, at length).
+func checkMessages(t *testing.T, err error) {
+	t.Helper()
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			checkMessages(t, e)
+		}
+		return
+	}
+	msg := err.Error()
+	for _, r := range msg {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			t.Fatalf("control character %U in %q", r, msg)
+		}
+	}
+	if len(msg) > 1200 { // two excerpts of 48 escaped characters and the text
+		t.Fatalf("a %d-byte message: %q", len(msg), msg)
+	}
+}
+
 var fuzzRequests = append([]*fetch.WireRequest{
 	req("GET", "https://api.example/items", "Origin", "https://app.example"),
 	req("OPTIONS", "https://api.example/a/b", "Origin", "null", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x"),
@@ -63,6 +86,7 @@ func FuzzParseCanned(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		c, err := ParseCanned("fuzz", src)
 		if err != nil {
+			checkMessages(t, err)
 			return
 		}
 		out := c.Format()

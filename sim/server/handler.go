@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/corsim/corsim/fetch"
@@ -20,6 +21,10 @@ import (
 // DefaultHandlerTimeout is how long FromHandler waits for a handler when
 // the request's context has no earlier deadline.
 const DefaultHandlerTimeout = 5 * time.Second
+
+// DefaultHandlerMaxBody is how many response body bytes FromHandler keeps
+// unless WithMaxBody says otherwise: as much as Live reads.
+const DefaultHandlerMaxBody = DefaultLiveMaxBody
 
 // DefaultRemoteAddr is the http.Request.RemoteAddr FromHandler sets, an
 // address from TEST-NET-1 (RFC 5737).
@@ -32,6 +37,17 @@ type HandlerOption func(*handlerTransport)
 // beyond the request context's own deadline.
 func WithTimeout(d time.Duration) HandlerOption {
 	return func(t *handlerTransport) { t.timeout = d }
+}
+
+// WithMaxBody caps the response body bytes FromHandler keeps; n <= 0
+// means DefaultHandlerMaxBody. A longer body is cut, as Live cuts one; the
+// handler's further writes succeed and are discarded.
+func WithMaxBody(n int64) HandlerOption {
+	return func(t *handlerTransport) {
+		if n > 0 {
+			t.maxBody = n
+		}
+	}
 }
 
 // WithRemoteAddr sets the http.Request.RemoteAddr the handler sees.
@@ -69,10 +85,13 @@ func WithoutServerDefaults() HandlerOption {
 // (a network error to the browser). A real net/http server would drop the
 // connection on a panic, and would silently drop or rewrite such header
 // lines; corsim reports them so they get noticed. A handler that ignores
-// its context keeps running in its goroutine after the timeout; its later
-// writes are discarded.
+// its context keeps running in its goroutine after the timeout, but its
+// writes from then on fail with http.ErrHandlerTimeout and are not kept.
+//
+// The response body is cut after DefaultHandlerMaxBody bytes (WithMaxBody),
+// so a handler that writes a gigabyte costs a megabyte.
 func FromHandler(h http.Handler, opts ...HandlerOption) fetch.Transport {
-	t := &handlerTransport{h: h, timeout: DefaultHandlerTimeout, remoteAddr: DefaultRemoteAddr}
+	t := &handlerTransport{h: h, timeout: DefaultHandlerTimeout, remoteAddr: DefaultRemoteAddr, maxBody: DefaultHandlerMaxBody}
 	for _, o := range opts {
 		o(t)
 	}
@@ -84,6 +103,7 @@ type handlerTransport struct {
 	timeout    time.Duration
 	remoteAddr string
 	raw        bool
+	maxBody    int64
 }
 
 // RoundTrip implements fetch.Transport.
@@ -100,7 +120,7 @@ func (t *handlerTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest
 	if err != nil {
 		return nil, err
 	}
-	rec := &recorder{header: make(http.Header)}
+	rec := &recorder{header: make(http.Header), maxBody: t.maxBody}
 	done := make(chan *HandlerError, 1)
 	go func() {
 		defer func() {
@@ -122,6 +142,7 @@ func (t *handlerTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest
 			return nil, herr
 		}
 	case <-ctx.Done():
+		rec.close()
 		detail := "context done: " + context.Cause(ctx).Error()
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) && t.timeout > 0 {
 			detail = fmt.Sprintf("no response within %v (%v)", t.timeout, context.Cause(ctx))
@@ -220,7 +241,20 @@ type recorder struct {
 	status      int
 	badStatus   int
 	wroteHeader bool
-	body        bytes.Buffer
+	maxBody     int64
+
+	mu     sync.Mutex // guards body and closed, shared with a timed-out RoundTrip
+	body   bytes.Buffer
+	closed bool
+}
+
+// close stops the recorder from keeping anything more: the RoundTrip gave
+// up on the handler.
+func (r *recorder) close() {
+	r.mu.Lock()
+	r.closed = true
+	r.body = bytes.Buffer{}
+	r.mu.Unlock()
 }
 
 var _ http.Flusher = (*recorder)(nil)
@@ -243,9 +277,20 @@ func (r *recorder) WriteHeader(code int) {
 	r.status, r.final, r.wroteHeader = code, headerLines(r.header, serverDefaultLines), true
 }
 
+// Write keeps p up to the body cap and discards the rest; after the
+// RoundTrip gave up it fails, as a write to a closed connection does.
 func (r *recorder) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return 0, http.ErrHandlerTimeout
+	}
 	if !r.wroteHeader {
 		r.WriteHeader(http.StatusOK)
+	}
+	if room := r.maxBody - int64(r.body.Len()); room < int64(len(p)) {
+		r.body.Write(p[:max(room, 0)])
+		return len(p), nil
 	}
 	return r.body.Write(p)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -175,5 +176,59 @@ func TestFromHandlerHostLine(t *testing.T) {
 	}
 	if _, err := FromHandler(h).RoundTrip(context.Background(), &fetch.WireRequest{Method: "GET"}); err == nil {
 		t.Error("no error for a request without URL")
+	}
+}
+
+// TestFromHandlerBodyCap pins issue 15: FromHandler kept the whole body (a
+// 1 GB response took 2.1 GB); now it keeps DefaultHandlerMaxBody bytes, as
+// Live reads.
+func TestFromHandlerBodyCap(t *testing.T) {
+	chunk := bytes.Repeat([]byte("x"), 64<<10)
+	var werr error
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for range 64 { // 4 MiB
+			if _, err := w.Write(chunk); err != nil {
+				werr = err
+				return
+			}
+		}
+	})
+	for _, tc := range []struct {
+		opts []HandlerOption
+		want int
+	}{
+		{nil, DefaultHandlerMaxBody},
+		{[]HandlerOption{WithMaxBody(1000)}, 1000},
+		{[]HandlerOption{WithMaxBody(8 << 20)}, 4 << 20},
+	} {
+		resp, err := FromHandler(h, tc.opts...).RoundTrip(context.Background(), req("GET", "https://api.example/big"))
+		if err != nil || werr != nil {
+			t.Fatal(err, werr)
+		}
+		if len(resp.Body) != tc.want {
+			t.Errorf("kept %d bytes, want %d", len(resp.Body), tc.want)
+		}
+	}
+}
+
+// TestFromHandlerStopsBufferingAfterTimeout pins issue 15: a handler that
+// ignores its context kept buffering after the timeout. Its writes now
+// fail once the RoundTrip has given up.
+func TestFromHandlerStopsBufferingAfterTimeout(t *testing.T) {
+	release := make(chan struct{})
+	wrote := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release // ignores r.Context()
+		_, err := w.Write([]byte("late"))
+		wrote <- err
+	})
+	_, err := FromHandler(h, WithTimeout(time.Millisecond)).RoundTrip(context.Background(), req("GET", "https://api.example/slow"))
+	var he *HandlerError
+	if !errors.As(err, &he) || he.Kind != KindTimeout {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+	close(release)
+	if err := <-wrote; !errors.Is(err, http.ErrHandlerTimeout) {
+		t.Errorf("a write after the timeout returned %v, want http.ErrHandlerTimeout", err)
 	}
 }

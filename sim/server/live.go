@@ -22,9 +22,11 @@ const DefaultLiveMaxBody = 1 << 20
 // lines the simulated browser would send.
 //
 // By default only CORS-preflight requests and GET, HEAD and OPTIONS
-// requests are sent; any other actual request returns a *NotSentError
-// without touching the network, so that checking a staging server never
-// changes its data. Set SendUnsafe to send them.
+// requests without a body are sent; any other actual request returns a
+// *NotSentError without touching the network, so that checking a staging
+// server never changes its data. Set SendUnsafe to send them. A request
+// that was sent but got no HTTP answer (connection refused, a timeout, a
+// failed TLS handshake) returns a *NoAnswerError naming the cause.
 //
 // # What goes on the wire
 //
@@ -60,7 +62,7 @@ type Live struct {
 	// used: Live always returns redirect responses as they are.
 	Client *http.Client
 	// SendUnsafe lets actual requests with methods other than GET, HEAD
-	// and OPTIONS go out.
+	// and OPTIONS, and OPTIONS requests with a body, go out.
 	SendUnsafe bool
 	// MaxBody caps the response body bytes read; 0 means
 	// DefaultLiveMaxBody. A longer body is cut, as if truncated.
@@ -100,6 +102,10 @@ func (l *Live) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.Wi
 	if !l.SendUnsafe && !safeToSend(req) {
 		return nil, &NotSentError{Method: req.Method, URL: req.URL.String()}
 	}
+	if !l.SendUnsafe && !req.Preflight && len(req.Body) > 0 {
+		// An OPTIONS request may carry a body, which the server may act on.
+		return nil, &NotSentError{Method: req.Method, URL: req.URL.String(), Body: true}
+	}
 	var body io.Reader
 	if len(req.Body) > 0 {
 		body = bytes.NewReader(req.Body)
@@ -131,7 +137,7 @@ func (l *Live) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.Wi
 	}
 	resp, err := c.Do(hr)
 	if err != nil {
-		return nil, fmt.Errorf("server: live: %s %s: %w", req.Method, req.URL, err)
+		return nil, noAnswer(req.Method, req.URL.String(), err)
 	}
 	defer resp.Body.Close()
 	limit := l.MaxBody
@@ -140,7 +146,7 @@ func (l *Live) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.Wi
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return nil, fmt.Errorf("server: live: reading the body of %s %s: %w", req.Method, req.URL, err)
+		return nil, noAnswer(req.Method, req.URL.String(), fmt.Errorf("reading the body: %w", err))
 	}
 	if len(b) == 0 {
 		b = nil

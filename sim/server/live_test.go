@@ -76,7 +76,7 @@ func TestLiveSafeMethodsOnly(t *testing.T) {
 	put.Body = []byte(`{"a":1}`)
 	_, err = live.RoundTrip(ctx, put)
 	var ns *NotSentError
-	if !errors.As(err, &ns) || ns.Method != "PUT" || !strings.Contains(err.Error(), "Live.SendUnsafe") {
+	if !errors.As(err, &ns) || ns.Method != "PUT" || strings.Contains(err.Error(), "Live.SendUnsafe") {
 		t.Fatalf("err = %v, want a *NotSentError", err)
 	}
 	if n := rs.count(); n != 1 {

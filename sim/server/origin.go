@@ -1,9 +1,10 @@
 package server
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // originRule is one compiled entry of Config.Origins that is neither "*"
@@ -38,28 +39,28 @@ func checkOrigin(o string) string {
 	}
 	scheme, host, port, ok := splitOrigin(o)
 	if !ok {
-		return fmt.Sprintf("origin %q: want *, null, scheme://host[:port] or scheme://*.host[:port]", o)
+		return words.Msg("origin %q: want *, null, scheme://host[:port] or scheme://*.host[:port]", o)
 	}
 	if i := strings.IndexAny(host, "/?#"); i >= 0 || strings.ContainsAny(port, "/?#") {
-		return fmt.Sprintf("origin %q has a path, query or fragment; an origin is scheme://host[:port], with no trailing slash", o)
+		return words.Msg("origin %q has a path, query or fragment; an origin is scheme://host[:port], with no trailing slash", o)
 	}
 	if !validScheme(scheme) {
-		return fmt.Sprintf("origin %q: bad scheme %q", o, scheme)
+		return words.Msg("origin %q: bad scheme %q", o, scheme)
 	}
 	if strings.Contains(host, "@") {
-		return fmt.Sprintf("origin %q has userinfo; an origin never does", o)
+		return words.Msg("origin %q has userinfo; an origin never does", o)
 	}
 	h := strings.TrimPrefix(host, "*.")
 	if strings.Contains(h, "*") {
-		return fmt.Sprintf(`origin %q: the only wildcard is a leading "*." in the host`, o)
+		return words.Msg(`origin %q: the only wildcard is a leading "*." in the host`, o)
 	}
 	if !validHost(h) {
-		return fmt.Sprintf("origin %q: bad host %q", o, h)
+		return words.Msg("origin %q: bad host %q", o, h)
 	}
 	if port != "" {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 0 || n > 65535 || port[0] == '0' && len(port) > 1 || port[0] == '+' {
-			return fmt.Sprintf("origin %q: bad port %q", o, port)
+			return words.Msg("origin %q: bad port %q", o, port)
 		}
 	}
 	return ""

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,7 +73,7 @@ type configParser struct {
 }
 
 func (p *configParser) errorf(format string, args ...any) {
-	p.errs = append(p.errs, &ParseError{File: p.name, Line: p.line, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &ParseError{File: p.name, Line: p.line, Msg: words.Msg(format, args...)})
 }
 
 // once reports whether a single-valued directive appears for the first

@@ -1,9 +1,10 @@
 package server
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/corsim/corsim/sim/internal/words"
 )
 
 // route is a compiled Config.Routes entry.
@@ -18,13 +19,13 @@ type route struct {
 // checkPattern validates a route path pattern.
 func checkPattern(p string) string {
 	if !strings.HasPrefix(p, "/") {
-		return fmt.Sprintf("route %q: a path pattern starts with /", p)
+		return words.Msg("route %q: a path pattern starts with /", p)
 	}
 	segs := strings.Split(p[1:], "/")
 	for i, s := range segs {
 		if !strings.ContainsAny(s, "{}") {
 			if strings.ContainsAny(s, "?# \t") {
-				return fmt.Sprintf("route %q: segment %q contains ?, # or white space", p, s)
+				return words.Msg("route %q: segment %q contains ?, # or white space", p, s)
 			}
 			continue
 		}
@@ -33,10 +34,10 @@ func checkPattern(p string) string {
 			name, ok = strings.CutSuffix(name, "}")
 		}
 		if !ok || name == "" || strings.ContainsAny(name, "{}") {
-			return fmt.Sprintf("route %q: segment %q: a wildcard is a whole segment, {name} or {name...}", p, s)
+			return words.Msg("route %q: segment %q: a wildcard is a whole segment, {name} or {name...}", p, s)
 		}
 		if strings.HasSuffix(name, "...") && i != len(segs)-1 {
-			return fmt.Sprintf("route %q: {%s} must be the last segment", p, name)
+			return words.Msg("route %q: {%s} must be the last segment", p, name)
 		}
 	}
 	return ""

@@ -1,6 +1,7 @@
 package words
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -33,6 +34,25 @@ func TestSplit(t *testing.T) {
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+// TestMsgExcerpt pins issue 15: a parse error quoted a whole line of
+// input (a link to /proc/self/environ printed the environment) and passed
+// terminal escapes through.
+func TestMsgExcerpt(t *testing.T) {
+	long := strings.Repeat("SECRET=1;", 40)
+	for _, tc := range []struct{ format, arg, want string }{
+		{"unknown %q", "frobnicate", `unknown "frobnicate"`},
+		{"unknown %q", long, `unknown "` + long[:MaxExcerpt] + `…"`},
+		{"unknown %q", "A=1\x00B=2", `unknown "A=1\x00B=2"`},
+		{"bad %s", "\x1b]0;pwned\x07x", `bad \x1b]0;pwned\ax`},
+		{"ok %s", "café\tbar", "ok café\tbar"},
+		{"bad %s", "a\xffb", `bad a\xffb`},
+	} {
+		if got := Msg(tc.format, tc.arg); got != tc.want {
+			t.Errorf("Msg(%q, %q) = %q, want %q", tc.format, tc.arg, got, tc.want)
 		}
 	}
 }

@@ -1,0 +1,7 @@
+//go:build !(unix || windows)
+
+package sim
+
+// openNonBlock is 0 where the system has no O_NONBLOCK; the Stat before
+// the open still refuses a named pipe.
+const openNonBlock = 0
