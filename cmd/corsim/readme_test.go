@@ -121,7 +121,7 @@ var readmeExpect = map[string]struct {
 	"corsim explain https://api.example/items/42 -X PATCH -H 'Content-Type: application/json' --from https://app.example --server cmd/corsim/testdata/api.conf":                {0, []string{"Step by step", "What would make it work (corsim ran the fetch again with each fix):\n  1. confirmed in chromium:\n     - send Access-Control-Allow-Methods: GET, POST, PUT, DELETE, PATCH on the preflight (OPTIONS) response", "https://fetch.spec.whatwg.org/"}},
 	"corsim explain https://api.example/data --credentials include --from https://app.example --server cmd/corsim/testdata/canned.txtar":                                       {0, []string{"wildcard-origin-with-credentials", "must not be the wildcard '*'"}},
 	"corsim run cmd/corsim/demo.txtar":                                                         {0, []string{"ok   cmd/corsim/demo.txtar (chromium)"}},
-	"corsim run --browser all cmd/corsim/demo.txtar":                                           {0, []string{"== firefox ==", "== webkit ==", "ok   cmd/corsim/demo.txtar (chromium, firefox, webkit, spec)"}},
+	"corsim run --browser all cmd/corsim/demo.txtar":                                           {0, []string{"-- firefox: PASS", "-- webkit: PASS", "Verdicts", "ok   cmd/corsim/demo.txtar (chromium, firefox, webkit, spec)"}},
 	"corsim run testdata/scenarios":                                                            {0, []string{"scenarios,", " 0 failed"}},
 	"corsim run - < cmd/corsim/demo.txtar":                                                     {0, []string{"ok   stdin (chromium)"}},
 	"corsim allow https://api.example/items/42 --server cmd/corsim/testdata/api.conf":          {0, []string{"Allowed methods: GET HEAD PUT DELETE OPTIONS", "RFC 9110: ok"}},

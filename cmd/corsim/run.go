@@ -140,6 +140,7 @@ func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario
 		return inputErr(e, c, err)
 	}
 	tw := report.NewTextWriter(w)
+	tw.Profiles = opts.Profiles
 	tw.Begin(sc.Name, sc)
 	opts.Observer, opts.DropSteps = tw, true
 	res := sim.Run(ctx, sc, opts)
