@@ -229,13 +229,12 @@ func (c *comparison) done(i int, run *sim.ProfileRun) {
 	}
 }
 
-// table writes the verdict table: a row per fetch (its outcome, ✗ when it
-// did not meet the scenario's demand) and per expectation that failed
-// somewhere, a column per profile, and each profile's result.
-func (c *comparison) table(w io.Writer) {
-	var rows [][]string
-	head := append([]string{"line", "command"}, c.profiles...)
-	rows = append(rows, head)
+// tableRows returns the verdict table: a header row (line, command, the
+// profiles), a row per fetch (its outcome, ✗ when it did not meet the
+// scenario's demand) and per expectation that failed somewhere, and each
+// profile's result; cut reports that the table stops at maxTableRows.
+func (c *comparison) tableRows() (rows [][]string, cut bool) {
+	rows = append(rows, append([]string{"line", "command"}, c.profiles...))
 	lines := slices.Clone(c.rows)
 	slices.Sort(lines)
 	for _, l := range lines {
@@ -243,7 +242,7 @@ func (c *comparison) table(w io.Writer) {
 		if !c.isFetch[l] && !slices.ContainsFunc(cells, func(s string) bool { return strings.Contains(s, "✗") }) {
 			continue
 		}
-		row := []string{fmt.Sprint(l), shorten(c.text[l], 44)}
+		row := []string{fmt.Sprint(l), c.text[l]}
 		for _, s := range cells {
 			if s == "" {
 				s = "-"
@@ -253,7 +252,16 @@ func (c *comparison) table(w io.Writer) {
 		rows = append(rows, row)
 	}
 	rows = append(rows, append([]string{"", "result"}, c.results...))
-	width := make([]int, len(head))
+	return rows, len(c.rows) >= maxTableRows
+}
+
+// table writes the verdict table (tableRows) in aligned columns.
+func (c *comparison) table(w io.Writer) {
+	rows, cut := c.tableRows()
+	for _, r := range rows {
+		r[1] = shorten(r[1], 44)
+	}
+	width := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for j, s := range r {
 			width[j] = max(width[j], utf8.RuneCountInString(s))
@@ -270,32 +278,50 @@ func (c *comparison) table(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %s\n", strings.TrimRight(b.String(), " "))
 	}
-	if len(c.rows) >= maxTableRows {
+	if cut {
 		fmt.Fprintf(w, "  (the table stops at %d commands; the JSON report has every one)\n", maxTableRows)
 	}
 }
 
-// fixes writes, for each failed fetch, every fix for every profile it
-// failed in: one explanation over all of them (explain.Fetch), so that the
-// fixes are merged, ordered and deduplicated across the browsers.
-func (c *comparison) fixes(w io.Writer) {
-	if len(c.failedL) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "\nWhat would change the outcome, for every browser at once:\n")
+// lineFixes are the fixes of one failed fetch for every profile it failed
+// in.
+type lineFixes struct {
+	Line     int
+	Command  string
+	Browsers []string
+	Fixes    []*explain.Fix
+}
+
+// merged returns, for each failed fetch in line order, every fix for
+// every profile it failed in: one explanation over all of them
+// (explain.Fetch), so that the fixes are merged, ordered and deduplicated
+// across the browsers. cut reports that it stops at maxFixedFetchs.
+func (c *comparison) merged() (out []lineFixes, cut bool) {
 	lines := slices.Clone(c.failedL)
 	slices.Sort(lines)
 	for _, l := range lines {
-		subjects := c.failed[l]
-		x := explain.Fetch(context.Background(), subjects...)
-		fmt.Fprintf(w, "line %-3d %s (failed in %s)\n", l, c.text[l], strings.Join(x.Browsers(), ", "))
-		if len(x.Fixes) == 0 {
+		x := explain.Fetch(context.Background(), c.failed[l]...)
+		out = append(out, lineFixes{Line: l, Command: c.text[l], Browsers: x.Browsers(), Fixes: x.Fixes})
+	}
+	return out, len(c.failedL) >= maxFixedFetchs
+}
+
+// fixes writes merged's fixes.
+func (c *comparison) fixes(w io.Writer) {
+	all, cut := c.merged()
+	if len(all) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nWhat would change the outcome, for every browser at once:\n")
+	for _, lf := range all {
+		fmt.Fprintf(w, "line %-3d %s (failed in %s)\n", lf.Line, lf.Command, strings.Join(lf.Browsers, ", "))
+		if len(lf.Fixes) == 0 {
 			fmt.Fprintf(w, "         corsim found no change it could confirm.\n")
 			continue
 		}
-		textFixes(w, x.Fixes, "         ")
+		textFixes(w, lf.Fixes, "         ")
 	}
-	if len(c.failedL) >= maxFixedFetchs {
+	if cut {
 		fmt.Fprintf(w, "(fixes are listed for the first %d failed fetches; the JSON report has each fetch's own)\n", maxFixedFetchs)
 	}
 }
