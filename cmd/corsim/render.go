@@ -37,10 +37,10 @@ func writeRunReport(w io.Writer, results []*sim.Result, o reportOpts) error {
 		}
 		return nil
 	case "html":
-		if len(results) != 1 {
-			return fmt.Errorf("--format html makes one page for one scenario; got %d scenarios (run them one at a time)", len(results))
+		if len(results) == 1 {
+			return report.HTML(w, results[0])
 		}
-		return report.HTML(w, results[0])
+		return report.Book(w, fmt.Sprintf("corsim lab book: %d scenarios", len(results)), results)
 	}
 	return fmt.Errorf("unknown format %q", o.format)
 }
