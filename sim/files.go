@@ -34,7 +34,14 @@ func Collect(paths ...string) ([]string, error) {
 			}
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		// A trailing separator makes the walk enter p even when p itself
+		// is a symbolic link to a directory (the one link always followed:
+		// the user named it).
+		root := p
+		if !strings.HasSuffix(root, string(filepath.Separator)) {
+			root += string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}

@@ -67,6 +67,12 @@ func TestCollectSymlinks(t *testing.T) {
 	if err != nil || len(got) != 2 {
 		t.Fatalf("a link inside the directory: %v, %v", got, err)
 	}
+	// The directory named may itself be a link: it is entered.
+	link := filepath.Join(dir, "link")
+	os.Symlink(d, link)
+	if got, err := Collect(link); err != nil || len(got) != 2 || got[0] != filepath.Join(link, "in.txtar") {
+		t.Errorf("a link to the directory: %v, %v", got, err)
+	}
 	os.Symlink(outside, filepath.Join(d, "x.txtar"))
 	got, err = Collect(d)
 	if err == nil || !strings.Contains(err.Error(), "x.txtar: a symbolic link to "+outside+", outside "+d+": not followed") {

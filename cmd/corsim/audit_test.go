@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,4 +159,67 @@ func TestAuditExitAndErrors(t *testing.T) {
 	} {
 		wantOneLineError(t, corsim(t, "", tt.args...), tt.want)
 	}
+}
+
+// Issue 15: with nothing listening, audit --live printed "no findings"
+// and exited 0. It is incomplete now: said first, with the cause, exit 3.
+func TestAuditLiveUnreachable(t *testing.T) {
+	r := corsim(t, "", "audit", "--origin", "http://localhost:3000", "--live", "--timeout", "2s", "http://127.0.0.1:1/x")
+	wantCode(t, r, exitIncomplete)
+	if !strings.HasPrefix(r.stdout, "corsim audit: INCOMPLETE: ") || !strings.Contains(r.stdout, "unreachable") || strings.Contains(r.stdout, "no findings:") {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "corsim audit: incomplete audit: ") || strings.Contains(r.stderr, "audit: audit:") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+}
+
+// Ctrl-C during a live audit of a server that does not answer: it stops,
+// reports what it has as incomplete, and exits 130.
+func TestAuditLiveInterrupt(t *testing.T) {
+	got := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case got <- struct{}{}:
+		default:
+		}
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	cmd := exec.Command(corsimBin, "audit", "--origin", "http://localhost:3000", "--live", "--timeout", "60s", srv.URL+"/x")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-got
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want %d\n%s", err, exitInterrupted, out.String())
+	}
+	if !strings.Contains(out.String(), "INCOMPLETE") || !strings.Contains(out.String(), "interrupted") {
+		t.Errorf("stdout:\n%s", out.String())
+	}
+}
+
+// The text report names the config line responsible, the cookie is shown
+// masked, and --mutations is bounded.
+func TestAuditConfigLineAndCookie(t *testing.T) {
+	r := corsim(t, "", "audit", "--origin", "https://www.target.example", "--server", "testdata/audit/vulnerable/reflect_origin.conf",
+		"--cookie", "sid=s3cret", "--mutations", "-1", "https://api.target.example/data")
+	wantCode(t, r, exitFail)
+	for _, s := range []string{"config     testdata/audit/vulnerable/reflect_origin.conf:7: mistake reflect-origin", "sid=…", "reflects any Origin, with credentials"} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "s3cret") {
+		t.Errorf("the cookie value is in the report:\n%s", r.stdout)
+	}
+	wantOneLineError(t, corsim(t, "", "audit", "--origin", "https://www.target.example", "--server", "testdata/audit/vulnerable/reflect_origin.conf",
+		"--mutations", "1000000", "https://api.target.example/data"), "--mutations 1000000: at most")
 }

@@ -215,6 +215,8 @@ func TestBadInput(t *testing.T) {
 		{"directory as file", []string{"fetch", "https://api.example/", "--from", "https://app.example", "--server", dir}, dir + ":"},
 		{"bad config", []string{"fetch", "https://api.example/", "--from", "https://app.example", "--server", badConf}, badConf + ":2:"},
 		{"unknown browser", append([]string{"fetch", "https://api.example/", "--browser", "netscape"}, ok...), `unknown browser "netscape"`},
+		{"misspelt browser", append([]string{"fetch", "https://api.example/", "--browser", "firfox"}, ok...), `unknown browser "firfox"; did you mean firefox?`},
+		{"misspelt command", []string{"fecth", "https://api.example/"}, `unknown command "fecth"; did you mean fetch?`},
 		{"unknown flag", append([]string{"fetch", "https://api.example/", "--frobnicate"}, ok...), "unknown flag --frobnicate"},
 		{"misspelt flag", append([]string{"fetch", "https://api.example/", "--sever", "x"}, ok...), "unknown flag --sever; did you mean --server?"},
 		{"no server", []string{"fetch", "https://api.example/", "--from", "https://app.example"}, "no server"},

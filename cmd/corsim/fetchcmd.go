@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/internal/suggest"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim/scenario"
 )
@@ -374,6 +375,9 @@ func parseBrowsers(s string) ([]string, error) {
 			b = "webkit"
 		}
 		if !slices.Contains(scenario.Profiles, b) {
+			if s := suggest.Closest(b, scenario.Profiles); s != "" {
+				return nil, fmt.Errorf("unknown browser %q; did you mean %s?", b, s)
+			}
 			return nil, fmt.Errorf("unknown browser %q: want chromium, firefox, webkit, spec (comma-separated) or all", b)
 		}
 		if !slices.Contains(out, b) {

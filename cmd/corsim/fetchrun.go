@@ -86,12 +86,12 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	for i := range runs {
 		runs[i].ex = ex.Runs[i]
 	}
-	missing := unanswered(runs)
+	missing, n, total := unanswered(runs)
 	if missing != nil {
 		// Said first, before the story: the simulated browser's network
 		// error that follows is not a verdict on the server.
-		fmt.Fprintf(e.stderr, "corsim %s: incomplete: the live server could not be reached: %s; the network error below is not a CORS verdict\n",
-			c.name, oneLine(missing.Error))
+		fmt.Fprintf(e.stderr, "corsim %s: incomplete: the live server could not be reached (%d of %d requests got no answer): %s; the network error below is not a CORS verdict\n",
+			c.name, n, total, oneLine(missing.Error))
 	}
 	if o.asJSON {
 		if err := report.JSON(e.stdout, res); err != nil {
@@ -120,16 +120,23 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 
 // unanswered returns the first request of runs that got no answer at all
 // (report.Exchange.NoAnswer), nil when every request was answered or
-// deliberately not sent.
-func unanswered(runs []fetchRun) *report.Exchange {
+// deliberately not sent, with how many got none of how many were sent.
+func unanswered(runs []fetchRun) (first *report.Exchange, n, total int) {
 	for _, r := range runs {
 		for _, x := range r.rep.Wire {
+			if x.NotSent {
+				continue
+			}
+			total++
 			if x.NoAnswer != "" {
-				return x
+				n++
+				if first == nil {
+					first = x
+				}
 			}
 		}
 	}
-	return nil
+	return first, n, total
 }
 
 // isSetupFailure reports whether a runner failure is about the setup (a server that

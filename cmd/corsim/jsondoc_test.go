@@ -183,6 +183,9 @@ func TestAuditJSONDocumented(t *testing.T) {
 				acceptance = append(acceptance, objects(f["acceptance"])...)
 			}
 		}
+		if _, isList := d["failures"].([]any); !isList {
+			t.Errorf("%s: \"failures\" is %v, want a list", conf, d["failures"])
+		}
 		failures = append(failures, objects(d["failures"])...)
 		docs = append(docs, d)
 	}

@@ -47,8 +47,13 @@ func TestFetchLiveNoAnswer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := corsim(t, "", append([]string{"fetch", "--from", "http://localhost:3000", "--live"}, tc.args...)...)
 			wantCode(t, r, exitIncomplete)
-			if !strings.HasPrefix(r.stderr, "corsim fetch: incomplete: the live server could not be reached: ") || !strings.Contains(r.stderr, tc.cause) {
+			if !strings.HasPrefix(r.stderr, "corsim fetch: incomplete: the live server could not be reached (1 of 1 requests got no answer): ") || !strings.Contains(r.stderr, tc.cause) {
 				t.Errorf("stderr: %s", r.stderr)
+			}
+			r = corsim(t, "", append([]string{"fetch", "--from", "http://localhost:3000", "--live", "--browser", "chromium,firefox"}, tc.args...)...)
+			wantCode(t, r, exitIncomplete)
+			if !strings.Contains(r.stderr, "(2 of 2 requests got no answer)") {
+				t.Errorf("two browsers: stderr %s", r.stderr)
 			}
 			r = corsim(t, "", append([]string{"fetch", "--from", "http://localhost:3000", "--live", "--json"}, tc.args...)...)
 			wantCode(t, r, exitIncomplete)

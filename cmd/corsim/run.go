@@ -94,7 +94,7 @@ Examples:
 		if ro.format == "text" && (!ro.verbose || ro.quiet) {
 			opts.DropSteps = true // only the verdicts and failures are printed
 		}
-		if ro.format == "text" && len(scs) == 1 && ro.verbose && !ro.quiet {
+		if len(scs) == 1 && (ro.format == "json" || ro.format == "text" && !ro.quiet) {
 			return runStreaming(ctx, e, c, scs[0], opts, *out, ro)
 		}
 		results := runScenarios(ctx, e, scs, opts)
@@ -138,21 +138,37 @@ Examples:
 	return c
 }
 
-// runStreaming runs one scenario and tells its story while it runs
-// (report.TextWriter), keeping no step once it is written: memory stays
+// streamer is a report written while the scenario runs
+// (report.TextWriter, report.JSONWriter).
+type streamer interface {
+	sim.Observer
+	End(*sim.Result) error
+}
+
+// runStreaming runs one scenario and writes its text story or JSON
+// document while it runs, keeping no step once it is written: memory stays
 // flat however many fetches the scenario has.
 func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario, opts sim.Options, out string, ro reportOpts) int {
 	w, finish, err := openOutput(e, out)
 	if err != nil {
 		return inputErr(e, c, err)
 	}
-	tw := report.NewTextWriter(w)
-	tw.Profiles = opts.Profiles
-	tw.Begin(sc.Name, sc)
-	opts.Observer, opts.DropSteps = tw, true
+	var st streamer
+	if ro.format == "json" {
+		if st, err = report.NewJSONWriter(w); err != nil {
+			finish(false)
+			return inputErr(e, c, err)
+		}
+	} else {
+		tw := report.NewTextWriter(w)
+		tw.Profiles = opts.Profiles
+		tw.Begin(sc.Name, sc)
+		st = tw
+	}
+	opts.Observer, opts.DropSteps = st, true
 	res := sim.Run(ctx, sc, opts)
-	werr := tw.End(res)
-	if werr == nil && !res.Interrupted {
+	werr := st.End(res)
+	if werr == nil && !res.Interrupted && ro.format == "text" {
 		ro.verbose = false // the story is told; add the verdict line
 		if _, werr = io.WriteString(w, "\n"); werr == nil {
 			werr = writeText(w, []*sim.Result{res}, ro)
@@ -165,7 +181,7 @@ func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario
 	case werr != nil:
 		return inputErr(e, c, werr)
 	case res.Interrupted:
-		fmt.Fprintf(e.stderr, "corsim run: interrupted: %s did not finish and has no verdict; its story above stops where it was cut\n", sc.Name)
+		fmt.Fprintf(e.stderr, "corsim run: interrupted: %s did not finish and has no verdict; its report stops where it was cut\n", sc.Name)
 		return exitInterrupted
 	case res.Err != nil:
 		fmt.Fprintf(e.stderr, "corsim run: %s\n", oneLine(res.Err.Error()))

@@ -256,6 +256,31 @@ type auditor struct {
 	cands map[string][]Candidate // by endpoint origin
 }
 
+// sameWire reports whether profiles i and j send the same wire requests
+// for the auditor's probes. Package fetch builds a request's header lines
+// from the request and the profile's Accept-Language alone; a profile's
+// extra safelisted names cannot change how Content-Type, the only author
+// header the probes carry, is judged (policy.Safelist), so the same
+// probes are preflighted in both.
+func (a *auditor) sameWire(i, j int) bool {
+	return a.profiles[i].AcceptLanguage == a.profiles[j].AcceptLanguage
+}
+
+// underOwnDomain reports whether origin's host is a subdomain of the
+// registrable domain of one of the site's own origins.
+func (a *auditor) underOwnDomain(origin string) bool {
+	o, err := policy.ParseOrigin(origin)
+	if err != nil || o.IsOpaque() {
+		return false
+	}
+	for _, b := range a.own {
+		if strings.HasSuffix(o.Host(), "."+b.rd) {
+			return true
+		}
+	}
+	return false
+}
+
 // candidates returns the attacker origins for an endpoint: the catalogue
 // and mutations around the site's own origins and the endpoint's own
 // origin, then Options.Extra, without the site's own origins and the
@@ -270,27 +295,36 @@ func (a *auditor) candidates(epOrigin string) []Candidate {
 	if !slices.Contains(around, epOrigin) {
 		around = append(around, epOrigin)
 	}
-	cands := Catalogue(around, a.attacker)
-	n := a.opts.Mutations
-	if n == 0 {
-		n = DefaultMutations
-	}
-	n = min(n, MaxMutations)
+	cands := Catalogue(a.t.Origins, a.attacker)
 	seen := map[string]bool{}
 	for _, c := range cands {
 		seen[c.Origin] = true
 	}
-	for _, o := range a.opts.Extra {
-		if !seen[o] {
-			seen[o] = true
-			cands = append(cands, Candidate{Origin: o, Class: Classify(around, o)})
-		}
-	}
-	for _, c := range Mutations(around, n, a.opts.Seed, a.attacker) {
+	add := func(c Candidate) {
 		if !seen[c.Origin] {
 			seen[c.Origin] = true
 			cands = append(cands, c)
 		}
+	}
+	// Around the endpoint's own host: the matching mistakes only (the
+	// special-character and CR/LF strings around the site's origins
+	// already test the parser).
+	for _, c := range Catalogue([]string{epOrigin}, a.attacker) {
+		switch c.Class {
+		case ClassPrefixMatch, ClassSuffixMatch, ClassNotEscapeDot, ClassIncludeMatch,
+			ClassAnySubdomain, ClassHTTPSTrustHTTP, ClassPortVariant:
+			add(Candidate{Origin: c.Origin, Class: Classify(around, c.Origin)})
+		}
+	}
+	for _, o := range a.opts.Extra {
+		add(Candidate{Origin: o, Class: Classify(around, o)})
+	}
+	n := a.opts.Mutations
+	if n == 0 {
+		n = DefaultMutations
+	}
+	for _, c := range Mutations(a.t.Origins, min(n, MaxMutations), a.opts.Seed, a.attacker) {
+		add(Candidate{Origin: c.Origin, Class: Classify(around, c.Origin)})
 	}
 	cands = slices.DeleteFunc(cands, func(c Candidate) bool { return c.Origin == epOrigin || trusts(a.own, c.Origin) })
 	a.cands[epOrigin] = cands
@@ -325,6 +359,11 @@ func (a *auditor) run(rep *Report) *IncompleteError {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				select {
+				case <-stopCh:
+					continue // the feeder may still hand one out
+				default:
+				}
 				r := a.endpoint(eps[i])
 				results[i] = r
 				mu.Lock()
@@ -355,6 +394,7 @@ feed:
 
 	inc := &IncompleteError{}
 	byCause := map[server.Cause]*Failure{}
+	seenNotes := map[noteKey]bool{}
 	for i, r := range results {
 		if !r.done {
 			inc.NotAudited = append(inc.NotAudited, eps[i])
@@ -367,7 +407,15 @@ feed:
 		rep.Candidates = max(rep.Candidates, r.candidates)
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Broken = append(rep.Broken, r.broken...)
-		rep.Notes = append(rep.Notes, r.notes...)
+		for _, n := range r.notes {
+			// A note is about an origin string, not an endpoint: listed
+			// once, at the first endpoint where it came up.
+			k := noteKey{n.Class, n.Origin, n.Detail}
+			if !seenNotes[k] {
+				seenNotes[k] = true
+				rep.Notes = append(rep.Notes, n)
+			}
+		}
 		for _, f := range r.failures {
 			inc.Failed += f.Count
 			if g := byCause[f.Cause]; g != nil {
@@ -388,6 +436,11 @@ feed:
 		return nil
 	}
 	return inc
+}
+
+type noteKey struct {
+	class          Class
+	origin, detail string
 }
 
 // endpoint audits one URL with its own transport.

@@ -39,6 +39,8 @@ func TestClassify(t *testing.T) {
 		{"http://127.0.0.1", ClassLocalhost},
 		{"https://www.target.example%0d.evil.example", ClassCRLF},
 		{"https://xtarget.examplex.evil", ClassMutated},
+		{"https://wWw.target.example", ClassMutated}, // not another port
+		{"https://www.target.example:8443", ClassPortVariant},
 	}
 	for _, tc := range tests {
 		if got := Classify(own, tc.origin); got != tc.want {

@@ -444,55 +444,77 @@ func Classify(own []string, origin string) Class {
 	if !ok {
 		return ClassMutated
 	}
-	host := hp
+	host, port := hp, ""
 	if i := strings.LastIndexByte(hp, ':'); i >= 0 && !strings.Contains(hp[i:], "]") {
-		host = hp[:i]
+		host, port = hp[:i], hp[i+1:]
 	}
 	lh := strings.ToLower(host)
 	if lh == "localhost" || strings.HasSuffix(lh, ".localhost") || strings.HasPrefix(lh, "127.") || lh == "[::1]" {
 		return ClassLocalhost
 	}
+	// The first base the origin relates to closely decides; a mere sibling
+	// under a base's registrable domain decides only when no base relates
+	// closely (https://evilapi.target.example is a suffix match of
+	// api.target.example before it is a sibling of www.target.example).
 	var found bool
+	weak := Class("")
 	for _, s := range own {
 		b, ok := parseOwn(s)
 		if !ok {
 			continue
 		}
-		h := b.host
-		switch {
-		case lh == h && scheme == b.scheme:
-			return ClassPortVariant
-		case lh == h && scheme == "http" && b.scheme == "https":
-			return ClassHTTPSTrustHTTP
-		case strings.HasSuffix(lh, "."+h):
-			if scheme == "http" && b.scheme == "https" {
-				return ClassHTTPSTrustHTTP
+		if c := classifyAgainst(b, scheme, lh, port); c != "" {
+			return c
+		}
+		if strings.HasSuffix(lh, "."+b.rd) || lh == b.rd && b.host != b.rd {
+			if weak == "" {
+				weak = ClassAnySubdomain
 			}
-			return ClassAnySubdomain
-		case strings.HasPrefix(lh, h) && len(lh) > len(h):
-			c := lh[len(h)]
-			if c == '.' || c == '-' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
-				return ClassPrefixMatch
-			}
-			return ClassSpecialChars
-		case strings.HasSuffix(lh, h) && len(lh) > len(h):
-			return ClassSuffixMatch
-		case strings.HasSuffix(lh, "."+b.rd) || lh == b.rd && h != b.rd:
-			// A sibling of the trusted host under its registrable domain.
-			return ClassAnySubdomain
-		case len(lh) == len(h) && dotsDiffer(h, lh):
-			return ClassNotEscapeDot
-		case len(lh) < len(h) && lh != "" && strings.Contains(h, lh):
-			return ClassIncludeMatch
 		}
 		if strings.Contains(lh, b.rd) {
 			found = true
 		}
 	}
-	if found {
+	switch {
+	case weak != "":
+		return weak
+	case found:
 		return ClassMutated
 	}
 	return ClassReflectOrigin
+}
+
+// classifyAgainst names the class of an origin (scheme, lower-cased host,
+// port as written)
+// that relates closely to one base, or "".
+func classifyAgainst(b base, scheme, lh, port string) Class {
+	h := b.host
+	switch {
+	case lh == h && scheme == b.scheme && port != b.port:
+		return ClassPortVariant
+	case lh == h && scheme == b.scheme:
+		return ClassMutated // the same origin in other letter case
+	case lh == h && scheme == "http" && b.scheme == "https":
+		return ClassHTTPSTrustHTTP
+	case strings.HasSuffix(lh, "."+h):
+		if scheme == "http" && b.scheme == "https" {
+			return ClassHTTPSTrustHTTP
+		}
+		return ClassAnySubdomain
+	case strings.HasPrefix(lh, h) && len(lh) > len(h):
+		c := lh[len(h)]
+		if c == '.' || c == '-' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			return ClassPrefixMatch
+		}
+		return ClassSpecialChars
+	case strings.HasSuffix(lh, h) && len(lh) > len(h):
+		return ClassSuffixMatch
+	case len(lh) == len(h) && dotsDiffer(h, lh):
+		return ClassNotEscapeDot
+	case len(lh) < len(h) && lh != "" && strings.Contains(h, lh):
+		return ClassIncludeMatch
+	}
+	return ""
 }
 
 // dotsDiffer reports whether s equals pattern except at some dots of

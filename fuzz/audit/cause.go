@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/corsim/corsim/policy"
 )
 
 // causeTitles names, for each origin-trust class, the server behaviour
@@ -32,7 +34,8 @@ const maxEvidence = 8
 // them in. A server that reflects any Origin (the attacker's own domain
 // reads) lets every other hit in for the same reason, so those hits are
 // its evidence, not causes of their own; a prefix match likewise
-// explains the special-character origins; otherwise each class is one
+// explains the special-character origins and a suffix match the
+// subdomains; otherwise each class is one
 // cause. Credentialed and uncredentialed reads of one cause are one
 // finding, ranked by the worse.
 func (e *epAudit) causes() []Finding {
@@ -47,6 +50,30 @@ func (e *epAudit) causes() []Finding {
 		}
 	}
 	prefix := slices.ContainsFunc(e.hits, func(h hit) bool { return h.c.Class == ClassPrefixMatch })
+	// A suffix-match origin under a trusted registrable domain
+	// (https://evilwww.target.example) is also a subdomain: when a sibling
+	// subdomain that is a suffix of no trusted host reads too
+	// (https://evil.target.example) and no suffix-match origin outside the
+	// domain does (https://eviltarget.example), the server trusts any
+	// subdomain, not a suffix.
+	var sibling, outside bool
+	for _, h := range e.hits {
+		switch {
+		case h.c.Class == ClassAnySubdomain && e.sibling(h.c.Origin):
+			sibling = true
+		case h.c.Class == ClassSuffixMatch && !e.a.underOwnDomain(h.c.Origin):
+			outside = true
+		}
+	}
+	if sibling && !outside {
+		for i, h := range e.hits {
+			if h.c.Class == ClassSuffixMatch {
+				e.hits[i].c.Class = ClassAnySubdomain
+			}
+		}
+	}
+	suffix := slices.ContainsFunc(e.hits, func(h hit) bool { return h.c.Class == ClassSuffixMatch })
+	include := slices.ContainsFunc(e.hits, func(h hit) bool { return h.c.Class == ClassIncludeMatch })
 	var order []Class
 	groups := map[Class][]hit{}
 	for _, h := range e.hits {
@@ -59,6 +86,16 @@ func (e *epAudit) causes() []Finding {
 			// lets in "https://www.target.example!.evil.example" for the
 			// same reason.
 			c = ClassPrefixMatch
+		case prefix && c == ClassPortVariant && e.a.startsWithOwn(h.c.Origin):
+			// https://www.target.example:8443 starts with the trusted
+			// origin too.
+			c = ClassPrefixMatch
+		case include && c == ClassAnySubdomain && e.a.insideOwnHost(h.c.Origin):
+			// https://target.example is a substring of www.target.example.
+			c = ClassIncludeMatch
+		case suffix && c == ClassAnySubdomain:
+			// Whatever ends with a trusted host includes its subdomains.
+			c = ClassSuffixMatch
 		}
 		if _, ok := groups[c]; !ok {
 			order = append(order, c)
@@ -104,6 +141,50 @@ func (e *epAudit) causes() []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// startsWithOwn reports whether origin starts with one of the site's own
+// exact origins.
+func (a *auditor) startsWithOwn(origin string) bool {
+	for _, b := range a.own {
+		if !b.pattern && strings.HasPrefix(origin, b.raw) {
+			return true
+		}
+	}
+	return false
+}
+
+// insideOwnHost reports whether origin's host is a substring of one of
+// the site's hosts.
+func (a *auditor) insideOwnHost(origin string) bool {
+	o, err := policy.ParseOrigin(origin)
+	if err != nil || o.IsOpaque() {
+		return false
+	}
+	for _, b := range a.own {
+		if strings.Contains(b.host, o.Host()) {
+			return true
+		}
+	}
+	return false
+}
+
+// sibling reports whether origin's host is under a trusted registrable
+// domain but under none of the site's hosts nor the endpoint's host.
+func (e *epAudit) sibling(origin string) bool {
+	o, err := policy.ParseOrigin(origin)
+	if err != nil || o.IsOpaque() || !e.a.underOwnDomain(origin) {
+		return false
+	}
+	if strings.HasSuffix(o.Host(), "."+e.u.Hostname()) {
+		return false
+	}
+	for _, b := range e.a.own {
+		if strings.HasSuffix(o.Host(), "."+b.host) {
+			return false
+		}
+	}
+	return true
 }
 
 // causeDetail says in a sentence what an attacker's page can do.

@@ -2,7 +2,9 @@ package audit_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
 
 	"github.com/corsim/corsim/fuzz/audit"
@@ -36,4 +38,24 @@ func ExampleAudit() {
 	// critical trust_null null [spec chromium firefox webkit]
 	// corsim fetch --from null --credentials include --server api.conf https://api.example/me
 	// fail on high: true
+}
+
+// An audit in which requests got no answer is incomplete: the report is
+// returned with an *IncompleteError, and its findings are not the whole
+// story.
+func ExampleIncompleteError() {
+	broken := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("database down") })
+	rep, err := audit.Audit(context.Background(), audit.Target{
+		Transport: server.FromHandler(broken),
+		Origins:   []string{"https://app.example"},
+		Endpoints: []string{"https://api.example/me"},
+	}, audit.Options{})
+	var inc *audit.IncompleteError
+	if errors.As(err, &inc) {
+		fmt.Println(rep.Incomplete, inc.Failures[0].Cause, inc.Failures[0].Count, inc.GivenUp)
+		fmt.Println(err)
+	}
+	// Output:
+	// true server panic 8 [https://api.example/me]
+	// incomplete audit: 8 request(s) got no answer (8 server panic); 1 endpoint(s) given up after repeated unanswered requests
 }

@@ -100,8 +100,24 @@ func (e *epAudit) try(origin string, acc []Acceptance) attempt {
 		reqs[k] = r
 	}
 	first := true
+	lead := -1 // the profile that ran first
+	e.tr.resetACAO()
 	for i, f := range e.fetchers {
 		if !acc[i].Accepts {
+			continue
+		}
+		if lead < 0 {
+			lead = i
+		} else if !judgeEveryProfile && e.a.sameWire(lead, i) && !e.tr.resetACAO() {
+			// Shortcut (a leaf; BenchmarkAuditEndpoints/correct): no
+			// answer the first profile got had an
+			// Access-Control-Allow-Origin line, and this profile sends
+			// the same requests, so it gets the same answers, and the
+			// CORS check fails on every one of them in every profile
+			// ("If origin is null, return failure",
+			// https://fetch.spec.whatwg.org/#concept-cors-check step 2;
+			// a CORS-preflight passes only through that check too). It
+			// cannot read.
 			continue
 		}
 		var cred, anon bool
@@ -152,6 +168,10 @@ func (e *epAudit) try(origin string, acc []Acceptance) attempt {
 	}
 	return at
 }
+
+// judgeEveryProfile turns the shortcut in try off (for the test that
+// shows it changes no report).
+var judgeEveryProfile = false
 
 // readACAO returns the Access-Control-Allow-Origin of the response the
 // fetch read, or of its passed preflight when the actual was not sent.

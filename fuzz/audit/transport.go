@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/fetch"
+	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim/server"
 )
 
@@ -59,6 +60,9 @@ type probeTransport struct {
 	consecutive int
 	aborted     bool
 	keyBuf      []byte
+	// acao records that an answer since the last resetACAO carried an
+	// Access-Control-Allow-Origin line (see epAudit.try).
+	acao bool
 }
 
 type memoEntry struct {
@@ -93,11 +97,15 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		k = append(append(append(append(k, '\n'), h.Name...), ':'), h.Value...)
 	}
 	m.keyBuf = k
-	e, ok := m.m[string(k)]
-	key := string(k)
+	e, ok := m.m[string(k)] // no allocation for a lookup
 	aborted := m.aborted
+	var key string
+	if !ok {
+		key = string(k)
+	}
 	m.mu.Unlock()
 	if ok {
+		m.noteACAO(e.resp)
 		return e.resp, e.err
 	}
 	if aborted {
@@ -106,6 +114,7 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 	if err := m.auditCtx.Err(); err != nil {
 		return nil, err
 	}
+	req = withReferer(req)
 	if m.extra != nil {
 		req = cloneWire(req)
 		m.extra(req)
@@ -121,6 +130,7 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		r.Body = nil
 		resp = &r
 	}
+	m.noteACAO(resp)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent++
@@ -156,6 +166,27 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 	return resp, err
 }
 
+func (m *probeTransport) noteACAO(resp *fetch.WireResponse) {
+	if resp == nil {
+		return
+	}
+	if _, ok := resp.Header.Get("Access-Control-Allow-Origin"); ok {
+		m.mu.Lock()
+		m.acao = true
+		m.mu.Unlock()
+	}
+}
+
+// resetACAO clears the record of answers with Access-Control-Allow-Origin
+// and returns what it was.
+func (m *probeTransport) resetACAO() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	was := m.acao
+	m.acao = false
+	return was
+}
+
 // isInjectionRefusal reports an in-process handler that wrote CR or LF
 // into a header because the request's Origin carried them: that is the
 // header-injection finding, not a failure to answer.
@@ -185,6 +216,30 @@ func (m *probeTransport) gaveUp() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.aborted
+}
+
+// withReferer adds the Referer a browser page at the request's Origin
+// sends with the default referrer policy, strict-origin-when-cross-origin:
+// the page's origin and "/" (https://w3c.github.io/webappsec-referrer-policy/#referrer-policy-strict-origin-when-cross-origin).
+// Package fetch leaves Referer out; a server that derives
+// Access-Control-Allow-Origin from it must see what a browser sends. A
+// request that already has one, or whose Origin is "null" or absent, is
+// left as is; so is an https page's request to an http URL, which gets no
+// Referer under that policy.
+func withReferer(req *fetch.WireRequest) *fetch.WireRequest {
+	o, ok := req.Header.Get("Origin")
+	if !ok || o == "null" || !strings.Contains(o, "://") || strings.ContainsAny(o, "\r\n") {
+		return req
+	}
+	if _, has := req.Header.Get("Referer"); has {
+		return req
+	}
+	if strings.HasPrefix(o, "https:") && req.URL.Scheme == "http" {
+		return req
+	}
+	r := cloneWire(req)
+	r.Header = append(r.Header, policy.Header{Name: "Referer", Value: o + "/"})
+	return r
 }
 
 func cloneWire(req *fetch.WireRequest) *fetch.WireRequest {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/sim/server"
 )
@@ -119,7 +121,8 @@ func handlerZoo() []zooEntry {
 		{name: "handler/rs-cors-197-h-star", origins: own, endpoints: eps, want: []Class{ClassReflectOrigin},
 			// rs/cors#197: pattern "h*" = prefix "h", suffix "" with credentials.
 			transport: allow(func(o string) bool { return strings.HasPrefix(o, "h") })},
-		{name: "handler/regexp-unanchored", origins: own, endpoints: eps, want: []Class{ClassPrefixMatch, ClassAnySubdomain},
+		{name: "handler/regexp-unanchored", origins: own, endpoints: eps, want: []Class{ClassPrefixMatch, ClassSuffixMatch},
+			// unanchored at both ends: whatever contains target.example
 			transport: allow(regexp.MustCompile(`https://.*target\.example`).MatchString)},
 		{name: "handler/correct-go", origins: own, endpoints: eps, correct: true,
 			transport: allow(func(o string) bool { return o == "https://www.target.example" })},
@@ -159,5 +162,54 @@ func TestZoo(t *testing.T) {
 				t.Errorf("a broken (not exploitable) config gave findings: %v", got)
 			}
 		})
+	}
+}
+
+// The shortcut that skips the profiles after the first when no answer
+// carried Access-Control-Allow-Origin changes no report: every zoo server
+// gives the same findings, broken configurations and notes with it and
+// with every profile judging every probe.
+func TestShortcutChangesNoReport(t *testing.T) {
+	for _, e := range loadZoo(t) {
+		run := func(every bool) *Report {
+			judgeEveryProfile = every
+			defer func() { judgeEveryProfile = false }()
+			rep, err := Audit(context.Background(), Target{Transport: e.transport, Origins: e.origins, Endpoints: e.endpoints}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep
+		}
+		fast, full := run(false), run(true)
+		if fast.Probes > full.Probes {
+			t.Errorf("%s: %d probes with the shortcut, %d without", e.name, fast.Probes, full.Probes)
+		}
+		fast.Probes, full.Probes = 0, 0
+		if d := cmp.Diff(full, fast); d != "" {
+			t.Errorf("%s: the shortcut changes the report (-every profile +shortcut):\n%s", e.name, d)
+		}
+	}
+}
+
+// Endpoints audited at once give the same report as one at a time.
+func TestConcurrencyChangesNoReport(t *testing.T) {
+	c, err := server.ParseConfig("c.conf", []byte("origins https://www.target.example\ncredentials true\nmistake trust-null suffix-match no-vary\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var eps []string
+	for _, p := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		eps = append(eps, "https://api.target.example/"+p)
+	}
+	eps = append(eps, "https://other.target.example/x")
+	run := func(n int) *Report {
+		rep, err := Audit(context.Background(), Target{Transport: c.Server(), Origins: own, Endpoints: eps}, Options{Concurrency: n, Mutations: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	if d := cmp.Diff(run(1), run(4)); d != "" {
+		t.Errorf("concurrency 4 differs from 1 (-1 +4):\n%s", d)
 	}
 }

@@ -35,7 +35,7 @@ func JSON(w io.Writer, results ...*sim.Result) error {
 
 // BuildScenario turns one result into its JSON form.
 func BuildScenario(r *sim.Result) *Scenario {
-	s := &Scenario{Name: r.Name, OK: r.OK(), Runs: []*ProfileRun{}}
+	s := &Scenario{Name: r.Name, OK: r.OK(), Interrupted: r.Interrupted, Runs: []*ProfileRun{}}
 	if sc := r.Scenario; sc != nil {
 		s.Title, s.Spec, s.ConformanceSkip = sc.Title, sc.Spec, sc.Skip
 	}
@@ -48,14 +48,7 @@ func BuildScenario(r *sim.Result) *Scenario {
 			pr.Failures = append(pr.Failures, &Failure{Line: f.Line, Command: f.Command, Message: f.Msg})
 		}
 		for _, st := range run.Steps {
-			js := &Step{Line: st.Command.Line, Command: st.Command.Text, Kind: st.Command.Name, Time: st.Clock, OK: st.Failure == nil}
-			if st.Failure != nil {
-				js.Failure = st.Failure.Msg
-			}
-			if st.Fetch != nil {
-				js.Fetch = BuildFetch(st.Fetch)
-			}
-			pr.Steps = append(pr.Steps, js)
+			pr.Steps = append(pr.Steps, buildStep(st))
 		}
 		s.Runs = append(s.Runs, pr)
 	}

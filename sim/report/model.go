@@ -15,13 +15,16 @@ type Document struct {
 
 // Scenario is one scenario's result.
 type Scenario struct {
-	Name            string        `json:"name"`
-	Title           string        `json:"title"`
-	Spec            string        `json:"spec"`
-	ConformanceSkip string        `json:"conformanceSkip,omitempty"`
-	OK              bool          `json:"ok"`
-	Error           string        `json:"error,omitempty"`
-	Runs            []*ProfileRun `json:"runs"`
+	Name            string `json:"name"`
+	Title           string `json:"title"`
+	Spec            string `json:"spec"`
+	ConformanceSkip string `json:"conformanceSkip,omitempty"`
+	OK              bool   `json:"ok"`
+	Error           string `json:"error,omitempty"`
+	// Interrupted: the run was stopped (Ctrl-C) before the end; the runs
+	// hold what ran, and there is no verdict.
+	Interrupted bool          `json:"interrupted,omitempty"`
+	Runs        []*ProfileRun `json:"runs"`
 }
 
 // ProfileRun is the scenario run under one profile.

@@ -256,3 +256,39 @@ func TestTextTellsTheLesson(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONWriterStreams: the JSON document written while the run goes on
+// (JSONWriter as the run's Observer, steps dropped) is byte for byte the
+// one JSON writes of the kept result.
+func TestJSONWriterStreams(t *testing.T) {
+	files, err := sim.Collect("../../testdata/scenarios", "../../testdata/labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := sim.Options{Profiles: []string{"chromium", "firefox", "webkit", "spec"}}
+	for _, f := range files {
+		src, err := sim.ReadInputFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := sim.RunSource(context.Background(), f, src, opts)
+		var want bytes.Buffer
+		if err := report.JSON(&want, kept); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		jw, err := report.NewJSONWriter(&got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := opts
+		o.Observer, o.DropSteps = jw, true
+		res := sim.Run(context.Background(), kept.Scenario, o)
+		if err := jw.End(res); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want.String(), got.String()); d != "" {
+			t.Fatalf("%s: streamed JSON differs (-kept +streamed):\n%s", f, d)
+		}
+	}
+}

@@ -323,7 +323,11 @@ func (p *parser) canned(prefix string) (*server.Canned, string) {
 	}
 	if n == 0 {
 		short := words.Short(prefix)
-		return nil, fmt.Sprintf("no canned responses: add files named %s/METHOD PATH (e.g. -- %s/GET /items --)", short, short)
+		msg := fmt.Sprintf("no canned responses: add files named %s/METHOD PATH (e.g. -- %s/GET /items --)", short, short)
+		if len(p.fileOrder) > 0 {
+			msg += "; the archive has: " + strings.Join(quoteAll(p.fileOrder, 8), ", ")
+		}
+		return nil, msg
 	}
 	return c, ""
 }

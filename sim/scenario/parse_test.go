@@ -142,6 +142,7 @@ func TestParseErrors(t *testing.T) {
 		{"page https://a.example\nfecth https://b.example/", "x.txtar:2: fecth: unknown command; did you mean fetch?"},
 		// Issue 15: a missing file lists what the archive has.
 		{"server https://a.example config auth.conf\n-- auth.cfg --\norigins *\n", `x.txtar:1: server: no file "auth.conf" in the archive; it has: auth.cfg`},
+		{"server https://a.example canned c\n-- d/GET /x --\nHTTP/1.1 200 OK\n", "x.txtar:1: server: no canned responses: add files named c/METHOD PATH (e.g. -- c/GET /items --); the archive has: d/GET /x"},
 		{"page https://a.example\n" + strings.Repeat("x", 500) + "\x1b[2J", `x.txtar:2: "` + strings.Repeat("x", 48) + `…": unknown command`},
 	} {
 		_, err := Parse("x.txtar", []byte(tc.src))
