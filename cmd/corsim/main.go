@@ -69,6 +69,7 @@ func commands() []*command {
 		fetchCommand(true),
 		runCommand(),
 		allowCommand(),
+		serveCommand(),
 		auditCommand(),
 		versionCommand(),
 	}

@@ -39,6 +39,13 @@ func Book(w io.Writer, title string, results []*sim.Result) error {
 	return htmlTemplate.Execute(w, page)
 }
 
+// HTMLFragment writes what HTML writes inside the page's body, without
+// the page around it or its style sheet: for a page that shows reports
+// (corsim serve). The classes are HTML's (prose, step, trace, verdict).
+func HTMLFragment(w io.Writer, r *sim.Result) error {
+	return htmlTemplate.ExecuteTemplate(w, "scenario", buildHTMLScenario(r, "s1"))
+}
+
 type htmlPage struct {
 	Title     string
 	Book      bool
