@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,6 +130,10 @@ var readmeExpect = map[string]struct {
 	"corsim fetch http://127.0.0.1:8080/items/1 -X DELETE --from http://localhost:3000 --live": {0, []string{"→ preflight OPTIONS", "preflight passed; DELETE not sent — add --send-unsafe to send it"}},
 	"corsim audit --origin https://www.target.example --server testdata/audit/vulnerable/reflect_origin.conf https://api.target.example/data": {1, []string{"critical", "reflect_origin", "corsim fetch --from https://evil.example --credentials include"}},
 	"corsim allow http://127.0.0.1:8080/items/1": {0, []string{"Allowed methods: GET, DELETE" /* replaced below */}},
+	// -o FILE is written in a temporary directory; want is checked in it.
+	"corsim run --format html -o labs.html testdata/labs": {0, []string{"corsim lab book: ", `<nav aria-label="scenarios">`, "Now the API opts in for the shop"}},
+	// serve is started on a free port, asked for its page, then stopped.
+	"corsim serve": {130, []string{"corsim playground at http://127.0.0.1:"}},
 }
 
 // TestREADMECommands runs every command of README.md's ```sh blocks
@@ -189,8 +195,26 @@ func TestREADMECommands(t *testing.T) {
 			}
 			stdin = string(b)
 		}
+		if len(args) > 0 && args[0] == "serve" {
+			t.Run("serve", func(t *testing.T) { checkServe(t, append(args, "--addr", "127.0.0.1:0"), exp.code, exp.want) })
+			continue
+		}
+		outFile := ""
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == "-o" {
+				outFile = filepath.Join(t.TempDir(), filepath.Base(args[i+1]))
+				args[i+1] = outFile
+			}
+		}
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r := corsim(t, stdin, args...)
+			if outFile != "" {
+				b, err := os.ReadFile(outFile)
+				if err != nil {
+					t.Fatalf("README.md:%d: %v", c.line, err)
+				}
+				r.stdout = string(b)
+			}
 			wantCode(t, r, exp.code)
 			for _, w := range exp.want {
 				if strings.Contains(c.text, "allow http://127.0.0.1") {
@@ -233,5 +257,50 @@ func checkInstallLine(t *testing.T, c readmeCommand) {
 	want := "go install " + module + "/cmd/corsim@latest"
 	if c.text != want {
 		t.Errorf("README.md:%d: install line %q, want %q", c.line, c.text, want)
+	}
+}
+
+// checkServe starts corsim serve, waits for the line naming its address,
+// loads the page from there, and stops it with Ctrl-C: it must exit with
+// code (130, as every command Ctrl-C stops).
+func checkServe(t *testing.T, args []string, code int, want []string) {
+	cmd := exec.Command(corsimBin, args...)
+	cmd.Dir = moduleRoot(t)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("corsim serve printed no address: %v (stderr: %s)", err, stderr.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(line, w) {
+			t.Errorf("corsim serve said %q, want %q in it", line, w)
+		}
+	}
+	url := strings.Fields(line)[3]
+	r, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(page), "<title>corsim playground</title>") {
+		t.Errorf("GET %s: not the playground page:\n%.300s", url, page)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if got := cmd.ProcessState.ExitCode(); got != code {
+		t.Errorf("corsim serve after Ctrl-C: exit %d, want %d (stderr: %s)", got, code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "incomplete") {
+		t.Errorf("corsim serve calls a stop incomplete: %s", stderr.String())
 	}
 }

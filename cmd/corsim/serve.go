@@ -32,7 +32,7 @@ It listens on loopback only unless --addr says otherwise; the servers of
 Flags:
   --addr HOST:PORT  where to listen (default 127.0.0.1:7878; port 0 picks one)
 
-`+exitStatusHelp("0 after Ctrl-C stopped it cleanly, 2 for bad usage or an address it cannot listen on")+`
+It runs until Ctrl-C stops it. `+exitStatusHelp("2 for bad usage or an address it cannot listen on")+`
 
 Examples:
 
@@ -80,6 +80,8 @@ Examples:
 			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			srv.Shutdown(sctx)
 			cancel()
+			fmt.Fprintf(e.stderr, "corsim serve: stopped\n")
+			return exitInterrupted
 		}
 		return exitOK
 	}
