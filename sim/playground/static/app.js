@@ -148,7 +148,7 @@ function compare(step, p, real, seen, profile) {
   const rPreflight = seen.some((s) => s.method === "OPTIONS" && s.headers.some((h) => h[0].toLowerCase() === "access-control-request-method")) ? "sent" : "not sent";
   const t = el("table", {},
     el("caption", {class: "meta"}, "corsim (" + profile + ") beside this browser"),
-    el("tr", {}, el("th", {scope: "col"}, ""), el("th", {scope: "col"}, "corsim predicts"), el("th", {scope: "col"}, "this browser"), el("th", {scope: "col"}, "")),
+    el("tr", {}, el("th", {scope: "col"}, "what"), el("th", {scope: "col"}, "corsim predicts"), el("th", {scope: "col"}, "this browser"), el("th", {scope: "col"}, "agree?")),
     row("promise", p ? (predResolved ? "resolved" : "rejected") : "-", real.resolved ? "resolved" : "rejected"),
     row("status", predResolved && p.response ? String(p.response.status) : "-", real.resolved ? String(real.status) : "-"),
     row("readable headers", predResolved ? pHeaders || "(none)" : "-", real.resolved ? real.headers.join(", ") || "(none)" : "-"),
