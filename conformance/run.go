@@ -77,6 +77,9 @@ func RunSim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handl
 	if res.Err != nil {
 		return nil, res, res.Err
 	}
+	if res.Interrupted {
+		return nil, res, fmt.Errorf("%s: the run was cut short: %w", sc.Name, context.Cause(ctx))
+	}
 	for _, r := range res.Runs {
 		for _, st := range r.Steps {
 			if st.Fetch == nil {

@@ -15,4 +15,20 @@
 //
 // RunFiles runs many files in parallel. A scenario never panics the runner:
 // an internal error is recovered and reported as the file's Result.Err.
+//
+// # Reports in flat memory
+//
+// A Result keeps every step of every fetch, about 3 KB per fetch line. To
+// report a long scenario without keeping it, give an Observer (such as
+// report.TextWriter or report.JSONWriter) and DropSteps: each step is told
+// to the observer as it completes and dropped. RunEach hands results over
+// as they finish, so a report of many scenarios is written in order while
+// the rest run.
+//
+// # Input files and interruption
+//
+// ReadInputFile reads only regular files of at most MaxInputSize; Collect
+// follows a symbolic link in a directory only to a file inside it. When
+// the context is done the run stops between steps and Result.Interrupted
+// says so: what ran is there, and none of it is a verdict.
 package sim

@@ -83,13 +83,22 @@ func RunFiles(ctx context.Context, paths []string, opts Options) []*Result {
 // progress count, say).
 func RunAll(ctx context.Context, scs []*scenario.Scenario, opts Options, done func()) []*Result {
 	out := make([]*Result, len(scs))
-	parallel(len(scs), func(i int) {
-		out[i] = Run(ctx, scs[i], opts)
+	RunEach(ctx, scs, opts, func(i int, r *Result) {
+		out[i] = r
 		if done != nil {
 			done()
 		}
 	})
 	return out
+}
+
+// RunEach runs parsed scenarios in parallel (up to GOMAXPROCS at a time),
+// as RunAll does, but keeps no result: it hands each one to done as soon
+// as it is complete, with its index in scs, from the goroutine that ran
+// it. A report can then be written in order while later scenarios still
+// run (with Options.ObserverFor and DropSteps, in flat memory).
+func RunEach(ctx context.Context, scs []*scenario.Scenario, opts Options, done func(i int, r *Result)) {
+	parallel(len(scs), func(i int) { done(i, Run(ctx, scs[i], opts)) })
 }
 
 // parallel calls f(0) … f(n-1), up to GOMAXPROCS calls at a time, and

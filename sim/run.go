@@ -39,6 +39,10 @@ type Options struct {
 	// goroutine running the scenario, so that a report can be written
 	// while the run goes on.
 	Observer Observer
+	// ObserverFor, when not nil and Observer is nil, gives each scenario
+	// its own Observer (several scenarios run in parallel); it is called
+	// once per scenario, from the goroutine that runs it.
+	ObserverFor func(sc *scenario.Scenario) Observer
 	// DropSteps stops the runner from keeping the steps in
 	// ProfileRun.Steps (Failures are kept): with an Observer, or when only
 	// the verdicts matter, memory then stays flat in the number of
@@ -161,6 +165,9 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (res *Result)
 	profiles := sc.Browsers
 	if len(opts.Profiles) > 0 {
 		profiles = opts.Profiles
+	}
+	if opts.Observer == nil && opts.ObserverFor != nil {
+		opts.Observer = opts.ObserverFor(sc)
 	}
 	res.Runs = make([]*ProfileRun, 0, len(profiles))
 	for _, p := range profiles {

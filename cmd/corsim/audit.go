@@ -11,11 +11,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/fuzz/audit"
 	"github.com/corsim/corsim/policy"
+	"github.com/corsim/corsim/sim/report"
 )
 
 func auditCommand() *command {
@@ -216,9 +218,24 @@ Examples:
 		// keeps little: collecting garbage less often takes about 40 % off
 		// its CPU time (BenchmarkAuditEndpoints with GOGC 100 and 400), and
 		// the soft memory limit keeps the peak bounded.
+		var (
+			pmu  sync.Mutex
+			last audit.Progress
+		)
+		opts.Progress = func(p audit.Progress) { pmu.Lock(); last = p; pmu.Unlock() }
+		stop := startStatus(e, func() string {
+			pmu.Lock()
+			defer pmu.Unlock()
+			s := fmt.Sprintf("corsim audit: %d/%d endpoint(s), %d request(s)", last.Done, last.Endpoints, last.Requests)
+			if last.Failed > 0 {
+				s += fmt.Sprintf(", %d without an answer", last.Failed)
+			}
+			return s
+		})
 		defer debug.SetGCPercent(debug.SetGCPercent(auditGCPercent))
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(auditMemoryLimit))
 		rep, err := audit.Audit(ctx, t, opts)
+		stop()
 		var inc *audit.IncompleteError
 		if err != nil && !errors.As(err, &inc) {
 			return inputErr(e, c, err)
@@ -232,13 +249,15 @@ Examples:
 		if *asJSON {
 			err = writeAuditJSON(e.stdout, rep)
 		} else {
-			err = rep.WriteTable(e.stdout)
+			// Origins, config lines and error texts may hold bytes a
+			// terminal would act on.
+			err = rep.WriteTable(report.NewEscaper(e.stdout, false))
 		}
 		if err != nil {
 			return inputErr(e, c, err)
 		}
 		switch {
-		case inc != nil && ctx.Err() != nil:
+		case inc != nil && interrupted(ctx):
 			return exitInterrupted
 		case inc != nil:
 			return exitIncomplete

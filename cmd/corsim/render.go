@@ -31,29 +31,41 @@ func writeRunReport(w io.Writer, results []*sim.Result, o reportOpts) error {
 					return err
 				}
 			}
-			if err := report.Mermaid(w, r); err != nil {
+			if err := escaped(w, func(b io.Writer) error { return report.Mermaid(b, r) }); err != nil {
 				return err
 			}
 		}
 		return nil
 	case "html":
-		if len(results) == 1 {
-			return report.HTML(w, results[0])
-		}
-		return report.Book(w, fmt.Sprintf("corsim lab book: %d scenarios", len(results)), results)
+		return escaped(w, func(b io.Writer) error {
+			if len(results) == 1 {
+				return report.HTML(b, results[0])
+			}
+			return report.Book(b, fmt.Sprintf("corsim lab book: %d scenarios", len(results)), results)
+		})
 	}
 	return fmt.Errorf("unknown format %q", o.format)
+}
+
+// escaped writes what render writes with report.EscapeControls applied to
+// the whole of it: a diagram or a page can be printed on a terminal, and
+// server text in it must not drive the terminal.
+func escaped(w io.Writer, render func(io.Writer) error) error {
+	var b strings.Builder
+	if err := render(&b); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, report.EscapeControls(b.String(), false))
+	return err
 }
 
 // writeText prints, per scenario, its story (when verbose) and its verdict
 // line, then a summary when there are several.
 func writeText(w io.Writer, results []*sim.Result, o reportOpts) error {
-	p := o.color
-	failed := 0
 	var b strings.Builder
+	failed := 0
 	for _, r := range results {
-		ok := r.OK()
-		if !ok {
+		if !r.OK() {
 			failed++
 		}
 		if o.verbose && !o.quiet {
@@ -62,29 +74,42 @@ func writeText(w io.Writer, results []*sim.Result, o reportOpts) error {
 			}
 			b.WriteString("\n")
 		}
-		if ok && o.quiet {
-			continue
-		}
-		verdict := p.green("ok  ")
-		if !ok {
-			verdict = p.red("FAIL")
-		}
-		profiles := make([]string, len(r.Runs))
-		for i, run := range r.Runs {
-			profiles[i] = run.Profile
-		}
-		fmt.Fprintf(&b, "%s %s (%s)\n", verdict, r.Name, strings.Join(profiles, ", "))
-		for _, f := range r.Failures() {
-			fmt.Fprintf(&b, "     %s\n", f.Error())
-		}
+		writeVerdictLines(&b, r, o)
 	}
 	if len(results) > 1 {
-		sum := fmt.Sprintf("%d scenarios, %d passed, %d failed", len(results), len(results)-failed, failed)
-		if failed > 0 {
-			sum = p.red(sum)
-		}
-		fmt.Fprintln(&b, sum)
+		writeSummary(&b, len(results), failed, o)
 	}
-	_, err := io.WriteString(report.NewEscaper(w, p.on), b.String())
+	_, err := io.WriteString(report.NewEscaper(w, o.color.on), b.String())
 	return err
+}
+
+// writeVerdictLines prints a scenario's "ok" or "FAIL" line and its
+// failures (nothing for a pass with -q).
+func writeVerdictLines(b *strings.Builder, r *sim.Result, o reportOpts) {
+	p := o.color
+	ok := r.OK()
+	if ok && o.quiet {
+		return
+	}
+	verdict := p.green("ok  ")
+	if !ok {
+		verdict = p.red("FAIL")
+	}
+	profiles := make([]string, len(r.Runs))
+	for i, run := range r.Runs {
+		profiles[i] = run.Profile
+	}
+	fmt.Fprintf(b, "%s %s (%s)\n", verdict, r.Name, strings.Join(profiles, ", "))
+	for _, f := range r.Failures() {
+		fmt.Fprintf(b, "     %s\n", f.Error())
+	}
+}
+
+// writeSummary prints the last line of a report of several scenarios.
+func writeSummary(b *strings.Builder, n, failed int, o reportOpts) {
+	sum := fmt.Sprintf("%d scenarios, %d passed, %d failed", n, n-failed, failed)
+	if failed > 0 {
+		sum = o.color.red(sum)
+	}
+	fmt.Fprintln(b, sum)
 }

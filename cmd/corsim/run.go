@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/sim"
-	"github.com/corsim/corsim/sim/report"
 	"github.com/corsim/corsim/sim/scenario"
 )
 
@@ -91,11 +90,13 @@ Examples:
 			return code
 		}
 		ro := reportOpts{format: *format, verbose: *verbose || len(scs) == 1, quiet: *quiet, color: colours(e, e.stdoutTTY && *out == "")}
-		if ro.format == "text" && (!ro.verbose || ro.quiet) {
-			opts.DropSteps = true // only the verdicts and failures are printed
-		}
-		if len(scs) == 1 && (ro.format == "json" || ro.format == "text" && !ro.quiet) {
+		// Text and JSON are written while the scenarios run, in flat
+		// memory; a Mermaid diagram and an HTML page need whole results.
+		switch {
+		case len(scs) == 1 && (ro.format == "json" || ro.format == "text" && !ro.quiet):
 			return runStreaming(ctx, e, c, scs[0], opts, *out, ro)
+		case ro.format == "text" || ro.format == "json":
+			return runOrdered(ctx, e, c, scs, opts, *out, ro)
 		}
 		results := runScenarios(ctx, e, scs, opts)
 		var cut []string
@@ -136,60 +137,6 @@ Examples:
 		return exitOK
 	}
 	return c
-}
-
-// streamer is a report written while the scenario runs
-// (report.TextWriter, report.JSONWriter).
-type streamer interface {
-	sim.Observer
-	End(*sim.Result) error
-}
-
-// runStreaming runs one scenario and writes its text story or JSON
-// document while it runs, keeping no step once it is written: memory stays
-// flat however many fetches the scenario has.
-func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario, opts sim.Options, out string, ro reportOpts) int {
-	w, finish, err := openOutput(e, out)
-	if err != nil {
-		return inputErr(e, c, err)
-	}
-	var st streamer
-	if ro.format == "json" {
-		if st, err = report.NewJSONWriter(w); err != nil {
-			finish(false)
-			return inputErr(e, c, err)
-		}
-	} else {
-		tw := report.NewTextWriter(w)
-		tw.Profiles = opts.Profiles
-		tw.Begin(sc.Name, sc)
-		st = tw
-	}
-	opts.Observer, opts.DropSteps = st, true
-	res := sim.Run(ctx, sc, opts)
-	werr := st.End(res)
-	if werr == nil && !res.Interrupted && ro.format == "text" {
-		ro.verbose = false // the story is told; add the verdict line
-		if _, werr = io.WriteString(w, "\n"); werr == nil {
-			werr = writeText(w, []*sim.Result{res}, ro)
-		}
-	}
-	if cerr := finish(werr == nil); werr == nil {
-		werr = cerr
-	}
-	switch {
-	case werr != nil:
-		return inputErr(e, c, werr)
-	case res.Interrupted:
-		fmt.Fprintf(e.stderr, "corsim run: interrupted: %s did not finish and has no verdict; its report stops where it was cut\n", sc.Name)
-		return exitInterrupted
-	case res.Err != nil:
-		fmt.Fprintf(e.stderr, "corsim run: %s\n", oneLine(res.Err.Error()))
-		return exitUsage
-	case !res.OK():
-		return exitFail
-	}
-	return exitOK
 }
 
 var reportFormats = []string{"text", "json", "mermaid", "html"}

@@ -11,6 +11,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/report"
+	"github.com/corsim/corsim/sim/scenario"
 )
 
 // TestRunCorpus runs the scenario corpus and the labs through the binary:
@@ -222,5 +228,51 @@ func TestNoPanicOnOddInput(t *testing.T) {
 		if code < 0 || code > 2 || strings.Contains(errb.String(), "internal error") {
 			t.Errorf("corsim %q: exit %d, stderr %q", args, code, errb.String())
 		}
+	}
+}
+
+// TestRunOrderedSameReport: the text report written in order while the
+// scenarios run (runOrdered, no step kept) is the report writeText makes
+// of the kept results, with -v, without, and with -q.
+func TestRunOrderedSameReport(t *testing.T) {
+	t.Chdir(moduleRoot(t))
+	files, err := sim.Collect("testdata/scenarios", "testdata/labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scs []*scenario.Scenario
+	for _, f := range files {
+		src, err := sim.ReadInputFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := scenario.Parse(f, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scs = append(scs, sc)
+	}
+	opts := sim.Options{Profiles: []string{"chromium", "firefox"}}
+	kept := sim.RunAll(context.Background(), scs, opts, nil)
+	for _, ro := range []reportOpts{{format: "text", verbose: true}, {format: "text"}, {format: "text", quiet: true}} {
+		var want strings.Builder
+		if err := writeText(&want, kept, ro); err != nil {
+			t.Fatal(err)
+		}
+		var got, errb strings.Builder
+		e := &env{stdout: &got, stderr: &errb, getenv: func(string) string { return "" }}
+		runOrdered(context.Background(), e, runCommand(), scs, opts, "", ro)
+		if d := cmp.Diff(want.String(), got.String()); d != "" {
+			t.Errorf("verbose %v, quiet %v: (-kept +ordered):\n%s", ro.verbose, ro.quiet, d)
+		}
+	}
+	var want, got, errb strings.Builder
+	if err := report.JSON(&want, kept...); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{stdout: &got, stderr: &errb, getenv: func(string) string { return "" }}
+	runOrdered(context.Background(), e, runCommand(), scs, opts, "", reportOpts{format: "json"})
+	if d := cmp.Diff(want.String(), got.String()); d != "" {
+		t.Errorf("json (-kept +ordered):\n%s", d)
 	}
 }

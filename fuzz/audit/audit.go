@@ -86,6 +86,19 @@ type Options struct {
 	// request, as the browser would send the user's session. Reports show
 	// only the cookie names (MaskCookie).
 	Cookie string
+	// Progress, if set, is called after every request sent to the server
+	// and every endpoint finished, from the goroutines of the audit; it
+	// must be quick (store the numbers; draw them elsewhere).
+	Progress func(Progress)
+}
+
+// Progress is how far an audit has got.
+type Progress struct {
+	// Endpoints is the number of endpoints to audit, Done how many are
+	// finished (audited or given up).
+	Endpoints, Done int
+	// Requests were sent to the server; Failed of them got no answer.
+	Requests, Failed int
 }
 
 // DefaultMutations is the number of mutated origins Options.Mutations 0
@@ -168,8 +181,11 @@ func (e *IncompleteError) Error() string {
 	if len(e.NotAudited) > 0 {
 		parts = append(parts, fmt.Sprintf("%d endpoint(s) not audited", len(e.NotAudited)))
 	}
-	if e.Err != nil {
-		parts = append(parts, "interrupted ("+e.Err.Error()+")")
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		parts = append(parts, "stopped at its deadline")
+	case e.Err != nil:
+		parts = append(parts, "interrupted")
 	}
 	b.WriteString(strings.Join(parts, "; "))
 	return b.String()
@@ -252,8 +268,65 @@ type auditor struct {
 	attacker  string
 	transport fetch.Transport
 
-	mu    sync.Mutex
-	cands map[string][]Candidate // by endpoint origin
+	mu     sync.Mutex
+	cands  map[string][]Candidate // by endpoint origin
+	noteAt map[noteKey]int        // the first endpoint with each note (firstNotes)
+	strs   map[string]string      // interned strings
+
+	progress                 sync.Mutex // guards the counts below and the Progress calls
+	done, requests, failures int
+}
+
+// firstNotes drops the notes an endpoint before i already has, so that
+// the results of many endpoints do not each hold a copy of the same notes
+// until they are merged (which keeps each note once, from the first
+// endpoint: that one is never dropped here).
+func (a *auditor) firstNotes(i int, notes []Finding) []Finding {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.noteAt == nil {
+		a.noteAt = map[noteKey]int{}
+	}
+	out := notes[:0]
+	for _, n := range notes {
+		k := noteKey{n.Class, n.Origin, n.Detail}
+		if j, ok := a.noteAt[k]; ok && j < i {
+			continue
+		}
+		a.noteAt[k] = i
+		out = append(out, n)
+	}
+	return slices.Clip(out)
+}
+
+// intern returns one shared copy of s: the titles and explanations of
+// the findings at thousands of endpoints are the same few strings.
+func (a *auditor) intern(s string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.strs == nil {
+		a.strs = map[string]string{}
+	}
+	if t, ok := a.strs[s]; ok {
+		return t
+	}
+	if len(a.strs) < 4096 {
+		a.strs[s] = s
+	}
+	return s
+}
+
+// report calls Options.Progress with the counts after adding to them.
+func (a *auditor) report(done, requests, failed int) {
+	if a.opts.Progress == nil {
+		return
+	}
+	a.progress.Lock()
+	defer a.progress.Unlock()
+	a.done += done
+	a.requests += requests
+	a.failures += failed
+	a.opts.Progress(Progress{Endpoints: len(a.t.Endpoints), Done: a.done, Requests: a.requests, Failed: a.failures})
 }
 
 // sameWire reports whether profiles i and j send the same wire requests
@@ -336,6 +409,7 @@ type epResult struct {
 	done                    bool
 	findings, broken, notes []Finding
 	probes, requests        int
+	heldBack                int
 	candidates              int
 	failures                []Failure
 	gaveUp                  bool
@@ -365,7 +439,9 @@ func (a *auditor) run(rep *Report) *IncompleteError {
 				default:
 				}
 				r := a.endpoint(eps[i])
+				r.notes = a.firstNotes(i, r.notes)
 				results[i] = r
+				a.report(1, 0, 0)
 				mu.Lock()
 				if r.gaveUp {
 					gaveUpRun++
@@ -404,6 +480,7 @@ feed:
 		}
 		rep.Probes += r.probes
 		rep.Requests += r.requests
+		rep.HeldBack += r.heldBack
 		rep.Candidates = max(rep.Candidates, r.candidates)
 		rep.Findings = append(rep.Findings, r.findings...)
 		rep.Broken = append(rep.Broken, r.broken...)
@@ -450,13 +527,22 @@ func (a *auditor) endpoint(ep string) epResult {
 	}
 	u, _ := policy.ParseURL(ep) // checked by Audit
 	e := &epAudit{a: a, ep: ep, u: u, tr: newProbeTransport(a.ctx, a.transport, &a.opts)}
+	if a.opts.Progress != nil {
+		e.tr.onSent = func(failed bool) {
+			n := 0
+			if failed {
+				n = 1
+			}
+			a.report(0, 1, n)
+		}
+	}
 	for _, p := range a.profiles {
 		e.fetchers = append(e.fetchers, &fetch.Fetcher{Profile: p, Transport: e.tr})
 	}
 	cands := a.candidates(policy.OriginOf(u).String())
 	e.run(cands)
 	r := epResult{findings: e.findings, broken: e.broken, notes: e.notes, probes: e.probes,
-		requests: e.tr.sent, candidates: len(cands), failures: e.tr.failures(), gaveUp: e.tr.gaveUp()}
+		requests: e.tr.sent, heldBack: e.tr.heldBack, candidates: len(cands), failures: e.tr.failures(), gaveUp: e.tr.gaveUp()}
 	r.done = a.ctx.Err() == nil || r.gaveUp
 	return r
 }

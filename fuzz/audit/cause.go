@@ -126,7 +126,7 @@ func (e *epAudit) causes() []Finding {
 		} else {
 			title += ", without credentials"
 		}
-		f.Title = title
+		f.Title = e.a.intern(title)
 		f.Evidence = append(f.Evidence, rep.c.Origin)
 		for _, h := range hs {
 			if len(f.Evidence) == maxEvidence {
@@ -137,7 +137,7 @@ func (e *epAudit) causes() []Finding {
 			}
 		}
 		f.Acceptance = rep.acceptance
-		f.Detail = causeDetail(rep, len(hs))
+		f.Detail = e.a.intern(causeDetail(rep, len(hs)))
 		out = append(out, f)
 	}
 	return out

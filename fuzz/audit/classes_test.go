@@ -288,3 +288,35 @@ func TestPrefixMatchIsOneCause(t *testing.T) {
 		}
 	}
 }
+
+// Without sending unsafe methods, a PUT the preflight lets through is
+// judged on the preflight alone, and the report counts what was held
+// back.
+func TestUnsafeHeldBack(t *testing.T) {
+	var puts atomic32
+	inner := allowing(func(string) bool { return true }, "PUT")
+	tr := fetch.TransportFunc(func(ctx context.Context, r *fetch.WireRequest) (*fetch.WireResponse, error) {
+		switch r.Method {
+		case http.MethodPut:
+			puts.set()
+		case http.MethodGet:
+			return &fetch.WireResponse{Status: 405}, nil // a PUT API
+		}
+		return inner.RoundTrip(ctx, r)
+	})
+	rep, err := Audit(context.Background(), Target{Transport: tr, Origins: own, Endpoints: []string{"https://api.target.example/data"}},
+		Options{Mutations: -1, Methods: []string{"PUT"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if puts.get() || rep.HeldBack == 0 {
+		t.Errorf("PUT sent %v, held back %d", puts.get(), rep.HeldBack)
+	}
+	f := findingOf(rep, ClassReflectOrigin)
+	if f == nil || !strings.Contains(f.Detail, "seen in the CORS-preflight only: the actual PUT was not sent") {
+		t.Fatalf("finding %+v", f)
+	}
+	if !strings.Contains(table(t, rep), "request(s) with unsafe methods were not sent (add --send-unsafe") {
+		t.Errorf("table:\n%s", table(t, rep))
+	}
+}

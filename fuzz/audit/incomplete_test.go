@@ -168,3 +168,21 @@ func TestRateLimitedStopsOnCancel(t *testing.T) {
 		t.Errorf("second request within the hour: %v, want it to wait and give up on cancel", err)
 	}
 }
+
+// Progress counts what the report counts.
+func TestProgress(t *testing.T) {
+	var last Progress
+	calls := 0
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/b") {
+			panic("b is broken")
+		}
+	})
+	rep, _ := Audit(context.Background(), Target{Transport: server.FromHandler(h), Origins: own,
+		Endpoints: []string{"https://api.target.example/a", "https://api.target.example/b"}}, Options{Mutations: -1,
+		Progress: func(p Progress) { last = p; calls++ }})
+	want := Progress{Endpoints: 2, Done: 2, Requests: rep.Requests, Failed: rep.Failed}
+	if last != want || calls != rep.Requests+2 || rep.Failed == 0 {
+		t.Errorf("last progress %+v after %d calls, want %+v after %d", last, calls, want, rep.Requests+2)
+	}
+}

@@ -122,7 +122,7 @@ func (e *epAudit) try(origin string, acc []Acceptance) attempt {
 		}
 		var cred, anon bool
 		for k, pk := range e.plan {
-			if pk.preflight && cred && anon && !first {
+			if pk.preflight && cred && anon {
 				break // both simple probes read: the preflighted ones add nothing
 			}
 			if e.tr.gaveUp() || e.a.ctx.Err() != nil {

@@ -121,6 +121,10 @@ type Report struct {
 	Candidates int `json:"candidates"`
 	Probes     int `json:"probes"`
 	Requests   int `json:"requests"`
+	// HeldBack counts the actual requests with unsafe methods (POST, PUT,
+	// …) not sent because sending them was off: what they would have read
+	// rests on their CORS-preflight alone.
+	HeldBack int `json:"heldBack,omitempty"`
 	// Incomplete reports that the findings rest on less than the full
 	// audit: Failed requests got no answer (Failures by cause), GivenUp
 	// endpoints were abandoned after repeated failures, NotAudited were
@@ -202,6 +206,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(ew, "corsim audit: %d endpoint(s), %d attacker origin(s) each, %d simulated fetches, %d request(s) to the server, profiles %s\n",
 		len(r.Endpoints), r.Candidates, r.Probes, r.Requests, strings.Join(r.Profiles, ","))
+	if r.HeldBack > 0 {
+		fmt.Fprintf(ew, "%d request(s) with unsafe methods were not sent (add --send-unsafe to send them); what they would read rests on their preflight alone\n", r.HeldBack)
+	}
 	groups := groupFindings(r.Findings)
 	switch {
 	case len(groups) == 0 && r.Incomplete:

@@ -52,10 +52,12 @@ type probeTransport struct {
 	timeout        time.Duration
 	maxConsecutive int
 	extra          func(req *fetch.WireRequest) // adds the user's headers; may be nil
+	onSent         func(failed bool)            // called after each request sent; may be nil
 
 	mu          sync.Mutex
 	m           map[string]memoEntry
 	sent        int
+	heldBack    int // actual requests with unsafe methods not sent
 	failed      map[server.Cause]*Failure
 	consecutive int
 	aborted     bool
@@ -82,6 +84,9 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		switch req.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
+			m.mu.Lock()
+			m.heldBack++
+			m.mu.Unlock()
 			return nil, errUnsafeNotSent
 		}
 	}
@@ -131,6 +136,10 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		resp = &r
 	}
 	m.noteACAO(resp)
+	if m.onSent != nil {
+		_, failed := server.NoAnswer(err)
+		defer m.onSent(failed && !isInjectionRefusal(err, req))
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent++

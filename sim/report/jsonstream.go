@@ -23,11 +23,14 @@ type JSONWriter struct {
 	w      io.Writer
 	spool  *os.File
 	buf    *bufio.Writer
-	enc    *json.Encoder
-	prefix string // the indentation of a step in the document
+	enc    *json.Encoder // into step
+	step   bytes.Buffer  // one step's JSON
+	prefix string        // the indentation of a step in the document
 	runs   []spooledRun
 	cur    *spooledRun
 	err    error
+	// skeleton is the document without its steps, made by Finish.
+	skeleton []byte
 }
 
 // spooledRun is one profile's run: its steps are spool bytes [from, to).
@@ -39,15 +42,15 @@ type spooledRun struct {
 
 var _ sim.Observer = (*JSONWriter)(nil)
 
-// NewJSONWriter returns a JSONWriter writing to w, with its spool in the
-// system's temporary directory.
+// NewJSONWriter returns a JSONWriter whose End writes to w, with its
+// spool in the system's temporary directory.
 func NewJSONWriter(w io.Writer) (*JSONWriter, error) {
 	f, err := os.CreateTemp("", "corsim-report-*.json")
 	if err != nil {
 		return nil, fmt.Errorf("a temporary file for the JSON report: %v", err)
 	}
 	j := &JSONWriter{w: w, spool: f, buf: bufio.NewWriterSize(f, 64<<10), prefix: stepIndent()}
-	j.enc = json.NewEncoder(j.buf)
+	j.enc = json.NewEncoder(&j.step)
 	j.enc.SetIndent(j.prefix, "  ")
 	j.enc.SetEscapeHTML(false)
 	return j, nil
@@ -96,15 +99,12 @@ func (j *JSONWriter) Step(run *sim.ProfileRun, st *sim.Step) {
 		j.buf.WriteString(",\n" + j.prefix)
 	}
 	// Encode ends the value with a newline, which the separator replaces.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent(j.prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(buildStep(st)); err != nil {
+	j.step.Reset()
+	if err := j.enc.Encode(buildStep(st)); err != nil {
 		j.err = err
 		return
 	}
-	j.buf.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	j.buf.Write(bytes.TrimSuffix(j.step.Bytes(), []byte("\n")))
 	j.cur.steps++
 }
 
@@ -121,13 +121,29 @@ func (j *JSONWriter) ProfileDone(run *sim.ProfileRun) {
 // End writes the document for r, whose runs were observed, and removes
 // the spool.
 func (j *JSONWriter) End(r *sim.Result) error {
-	defer os.Remove(j.spool.Name())
-	defer j.spool.Close()
+	st := NewJSONStream(j.w)
+	if err := j.Finish(r); err != nil {
+		j.discard()
+		return err
+	}
+	if err := st.Write(j); err != nil {
+		return err
+	}
+	return st.Close()
+}
+
+// Finish ends the scenario r, whose runs were observed: its steps are on
+// disk and the spool's file is closed (so that many finished scenarios
+// waiting for their turn hold no file open) until a JSONStream writes it.
+func (j *JSONWriter) Finish(r *sim.Result) error {
+	if j.err == nil {
+		j.err = j.buf.Flush()
+	}
+	if cerr := j.spool.Close(); j.err == nil {
+		j.err = cerr
+	}
 	if j.err != nil {
 		return j.err
-	}
-	if err := j.buf.Flush(); err != nil {
-		return err
 	}
 	s := BuildScenario(r)
 	if len(s.Runs) != len(j.runs) {
@@ -142,7 +158,32 @@ func (j *JSONWriter) End(r *sim.Result) error {
 	if err := skeleton(&sk, &Document{Schema: Schema, Scenarios: []*Scenario{s}}); err != nil {
 		return err
 	}
-	rest := sk.Bytes()
+	j.skeleton = sk.Bytes()
+	return nil
+}
+
+// Discard removes the spool of a scenario that will not be written (one
+// cut short, say).
+func (j *JSONWriter) Discard() { j.discard() }
+
+// discard removes the spool.
+func (j *JSONWriter) discard() {
+	j.spool.Close()
+	os.Remove(j.spool.Name())
+}
+
+// writeScenario writes the scenario's object (the document's
+// "scenarios" element), the spooled steps copied in place, and removes
+// the spool.
+func (j *JSONWriter) writeScenario(w io.Writer) error {
+	defer os.Remove(j.spool.Name())
+	f, err := os.Open(j.spool.Name())
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	from, to := scenarioPart(j.skeleton)
+	rest := j.skeleton[from:to]
 	hole := []byte("\"steps\": [\n" + j.prefix + stepPlaceholder + "\n")
 	for _, sr := range j.runs {
 		if sr.steps == 0 {
@@ -153,15 +194,72 @@ func (j *JSONWriter) End(r *sim.Result) error {
 			return errors.New("report: no place for the steps in the JSON document")
 		}
 		at := i + len(hole) - len(stepPlaceholder) - 1
-		if _, err := j.w.Write(rest[:at]); err != nil {
+		if _, err := w.Write(rest[:at]); err != nil {
 			return err
 		}
-		if _, err := io.Copy(j.w, io.NewSectionReader(j.spool, sr.from, sr.to-sr.from)); err != nil {
+		if _, err := io.Copy(w, io.NewSectionReader(f, sr.from, sr.to-sr.from)); err != nil {
 			return err
 		}
 		rest = rest[at+len(stepPlaceholder):]
 	}
-	_, err := j.w.Write(rest)
+	_, err = w.Write(rest)
+	return err
+}
+
+// scenarioPart returns where the one scenario object of a skeleton
+// document starts ("{") and ends (after its "}").
+func scenarioPart(doc []byte) (from, to int) {
+	head := []byte("\"scenarios\": [\n")
+	from = bytes.Index(doc, head) + len(head)
+	for doc[from] == ' ' {
+		from++
+	}
+	to = bytes.LastIndex(doc, []byte("\n  ]"))
+	return from, to
+}
+
+// JSONStream writes the JSON document of several scenarios, each spooled
+// by its own JSONWriter (NewJSONWriter(nil), the scenario's Observer, then
+// Finish) while it ran, in the order given: byte for byte what JSON writes
+// of all the results.
+type JSONStream struct {
+	w    io.Writer
+	n    int
+	head []byte // the document up to the first scenario
+	sep  []byte // between two scenarios
+	tail []byte // after the last one
+}
+
+// NewJSONStream returns a JSONStream writing to w.
+func NewJSONStream(w io.Writer) *JSONStream {
+	var sk bytes.Buffer
+	skeleton(&sk, &Document{Schema: Schema, Scenarios: []*Scenario{{}}})
+	doc := sk.Bytes()
+	from, to := scenarioPart(doc)
+	line := bytes.LastIndexByte(doc[:from], '\n')
+	return &JSONStream{w: w, head: doc[:from], sep: append([]byte(",\n"), doc[line+1:from]...), tail: doc[to:]}
+}
+
+// Write writes j's finished scenario next in the document.
+func (s *JSONStream) Write(j *JSONWriter) error {
+	b := s.sep
+	if s.n == 0 {
+		b = s.head
+	}
+	s.n++
+	if _, err := s.w.Write(b); err != nil {
+		j.discard()
+		return err
+	}
+	return j.writeScenario(s.w)
+}
+
+// Close writes the end of the document.
+func (s *JSONStream) Close() error {
+	if s.n == 0 {
+		return skeleton(s.w, &Document{Schema: Schema, Scenarios: []*Scenario{}})
+	}
+	_, err := s.w.Write(s.tail)
 	return err
 }
 

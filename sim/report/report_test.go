@@ -292,3 +292,47 @@ func TestJSONWriterStreams(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONStreamSeveral: the document a JSONStream writes of scenarios
+// spooled one by one is byte for byte the one JSON writes of them all,
+// for none, one and many.
+func TestJSONStreamSeveral(t *testing.T) {
+	files, err := sim.Collect("../../testdata/labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, len(files)} {
+		var kept []*sim.Result
+		var got bytes.Buffer
+		st := report.NewJSONStream(&got)
+		for _, f := range files[:n] {
+			src, err := sim.ReadInputFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := sim.RunSource(context.Background(), f, src, sim.Options{})
+			kept = append(kept, r)
+			jw, err := report.NewJSONWriter(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := sim.Run(context.Background(), r.Scenario, sim.Options{Observer: jw, DropSteps: true})
+			if err := jw.Finish(res); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Write(jw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := report.JSON(&want, kept...); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want.String(), got.String()); d != "" {
+			t.Errorf("%d scenarios (-JSON +JSONStream):\n%s", n, d)
+		}
+	}
+}
