@@ -53,7 +53,11 @@ type stepSig struct {
 // same behaviour differently from one browser to another ("only Accept,
 // … are, plus this browser's extensions").
 func gist(s string) string {
+	if strings.IndexByte(s, '(') < 0 {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	depth := 0
 	for _, r := range s {
 		switch {
@@ -105,9 +109,10 @@ func signature(st *sim.Step, keepSentences bool) stepSig {
 			sig.summary = summary + " " + sig.summary
 		}
 		for _, s := range x.Steps {
-			add(gist(s.Text))
+			g := gist(s.Text)
+			add(g)
 			if keepSentences {
-				sig.sentences = append(sig.sentences, hashOf(gist(s.Text)))
+				sig.sentences = append(sig.sentences, hashOf(g))
 			}
 		}
 		wire := fnv.New64a()
