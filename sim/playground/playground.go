@@ -211,7 +211,7 @@ func parse(name, src string) (*scenario.Scenario, []LineError) {
 					msg = msg[i+2:]
 				}
 			}
-			out = append(out, LineError{Line: se.Line, Message: msg})
+			out = append(out, LineError{Line: se.Line, Message: strings.TrimSpace(msg)})
 		} else {
 			out = append(out, LineError{Message: e.Error()})
 		}
