@@ -142,6 +142,15 @@ func TestPlayground(t *testing.T) {
 			if v := text("#verdicts"); !strings.Contains(v, "chromium pass") {
 				t.Errorf("verdicts = %q", v)
 			}
+			// Every control has a label; headings do not skip a level.
+			unlabelled, err := chromedp.Run(bctx, chromedp.Evaluate[int](`[...document.querySelectorAll("input, select, textarea")].filter((e) => !e.labels || e.labels.length === 0).length`))
+			if err != nil || unlabelled != 0 {
+				t.Errorf("%d controls without a label (%v)", unlabelled, err)
+			}
+			skips, err := chromedp.Run(bctx, chromedp.Evaluate[int](`(() => { let last = 0, n = 0; for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) { const l = +h.tagName[1]; if (l > last + 1) n++; last = l; } return n; })()`))
+			if err != nil || skips != 0 {
+				t.Errorf("%d headings skip a level (%v)", skips, err)
+			}
 			report := text("#report")
 			if !strings.Contains(report, "Verdicts") {
 				t.Errorf("the story lacks the verdict table:\n%.400s", report)

@@ -43,7 +43,9 @@ func Book(w io.Writer, title string, results []*sim.Result) error {
 // the page around it or its style sheet: for a page that shows reports
 // (corsim serve). The classes are HTML's (prose, step, trace, verdict).
 func HTMLFragment(w io.Writer, r *sim.Result) error {
-	return htmlTemplate.ExecuteTemplate(w, "scenario", buildHTMLScenario(r, "s1"))
+	v := buildHTMLScenario(r, "s1")
+	v.Book = true // headings one level down, under the page's own
+	return htmlTemplate.ExecuteTemplate(w, "scenario", v)
 }
 
 type htmlPage struct {
