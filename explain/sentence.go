@@ -76,7 +76,13 @@ func Sentence(ev fetch.Event, res *fetch.Result) string {
 		return "The response fails the CORS check: " + trimDot(errMsg) + "."
 	case fetch.StepRedirect:
 		if ev.Outcome == fetch.OutcomeOK {
-			return "The response is a redirect; the browser follows it to " + ev.Detail + "."
+			// Detail is the status; the hop after this one is the Location
+			// the browser follows.
+			to := "its Location"
+			if res != nil && ev.Hop+1 < len(res.URLList) && res.URLList[ev.Hop+1] != nil {
+				to = res.URLList[ev.Hop+1].String()
+			}
+			return fmt.Sprintf("The response is a %s redirect to %s; the browser follows it.", ev.Detail, to)
 		}
 		if errMsg == "" {
 			return "The response is a redirect, which is not followed (" + ev.Detail + ")."

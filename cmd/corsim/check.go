@@ -219,7 +219,7 @@ func runCheck(ctx context.Context, e *env, c *command, o *checkOpts) int {
 		writeCheck(&b, doc, o, base, results, colours(e, e.stdoutTTY && o.out == ""))
 		_, werr = io.WriteString(w, b.String())
 	}
-	if cerr := closeOut(); werr == nil {
+	if cerr := closeOut(werr == nil); werr == nil {
 		werr = cerr
 	}
 	if werr != nil {

@@ -71,6 +71,7 @@ func commands() []*command {
 		fetchCommand(true),
 		runCommand(),
 		allowCommand(),
+		serveCommand(),
 		auditCommand(),
 		replayCommand(),
 		checkCommand(),

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,7 +123,7 @@ var readmeExpect = map[string]struct {
 	"corsim explain https://api.example/items/42 -X PATCH -H 'Content-Type: application/json' --from https://app.example --server cmd/corsim/testdata/api.conf":                {0, []string{"Step by step", "What would make it work (corsim ran the fetch again with each fix):\n  1. confirmed in chromium:\n     - send Access-Control-Allow-Methods: GET, POST, PUT, DELETE, PATCH on the preflight (OPTIONS) response", "https://fetch.spec.whatwg.org/"}},
 	"corsim explain https://api.example/data --credentials include --from https://app.example --server cmd/corsim/testdata/canned.txtar":                                       {0, []string{"wildcard-origin-with-credentials", "must not be the wildcard '*'"}},
 	"corsim run cmd/corsim/demo.txtar":                                                         {0, []string{"ok   cmd/corsim/demo.txtar (chromium)"}},
-	"corsim run --browser all cmd/corsim/demo.txtar":                                           {0, []string{"== firefox ==", "== webkit ==", "ok   cmd/corsim/demo.txtar (chromium, firefox, webkit, spec)"}},
+	"corsim run --browser all cmd/corsim/demo.txtar":                                           {0, []string{"-- firefox: PASS", "-- webkit: PASS", "Verdicts", "ok   cmd/corsim/demo.txtar (chromium, firefox, webkit, spec)"}},
 	"corsim run testdata/scenarios":                                                            {0, []string{"scenarios,", " 0 failed"}},
 	"corsim run - < cmd/corsim/demo.txtar":                                                     {0, []string{"ok   stdin (chromium)"}},
 	"corsim allow https://api.example/items/42 --server cmd/corsim/testdata/api.conf":          {0, []string{"Allowed methods: GET HEAD PUT DELETE OPTIONS", "RFC 9110: ok"}},
@@ -132,6 +134,10 @@ var readmeExpect = map[string]struct {
 	"corsim check --openapi testdata/openapi/api.yaml --from https://app.example --server testdata/openapi/api.conf": {1, []string{"deleteItem (DELETE /items/{id})                       blocked   blocked  blocked  blocked", "send Access-Control-Allow-Headers: Content-Type, Authorization, x-csrf-token on the preflight (OPTIONS) response"}},
 	"corsim run --format junit testdata/labs": {0, nil},
 	"corsim audit --format sarif --origin https://www.target.example --server testdata/audit/vulnerable/reflect_origin.conf https://api.target.example/data": {1, []string{`"version": "2.1.0"`, `"ruleId": "reflect_origin"`}},
+	// -o FILE is written in a temporary directory; want is checked in it.
+	"corsim run --format html -o labs.html testdata/labs": {0, []string{"corsim lab book: ", `<nav aria-label="scenarios">`, "Now the API opts in for the shop"}},
+	// serve is started on a free port, asked for its page, then stopped.
+	"corsim serve": {130, []string{"corsim playground at http://127.0.0.1:"}},
 }
 
 // TestREADMECommands runs every command of README.md's ```sh blocks
@@ -193,8 +199,26 @@ func TestREADMECommands(t *testing.T) {
 			}
 			stdin = string(b)
 		}
+		if len(args) > 0 && args[0] == "serve" {
+			t.Run("serve", func(t *testing.T) { checkServe(t, append(args, "--addr", "127.0.0.1:0"), exp.code, exp.want) })
+			continue
+		}
+		outFile := ""
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == "-o" {
+				outFile = filepath.Join(t.TempDir(), filepath.Base(args[i+1]))
+				args[i+1] = outFile
+			}
+		}
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r := corsim(t, stdin, args...)
+			if outFile != "" {
+				b, err := os.ReadFile(outFile)
+				if err != nil {
+					t.Fatalf("README.md:%d: %v", c.line, err)
+				}
+				r.stdout = string(b)
+			}
 			wantCode(t, r, exp.code)
 			for _, w := range exp.want {
 				if strings.Contains(c.text, "allow http://127.0.0.1") {
@@ -236,5 +260,50 @@ func checkInstallLine(t *testing.T, c readmeCommand) {
 	src, err := os.ReadFile(filepath.Join(moduleRoot(t), "cmd", "corsim", "main.go"))
 	if err != nil || !strings.HasPrefix(string(src[strings.Index(string(src), "package"):]), "package main") {
 		t.Errorf("README.md:%d: ./cmd/corsim is not the main package (%v)", c.line, err)
+	}
+}
+
+// checkServe starts corsim serve, waits for the line naming its address,
+// loads the page from there, and stops it with Ctrl-C: it must exit with
+// code (130, as every command Ctrl-C stops).
+func checkServe(t *testing.T, args []string, code int, want []string) {
+	cmd := exec.Command(corsimBin, args...)
+	cmd.Dir = moduleRoot(t)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("corsim serve printed no address: %v (stderr: %s)", err, stderr.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(line, w) {
+			t.Errorf("corsim serve said %q, want %q in it", line, w)
+		}
+	}
+	url := strings.Fields(line)[3]
+	r, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(page), "<title>corsim playground</title>") {
+		t.Errorf("GET %s: not the playground page:\n%.300s", url, page)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if got := cmd.ProcessState.ExitCode(); got != code {
+		t.Errorf("corsim serve after Ctrl-C: exit %d, want %d (stderr: %s)", got, code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "incomplete") {
+		t.Errorf("corsim serve calls a stop incomplete: %s", stderr.String())
 	}
 }

@@ -39,10 +39,12 @@ func writeRunReport(w io.Writer, results []*sim.Result, o reportOpts) error {
 	case "junit":
 		return writeJUnit(w, runJUnit(results))
 	case "html":
-		if len(results) != 1 {
-			return fmt.Errorf("--format html makes one page for one scenario; got %d scenarios (run them one at a time)", len(results))
-		}
-		return escaped(w, func(b io.Writer) error { return report.HTML(b, results[0]) })
+		return escaped(w, func(b io.Writer) error {
+			if len(results) == 1 {
+				return report.HTML(b, results[0])
+			}
+			return report.Book(b, fmt.Sprintf("corsim lab book: %d scenarios", len(results)), results)
+		})
 	}
 	return fmt.Errorf("unknown format %q", o.format)
 }

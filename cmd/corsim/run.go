@@ -31,9 +31,15 @@ a symbolic link is followed only to a file inside that directory. A
 scenario without a fetch is an error. With one scenario, the story is
 written while it runs, so memory stays flat however long it is.
 
-With one scenario, the report tells its story step by step; with several,
-it prints one line per scenario (-v tells every story) and every failed
-expectation as file:line: [browser] command: what was expected.
+With one scenario, the report tells its story step by step, the
+scenario's own comments where they stand; with several browsers, the
+story once, then each other browser only where it differs, a verdict
+table and every fix for every browser. With several scenarios it prints
+one line per scenario (-v tells every story) and every failed expectation
+as file:line: [browser] command: what was expected; --format html then
+makes a lab book: one page with an index and every scenario's story,
+diagram and verdicts. The -o file is replaced only once the report is
+complete (it is written beside it first).
 
 Flags:
   --format F      text (default), json, mermaid, html or junit (JUnit XML
@@ -52,6 +58,7 @@ Examples:
 	corsim run testdata/labs
 	corsim run --browser all testdata/scenarios
 	corsim run --format html -o report.html cmd/corsim/demo.txtar
+	corsim run --format html -o labs.html testdata/labs
 	cat cmd/corsim/demo.txtar | corsim run -
 `)
 	}
@@ -150,12 +157,12 @@ func simOptions(browsers string) (sim.Options, error) {
 // writeReportTo writes the report of results to the -o file out, or to
 // standard output when out is "", and closes the file.
 func writeReportTo(e *env, out string, results []*sim.Result, ro reportOpts) error {
-	w, closeOut, err := openOutput(e, out)
+	w, finish, err := openOutput(e, out)
 	if err != nil {
 		return err
 	}
 	werr := writeRunReport(w, results, ro)
-	if cerr := closeOut(); werr == nil {
+	if cerr := finish(werr == nil); werr == nil {
 		werr = cerr
 	}
 	return werr
@@ -298,16 +305,33 @@ func startStatus(e *env, status func() string) func() {
 	}
 }
 
-// openOutput returns stdout, or the file -o names.
-func openOutput(e *env, path string) (io.Writer, func() error, error) {
+// openOutput returns stdout, or a temporary file beside the file -o
+// names: finish(true) renames it over that file, finish(false) removes
+// it, so the -o file is never touched before the report is complete.
+func openOutput(e *env, path string) (w io.Writer, finish func(ok bool) error, err error) {
 	if path == "" || path == "-" {
-		return e.stdout, func() error { return nil }, nil
+		return e.stdout, func(bool) error { return nil }, nil
 	}
-	f, err := os.Create(path)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, nil, fileErr(path, err)
 	}
-	return f, f.Close, nil
+	return f, func(ok bool) error {
+		cerr := f.Close()
+		if !ok || cerr != nil {
+			os.Remove(f.Name())
+			return cerr
+		}
+		if err := os.Chmod(f.Name(), 0o644); err != nil {
+			os.Remove(f.Name())
+			return fileErr(path, err)
+		}
+		if err := os.Rename(f.Name(), path); err != nil {
+			os.Remove(f.Name())
+			return fileErr(path, err)
+		}
+		return nil
+	}, nil
 }
 
 // chooseFormat settles the report format of run and demo from --format and

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,7 +97,54 @@ func TestRunFormats(t *testing.T) {
 	if s.stdout != string(demoScenario) {
 		t.Errorf("demo --script does not print the embedded scenario")
 	}
-	wantOneLineError(t, corsim(t, string(demoScenario), "run", "--format", "html", "cmd/corsim/demo.txtar", "-"), "one scenario")
+}
+
+// TestLabBook: --format html with many scenarios makes one page with an
+// index and every scenario, and the -o file is replaced only when the
+// report is complete: a run that stops on bad input leaves it as it was,
+// and no temporary file stays behind.
+func TestLabBook(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "labs.html")
+	if err := os.WriteFile(out, []byte("the old book"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.txtar")
+	if err := os.WriteFile(bad, []byte("fetch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := corsim(t, "", "run", "--format", "html", "-o", out, "testdata/labs", bad)
+	wantCode(t, r, 2)
+	if b, _ := os.ReadFile(out); string(b) != "the old book" {
+		t.Errorf("a failed run changed the -o file: %.60q", b)
+	}
+	r = corsim(t, "", "run", "--format", "html", "-o", out, "testdata/labs")
+	wantCode(t, r, 0)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	labs, _ := filepath.Glob(filepath.Join(moduleRoot(t), "testdata", "labs", "*.txtar"))
+	for i := range labs {
+		if !strings.Contains(page, fmt.Sprintf(`<a href="#s%d">`, i+1)) || !strings.Contains(page, fmt.Sprintf(`<article id="s%d">`, i+1)) {
+			t.Errorf("the lab book lacks scenario %d in its index or body", i+1)
+		}
+	}
+	for _, want := range []string{"corsim lab book: ", "Now the API opts in for the shop", "<svg", "Verdicts"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the lab book lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "<link", " src=", "@import"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the lab book is not self-contained: it has %q", bad)
+		}
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 2 {
+		t.Errorf("the directory holds %d files after the runs, want labs.html and bad.txtar", len(left))
+	}
 }
 
 // TestDemoScenarioParses keeps the embedded demo valid and passing under

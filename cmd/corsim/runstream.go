@@ -25,18 +25,19 @@ type streamer interface {
 // document while it runs, keeping no step once it is written: memory stays
 // flat however many fetches the scenario has.
 func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario, opts sim.Options, out string, ro reportOpts) int {
-	w, closeOut, err := openOutput(e, out)
+	w, finish, err := openOutput(e, out)
 	if err != nil {
 		return inputErr(e, c, err)
 	}
 	var st streamer
 	if ro.format == "json" {
 		if st, err = report.NewJSONWriter(w); err != nil {
-			closeOut()
+			finish(false)
 			return inputErr(e, c, err)
 		}
 	} else {
 		tw := report.NewTextWriter(w)
+		tw.Profiles = opts.Profiles
 		tw.Begin(sc.Name, sc)
 		st = tw
 	}
@@ -49,7 +50,7 @@ func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario
 			werr = writeText(w, []*sim.Result{res}, ro)
 		}
 	}
-	if cerr := closeOut(); werr == nil {
+	if cerr := finish(werr == nil); werr == nil {
 		werr = cerr
 	}
 	switch {
@@ -74,7 +75,7 @@ func runStreaming(ctx context.Context, e *env, c *command, sc *scenario.Scenario
 // scenario before it is written. No step is kept, and a story is held only
 // until its turn comes.
 func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenario, opts sim.Options, out string, ro reportOpts) int {
-	w, closeOut, err := openOutput(e, out)
+	w, finish, err := openOutput(e, out)
 	if err != nil {
 		return inputErr(e, c, err)
 	}
@@ -104,6 +105,7 @@ func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenari
 			i := index[sc]
 			stories[i] = new(bytes.Buffer)
 			tellers[i] = report.NewTextWriter(stories[i])
+			tellers[i].Profiles = opts.Profiles
 			tellers[i].Begin(sc.Name, sc)
 			return tellers[i]
 		}
@@ -201,7 +203,7 @@ func runOrdered(ctx context.Context, e *env, c *command, scs []*scenario.Scenari
 		_, err := io.WriteString(text, b.String())
 		keep(err)
 	}
-	if cerr := closeOut(); werr == nil {
+	if cerr := finish(werr == nil); werr == nil {
 		werr = cerr
 	}
 	if err, _ := spoolErr.Load().(error); err != nil && werr == nil {

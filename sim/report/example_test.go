@@ -47,3 +47,25 @@ origins https://app.example
 	// -- chromium: PASS
 	// steps kept: 0
 }
+
+// ExampleBook makes a lab book: one self-contained HTML page with an index
+// and every scenario's story, diagram and per-browser results ("corsim run
+// --format html -o labs.html testdata/labs").
+func ExampleBook() {
+	var results []*sim.Result
+	for _, name := range []string{"a.txtar", "b.txtar"} {
+		results = append(results, sim.RunSource(context.Background(), name, []byte(`# Lab: one allowed GET.
+page https://app.example
+server https://api.example config api.conf
+fetch https://api.example/items
+-- api.conf --
+origins https://app.example
+`), sim.Options{}))
+	}
+	var page strings.Builder
+	if err := report.Book(&page, "two labs", results); err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.Count(page.String(), "<article id="), "scenarios,", strings.Count(page.String(), "<svg"), "diagrams")
+	// Output: 2 scenarios, 2 diagrams
+}

@@ -30,9 +30,42 @@ func Mermaid(w io.Writer, r *sim.Result) error {
 		fmt.Fprintf(bw, "\n## %s\n\n```mermaid\n", run.Profile)
 		writeMermaid(bw, buildSequence(run))
 		bw.WriteString("```\n")
-		mermaidFixes(bw, run)
+		if len(r.Runs) == 1 {
+			mermaidFixes(bw, run)
+		}
+	}
+	if len(r.Runs) > 1 {
+		mermaidMerged(bw, r)
 	}
 	return bw.Flush()
+}
+
+// mermaidMerged lists, after the diagrams of several profiles, every fix
+// of each failed fetch for every profile it failed in, once.
+func mermaidMerged(w *bufio.Writer, r *sim.Result) {
+	profiles := make([]string, len(r.Runs))
+	for i, run := range r.Runs {
+		profiles[i] = run.Profile
+	}
+	c := newComparison(profiles)
+	for i, run := range r.Runs {
+		for _, st := range run.Steps {
+			c.record(i, st)
+		}
+	}
+	all, _ := c.merged()
+	if len(all) == 0 {
+		return
+	}
+	w.WriteString("\n## What would change the outcome, for every browser at once\n")
+	for _, lf := range all {
+		for i, f := range lf.Fixes {
+			fmt.Fprintf(w, "\nLine %d, fix %d, %s:\n\n", lf.Line, i+1, f.Scope(nil))
+			for _, ch := range f.Changes {
+				fmt.Fprintf(w, "- %s ([spec](%s))\n", ch.Text, ch.Spec)
+			}
+		}
+	}
 }
 
 // mermaidFixes lists, under the diagram, the fixes of each fetch that

@@ -21,6 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // goldenScenarios are rendered in every format and compared with
 // testdata/NAME.FORMAT.
 var goldenScenarios = []string{
+	"../../testdata/labs/01-simple-get.txtar",
 	"../../testdata/labs/02-json-post-preflight.txtar",
 	"../../testdata/scenarios/redirect-tainted-needs-null.txtar",
 }
@@ -198,6 +199,7 @@ func TestTextWriterStreams(t *testing.T) {
 		}
 		var got bytes.Buffer
 		tw := report.NewTextWriter(&got)
+		tw.Profiles = opts.Profiles
 		tw.Begin(kept.Name, kept.Scenario)
 		o := opts
 		o.Observer, o.DropSteps = tw, true
@@ -212,6 +214,45 @@ func TestTextWriterStreams(t *testing.T) {
 		}
 		if d := cmp.Diff(want.String(), got.String()); d != "" {
 			t.Errorf("%s: streamed story differs (-kept +streamed):\n%s", f, d)
+		}
+	}
+}
+
+// TestTextTellsTheLesson: the scenario's prose stands where it is written,
+// the other browsers are told only where they differ, with why, and the
+// verdict table has a column per browser.
+func TestTextTellsTheLesson(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		want []string // in this order
+	}{
+		{"../../testdata/labs/01-simple-get.txtar", []string{
+			"The page at https://shop.example reads a price list",
+			"line 10  ! fetch https://api.example/prices",
+			"Now the API opts in for the shop's origin.",
+			"line 17  server https://api.example config api.conf",
+			"== webkit: the same as chromium at every step ==",
+			"Verdicts",
+			"  10    ! fetch https://api.example/prices  blocked   blocked  blocked  blocked",
+		}},
+		{"../../testdata/scenarios/cache-credentials.txtar", []string{
+			"== firefox: where it differs from chromium ==",
+			"line 7   firefox: allowed, preflight sent, where chromium: allowed, preflight cached; because the preflight cache does not cover the request (no live entry for PUT).",
+		}},
+	} {
+		var b strings.Builder
+		if err := report.Text(&b, run(t, tc.path)); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		at := 0
+		for _, w := range tc.want {
+			i := strings.Index(out[at:], w)
+			if i < 0 {
+				t.Errorf("%s: after byte %d the story lacks %q:\n%s", tc.path, at, w, out)
+				break
+			}
+			at += i + len(w)
 		}
 	}
 }

@@ -85,6 +85,15 @@ func buildSequence(run *sim.ProfileRun) *sequence {
 			if len(s.arrows) > 0 {
 				s.add(laneBrowser, laneBrowser, "page "+st.Command.Page.Origin.String(), arrowNote)
 			}
+		case st.Command.Server != nil:
+			// A server set up before the first fetch is the scene; one set
+			// up after it changes the story, so the diagram shows it.
+			if len(s.arrows) > 0 {
+				sv := st.Command.Server
+				o := sv.Origin.String()
+				s.lane("srv:"+o, o)
+				s.add("srv:"+o, "srv:"+o, "server replaced: "+sv.Kind+" "+sv.Source, arrowNote)
+			}
 		case st.Fetch != nil:
 			s.fetch(st.Fetch)
 		}

@@ -19,33 +19,49 @@ import (
 	"github.com/corsim/corsim/sim/scenario"
 )
 
-// Text writes the plain-text story of a result: each profile's run step by
-// step, every step of every fetch in words with its spec link, the
+// Text writes the plain-text story of a result: the scenario's prose
+// where it stands among the commands, the first profile's run step by
+// step (every step of every fetch in words with its spec link, the
 // requests on the wire, what script got and what the console printed, and
-// each expectation with ✓ or ✗. The text is for people and may change
-// between versions; programs should read the JSON report.
+// each expectation with ✓ or ✗), then for every other profile only the
+// steps where it differs from the first, a verdict table and, for the
+// fetches that failed, every fix for every profile at once. The text is
+// for people and may change between versions; programs should read the
+// JSON report.
 func Text(w io.Writer, r *sim.Result) error {
 	t := NewTextWriter(w)
-	t.Begin(r.Name, r.Scenario)
-	if r.Err != nil {
-		t.p("\nERROR %v\n", r.Err)
+	for _, run := range r.Runs {
+		t.Profiles = append(t.Profiles, run.Profile)
 	}
+	t.Begin(r.Name, r.Scenario)
 	for _, run := range r.Runs {
 		for _, st := range run.Steps {
 			t.Step(run, st)
 		}
 		t.ProfileDone(run)
 	}
-	return t.bw.Flush()
+	return t.End(r)
 }
 
 // TextWriter writes the story Text writes while the scenario runs: it is a
 // sim.Observer (give it as sim.Options.Observer, with DropSteps), so a
-// scenario of a hundred thousand fetches is told in constant memory.
+// scenario of a hundred thousand fetches is told in memory that grows only
+// with what it keeps to compare the profiles (a hash per step) and the
+// bounded verdict table and fix list.
 type TextWriter struct {
-	bw  *bufio.Writer
-	out io.Writer // bw through NewEscaper: server text cannot drive the terminal
-	cur *sim.ProfileRun
+	// Profiles are the profiles the run goes through, in order; nil means
+	// the scenario's own browsers. With more than one, the story is told
+	// once and the others only where they differ.
+	Profiles []string
+
+	bw     *bufio.Writer
+	out    io.Writer // bw through NewEscaper: server text cannot drive the terminal
+	sc     *scenario.Scenario
+	cur    *sim.ProfileRun
+	prose  int // prose is told up to this line
+	cmp    *comparison
+	nRuns  int
+	differ int // steps of the current (not first) run that differ
 }
 
 var _ sim.Observer = (*TextWriter)(nil)
@@ -60,9 +76,16 @@ func (t *TextWriter) p(format string, args ...any) { fmt.Fprintf(t.out, format, 
 
 // Begin writes the scenario's heading: its name, title, spec anchor.
 func (t *TextWriter) Begin(name string, sc *scenario.Scenario) {
+	t.sc = sc
 	t.p("Scenario %s\n", name)
 	if sc == nil {
 		return
+	}
+	if t.Profiles == nil {
+		t.Profiles = sc.Browsers
+	}
+	if len(t.Profiles) > 1 {
+		t.cmp = newComparison(t.Profiles)
 	}
 	if sc.Title != "" {
 		t.p("  %s\n", sc.Title)
@@ -81,25 +104,74 @@ func (t *TextWriter) Begin(name string, sc *scenario.Scenario) {
 }
 
 // Step writes one step, after the profile's heading when it is the run's
-// first.
+// first. The first profile's steps are told in full, with the prose
+// before them; another profile's only where it differs from the first.
 func (t *TextWriter) Step(run *sim.ProfileRun, st *sim.Step) {
+	if t.cmp != nil && t.nRuns > 0 {
+		t.cmp.record(t.nRuns, st)
+		if why, ok := t.cmp.differs(st); ok {
+			t.heading(run)
+			t.differ++
+			t.p("line %-3d %s: %s\n", st.Command.Line, run.Profile, why)
+			textStep(t.out, st, false)
+		}
+		return
+	}
 	t.heading(run)
-	textStep(t.out, st)
+	t.tellProse(st.Command.Line)
+	if t.cmp != nil {
+		t.cmp.keepFirst(st)
+		t.cmp.record(0, st)
+	}
+	textStep(t.out, st, t.cmp == nil)
+}
+
+// tellProse writes the scenario's paragraphs that stand before line.
+func (t *TextWriter) tellProse(line int) {
+	if t.sc == nil {
+		return
+	}
+	for _, p := range t.sc.ProseBefore(t.prose, line) {
+		t.p("\n")
+		for _, l := range p.Lines {
+			t.p("    %s\n", l)
+		}
+		t.p("\n")
+	}
+	t.prose = line
 }
 
 // ProfileDone writes the run's PASS or FAIL line.
 func (t *TextWriter) ProfileDone(run *sim.ProfileRun) {
-	t.heading(run)
+	if t.cmp != nil && t.nRuns > 0 {
+		if t.differ == 0 {
+			t.p("\n== %s: the same as %s at every step ==\n", run.Profile, t.Profiles[0])
+		}
+	} else {
+		t.heading(run)
+		if t.sc != nil {
+			t.tellProse(1 << 30)
+		}
+	}
+	t.cmp.done(t.nRuns, run)
 	if run.OK() {
 		t.p("-- %s: PASS\n", run.Profile)
 	} else {
 		t.p("-- %s: FAIL (%d)\n", run.Profile, len(run.Failures))
 	}
 	t.cur = nil
+	t.nRuns++
+	t.differ = 0
 }
 
-// End writes the error that stopped the scenario, if any, and flushes.
+// End writes, with several profiles, the verdict table and the fixes for
+// every profile; then the error that stopped the scenario, if any; and
+// flushes.
 func (t *TextWriter) End(r *sim.Result) error {
+	if t.cmp != nil && t.nRuns > 1 {
+		t.cmp.table(t.out)
+		t.cmp.fixes(t.out)
+	}
 	if r.Err != nil {
 		t.p("\nERROR %v\n", r.Err)
 	}
@@ -110,13 +182,23 @@ func (t *TextWriter) End(r *sim.Result) error {
 }
 
 func (t *TextWriter) heading(run *sim.ProfileRun) {
-	if t.cur != run {
-		t.cur = run
+	if t.cur == run {
+		return
+	}
+	t.cur = run
+	switch {
+	case t.cmp == nil:
 		t.p("\n== %s ==\n", run.Profile)
+	case t.nRuns == 0:
+		t.p("\n== %s (the story; %s below only where they differ) ==\n", run.Profile, strings.Join(t.Profiles[1:], ", "))
+	default:
+		t.p("\n== %s: where it differs from %s ==\n", run.Profile, t.Profiles[0])
 	}
 }
 
-func textStep(w io.Writer, st *sim.Step) {
+// textStep writes one step; fixes says whether a failed fetch lists its
+// fixes (the profile's alone) under it.
+func textStep(w io.Writer, st *sim.Step, fixes bool) {
 	cmd := st.Command
 	mark := ""
 	if cmd.Expect != nil {
@@ -131,11 +213,11 @@ func textStep(w io.Writer, st *sim.Step) {
 	case cmd.Name == "advance":
 		fmt.Fprintf(w, "%sThe clock now reads %s (+%s since the start).\n", ind, st.Clock.Format("15:04:05.000"), st.Clock.Sub(browser.Epoch).String())
 	case st.Fetch != nil:
-		textFetch(w, st.Fetch, ind)
+		textFetch(w, st.Fetch, ind, fixes)
 	}
 }
 
-func textFetch(w io.Writer, fs *sim.FetchStep, ind string) {
+func textFetch(w io.Writer, fs *sim.FetchStep, ind string, fixes bool) {
 	res := fs.Result
 	if fs.RequestErr != nil {
 		e := fs.RequestErr
@@ -165,13 +247,15 @@ func textFetch(w io.Writer, fs *sim.FetchStep, ind string) {
 	for _, c := range fs.Console {
 		fmt.Fprintf(w, "%s   console %s: %s\n", ind, c.Level, c.Text)
 	}
-	textFixes(w, fs.Explain(context.Background()), ind+"   ")
+	if fixes {
+		textFixes(w, fs.Explain(context.Background()).Fixes, ind+"   ")
+	}
 }
 
 // textFixes lists the fixes of an explanation: each a numbered set of
 // changes, with the browsers it was confirmed in.
-func textFixes(w io.Writer, e *explain.Explanation, ind string) {
-	for i, f := range e.Fixes {
+func textFixes(w io.Writer, fixes []*explain.Fix, ind string) {
+	for i, f := range fixes {
 		fmt.Fprintf(w, "%sfix %d, %s:\n", ind, i+1, f.Scope(nil))
 		for _, c := range f.Changes {
 			fmt.Fprintf(w, "%s  - %s\n%s    <%s>\n", ind, c.Text, ind, c.Spec)

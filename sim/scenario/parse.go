@@ -44,6 +44,31 @@ type Scenario struct {
 	Files map[string][]byte
 	// FileLine gives the line number of each file's "-- name --" marker.
 	FileLine map[string]int
+	// Prose holds the script's comments but the title and the spec line,
+	// in paragraphs, in order: the lesson in the author's words, which a
+	// report tells where it stands among the commands.
+	Prose []Prose
+}
+
+// Prose is one paragraph of a scenario's comments: consecutive comment
+// lines, ended by a line that is not a comment or by an empty "#" line.
+type Prose struct {
+	// Line is the line number of the paragraph's first comment.
+	Line int
+	// Lines are the comment lines without their "#" and the space after it.
+	Lines []string
+}
+
+// ProseBefore returns the paragraphs of prose that stand before line,
+// after those before from (from 0 means from the start).
+func (sc *Scenario) ProseBefore(from, line int) []Prose {
+	var out []Prose
+	for _, p := range sc.Prose {
+		if p.Line >= from && p.Line < line {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Must says what a prefix demands of a fetch's outcome.
@@ -187,6 +212,9 @@ type parser struct {
 	words     []words.Word // reused by line
 	sawPage   bool
 	sawFetch  bool
+	titleL    int // line of the title comment
+	specL     int // line of the "# spec:" comment
+	proseL    int // line of the last comment added to prose
 }
 
 func (p *parser) errorf(line int, cmd, format string, args ...any) {
@@ -197,7 +225,7 @@ func (p *parser) errorf(line int, cmd, format string, args ...any) {
 // lines: the first "# text" line is the title, a "# spec: URL" line among
 // the leading comments is the anchor.
 func (p *parser) header(lines []string) {
-	for _, raw := range lines {
+	for i, raw := range lines {
 		l := strings.TrimSpace(raw)
 		if l == "" {
 			continue
@@ -210,17 +238,43 @@ func (p *parser) header(lines []string) {
 		if anchor, ok := strings.CutPrefix(text, "spec:"); ok {
 			if p.sc.Spec == "" {
 				p.sc.Spec = strings.TrimSpace(anchor)
+				p.specL = i + 1
 			}
 			continue
 		}
 		if p.sc.Title == "" {
 			p.sc.Title = text
+			p.titleL = i + 1
 		}
 	}
 }
 
+// prose keeps a comment line (l trimmed, starting with "#") in the
+// scenario's prose unless it is the title or the spec line.
+func (p *parser) prose(n int, l string) {
+	if n == p.titleL || n == p.specL {
+		return
+	}
+	text := strings.TrimPrefix(strings.TrimPrefix(l, "#"), " ")
+	text = strings.TrimRight(text, " \t")
+	if text == "" {
+		p.proseL = 0 // a paragraph break
+		return
+	}
+	ps := p.sc.Prose
+	if p.proseL != 0 && p.proseL == n-1 && len(ps) > 0 {
+		ps[len(ps)-1].Lines = append(ps[len(ps)-1].Lines, text)
+	} else {
+		p.sc.Prose = append(ps, Prose{Line: n, Lines: []string{text}})
+	}
+	p.proseL = n
+}
+
 // line parses one script line.
 func (p *parser) line(n int, raw string) {
+	if l := strings.TrimSpace(raw); strings.HasPrefix(l, "#") {
+		p.prose(n, l)
+	}
 	words, msg := words.Split(raw, p.words[:0])
 	p.words = words
 	if msg != "" {

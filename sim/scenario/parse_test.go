@@ -350,3 +350,24 @@ func FuzzParseMessagesBounded(f *testing.F) {
 		}
 	})
 }
+
+// TestParseProse keeps the script's comments, but the title and the spec
+// line, in paragraphs at their lines: a report tells them where they stand.
+func TestParseProse(t *testing.T) {
+	src := "# Title\n# spec: https://fetch.spec.whatwg.org/#x\n#\n# First paragraph,\n# two lines.\n#\n# Second.\npage https://a.example\n  # After the page.\nfetch https://b.example/\n"
+	sc, err := Parse("p.txtar", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Prose{
+		{Line: 4, Lines: []string{"First paragraph,", "two lines."}},
+		{Line: 7, Lines: []string{"Second."}},
+		{Line: 9, Lines: []string{"After the page."}},
+	}
+	if d := cmp.Diff(want, sc.Prose); d != "" {
+		t.Errorf("prose (-want +got):\n%s", d)
+	}
+	if got := sc.ProseBefore(8, 10); len(got) != 1 || got[0].Line != 9 {
+		t.Errorf("ProseBefore(8, 10) = %+v, want the paragraph at line 9", got)
+	}
+}
