@@ -39,6 +39,7 @@ type config struct {
 	noCache bool
 	psl     policy.PublicSuffixList
 	tr      fetch.Transport
+	lnaPerm policy.Permission
 }
 
 // WithClock sets the clock (default: a fetch.VirtualClock at Epoch). Pass
@@ -58,6 +59,15 @@ func WithNetwork(n *Network) Option { return func(cf *config) { cf.net = n } }
 // its Network (which then stays empty): for re-running a fetch against
 // servers seen through a filter, as explanations do to confirm a fix.
 func WithTransport(t fetch.Transport) Option { return func(cf *config) { cf.tr = t } }
+
+// WithLocalNetworkPermission sets the state of the local-network
+// permission for every page: policy.PermissionGranted (the user allowed
+// it), PermissionDenied, or PermissionPrompt (the default: the browser
+// asks, and the profile's LocalNetworkPromptAnswer is the answer —
+// headless Chromium denies, headless Firefox never answers).
+func WithLocalNetworkPermission(p policy.Permission) Option {
+	return func(cf *config) { cf.lnaPerm = p }
+}
 
 // WithoutPreflightCache models a user agent without a CORS-preflight cache
 // (every non-simple request is preflighted).
@@ -86,7 +96,8 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 		cf.net = NewNetwork()
 	}
 	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
-	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl}
+	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl,
+		AddressSpaces: cf.net, LocalNetworkPermission: cf.lnaPerm}
 	if cf.tr != nil {
 		b.fetcher.Transport = cf.tr
 	}

@@ -95,6 +95,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// cors, so Origin is always appended; its credentials mode is the
 	// default same-origin with cors tainting, so no credentials.
 	h = append(h, policy.Header{Name: "Origin", Value: r.serializedOrigin()})
+	h = append(h, r.fetchMetadata(true)...)
 	wreq := &WireRequest{Method: "OPTIONS", URL: wireURL(r.currentURL()), Header: h, Preflight: true}
 	rep.Request = wreq
 	wr, err := r.send(wreq, true)
