@@ -27,6 +27,8 @@ type Browser struct {
 	fetcher fetch.Fetcher
 	net     *Network
 	dialect *dialect
+	// lnaPerm is the local-network permission pages open with.
+	lnaPerm policy.Permission
 }
 
 // Option configures a Browser in New.
@@ -61,7 +63,8 @@ func WithNetwork(n *Network) Option { return func(cf *config) { cf.net = n } }
 func WithTransport(t fetch.Transport) Option { return func(cf *config) { cf.tr = t } }
 
 // WithLocalNetworkPermission sets the state of the local-network
-// permission for every page: policy.PermissionGranted (the user allowed
+// permission for every page Open and OpenFrame open (OpenClient takes the
+// client's own): policy.PermissionGranted (the user allowed
 // it), PermissionDenied, or PermissionPrompt (the default: the browser
 // asks, and the profile's LocalNetworkPromptAnswer is the answer —
 // headless Chromium denies, headless Firefox never answers).
@@ -97,7 +100,8 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 	}
 	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
 	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl,
-		AddressSpaces: cf.net, LocalNetworkPermission: cf.lnaPerm}
+		AddressSpaces: cf.net}
+	b.lnaPerm = cf.lnaPerm
 	if cf.tr != nil {
 		b.fetcher.Transport = cf.tr
 	}
@@ -165,7 +169,7 @@ func (b *Browser) Open(origin string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: o}}, nil
+	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: o, LocalNetworkPermission: b.lnaPerm}}, nil
 }
 
 // OpenFrame opens a page at origin inside a top-level page at top: its
@@ -181,7 +185,7 @@ func (b *Browser) OpenFrame(origin, top string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: t}}, nil
+	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: t, LocalNetworkPermission: b.lnaPerm}}, nil
 }
 
 // OpenClient opens a page for an arbitrary client, e.g. one with an opaque

@@ -43,6 +43,9 @@ func firefoxLine(c *blockContext, id, page, reason string) []ConsoleMessage {
 }
 
 func firefoxConsole(c *blockContext) []ConsoleMessage {
+	if msgs, ok := firefoxGate(c); ok {
+		return msgs
+	}
 	switch c.code {
 	case fetch.CodeTransportError:
 		if c.tainting != fetch.TaintingCORS {

@@ -25,6 +25,9 @@ var webkitDialect = dialect{
 }
 
 func webkitConsole(c *blockContext) []ConsoleMessage {
+	if msgs, ok := webkitGate(c); ok {
+		return msgs
+	}
 	// "Fetch API cannot load …", "XMLHttpRequest cannot load …"; an
 	// element request is modelled as an image: "Cannot load image …"
 	// (browsers.md §3.7).

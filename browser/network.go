@@ -257,6 +257,7 @@ func (n *Network) DeclareAddressSpace(host string, s policy.AddressSpace) {
 	if n.spaces == nil {
 		n.spaces = map[string]policy.AddressSpace{}
 	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	n.spaces[strings.ToLower(strings.TrimSuffix(host, "."))] = s
 }
 

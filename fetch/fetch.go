@@ -36,10 +36,6 @@ type Fetcher struct {
 	// Local Network Access; nil means DefaultAddressSpaces (IP literals and
 	// localhost by their address, every other host public).
 	AddressSpaces AddressSpaces
-	// LocalNetworkPermission is the state of the local-network permission
-	// for the page: granted, denied, or "" / prompt, when the browser asks
-	// and the user answers Profile.LocalNetworkPromptAnswer.
-	LocalNetworkPermission policy.Permission
 }
 
 func (f *Fetcher) now() time.Time {

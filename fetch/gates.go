@@ -247,7 +247,7 @@ func (r *run) localNetworkAccess(u *url.URL) *policy.Failure {
 		HasDocument:            true,
 		TargetAddressSpace:     r.targetAddressSpace(),
 		ResourceAddressSpace:   space,
-		Permission:             r.f.LocalNetworkPermission,
+		Permission:             r.req.Client.LocalNetworkPermission,
 		PromptAnswer:           r.p.LocalNetworkPromptAnswer,
 		AskFromInsecureContext: r.p.LocalNetworkAskInsecure,
 	}

@@ -108,6 +108,10 @@ type Client struct {
 	// Local Network Access compares with each target's. "" means: ask the
 	// Fetcher's AddressSpaces for the page's origin.
 	AddressSpace policy.AddressSpace
+	// LocalNetworkPermission is the state of the page's local-network
+	// permission: granted, denied, or "" / prompt, when the browser asks
+	// and the user answers Profile.LocalNetworkPromptAnswer.
+	LocalNetworkPermission policy.Permission
 }
 
 // topLevel returns the top-level origin, defaulting to Origin.
