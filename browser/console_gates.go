@@ -102,7 +102,6 @@ func webkitGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 	return nil, false
 }
 
-
 // mixedWarnings are the console warnings for mixed content a browser let
 // through (a trace event StepMixedContent with outcome warn), Chromium only.
 func mixedWarnings(p *Page, res *fetch.Result) []ConsoleMessage {

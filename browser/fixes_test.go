@@ -88,8 +88,9 @@ func TestStatusConsoleLine(t *testing.T) {
 }
 
 // TestFetchModeNavigateThrows: fetch() with mode navigate throws as new
-// Request() does (Fetch §5.4 new Request() step 17), in Chromium with the
-// text Chromium 156 printed (conformance suite); no request is made.
+// Request() does (Fetch §5.4 new Request() step 17), in Chromium and
+// Firefox with the texts Chromium 156 and Firefox 153 ESR printed
+// (conformance suites); no request is made.
 func TestFetchModeNavigateThrows(t *testing.T) {
 	for _, p := range []fetch.Profile{Chromium, Firefox, WebKit, Spec} {
 		t.Run(p.Name, func(t *testing.T) {
@@ -102,8 +103,11 @@ func TestFetchModeNavigateThrows(t *testing.T) {
 				t.Errorf("a request was made: %+v", o)
 			}
 			want := "TypeError: " + o.RequestErr.Message
-			if p.Name == NameChromium {
+			switch p.Name {
+			case NameChromium:
 				want = "TypeError: Failed to execute 'fetch' on 'Window': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."
+			case NameFirefox:
+				want = "TypeError: Window.fetch: Invalid request mode navigate." // Firefox 153 ESR, conformance suite
 			}
 			if o.JSError != want {
 				t.Errorf("JSError = %q, want %q", o.JSError, want)

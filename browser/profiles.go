@@ -238,6 +238,18 @@ var Firefox = fetch.Profile{
 	MaxResponseHeaderBytes: 393216,
 	// Observed: Sec-Fetch-* to http://127.0.0.1, none to http://api.test.
 	FetchMetadata: true,
+	// Observed in Firefox 153 ESR (conformance suite,
+	// scenarios/redirect-after-preflight): the preflight to a redirect's
+	// cross-origin target carries the page's origin, the actual request
+	// after it "null".
+	PreflightUntaintedOrigin: true,
+	// Observed in Firefox 153 ESR (scenarios/data-url-basic): a data: URL's
+	// response has Content-Length.
+	DataURLContentLength: true,
+	// nsCORSListenerProxy::OnStartRequest clears the URL's entries after
+	// any failed CORS check, a simple request's too (issue 12 item 10);
+	// observed in Firefox 153 ESR (scenarios/cache-cleared-after-simple-failure).
+	ClearCacheOnCORSCheckFailure: true,
 }
 
 // WebKit is WebKit/Safari as read in CrossOriginAccessControl.cpp,

@@ -94,7 +94,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// Step 6, HTTP-network-or-cache fetch of the preflight: its tainting is
 	// cors, so Origin is always appended; its credentials mode is the
 	// default same-origin with cors tainting, so no credentials.
-	h = append(h, policy.Header{Name: "Origin", Value: r.serializedOrigin()})
+	h = append(h, policy.Header{Name: "Origin", Value: r.preflightOrigin()})
 	h = append(h, r.fetchMetadata(true)...)
 	wreq := &WireRequest{Method: "OPTIONS", URL: wireURL(r.currentURL()), Header: h, Preflight: true}
 	rep.Request = wreq
@@ -116,6 +116,16 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	r.event(Event{Step: StepPreflightChecked, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK})
 	r.storePreflight(wr, methods, headerNames)
 	return nil
+}
+
+// preflightOrigin is the origin a preflight sends and is checked against:
+// the byte-serialized request origin, or the untainted one under
+// Profile.PreflightUntaintedOrigin.
+func (r *run) preflightOrigin() string {
+	if r.p.PreflightUntaintedOrigin {
+		return r.origin().String()
+	}
+	return r.serializedOrigin()
 }
 
 func (r *run) statusFailure(wr *WireResponse) *policy.Failure {
@@ -143,7 +153,7 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 	// response's status is an ok status" — the CORS check uses the actual
 	// request's credentials mode.
 	corsCheck := func() *policy.Failure {
-		return asFailure(policy.CORSCheck(wr.Header, r.serializedOrigin(), r.credentialsInclude()), policy.CodeAllowOriginMismatch, anchorCORSCheck)
+		return asFailure(policy.CORSCheck(wr.Header, r.preflightOrigin(), r.credentialsInclude()), policy.CodeAllowOriginMismatch, anchorCORSCheck)
 	}
 	if r.p.PreflightStatusFirst {
 		if err := r.statusFailure(wr); err != nil {
