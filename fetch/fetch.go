@@ -58,8 +58,9 @@ type run struct {
 	req *Request
 	res *Result
 
+	originStr string // the request's origin, serialized (it never changes)
 	method    string
-	header    policy.HeaderList
+	header    policy.HeaderList // the request's own copy; every send copies it again
 	body      Body
 	urls      []*url.URL
 	tainting  Tainting
@@ -86,7 +87,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	res := &Result{Request: req, Trace: newTrace()}
 	r := &run{
 		f: f, p: &f.Profile, ctx: ctx, req: req, res: res,
-		method: req.Method, body: req.Body,
+		originStr: req.Client.Origin.String(), method: req.Method, body: req.Body,
 		urls: slices.Clone(req.URLList), tainting: TaintingBasic,
 	}
 	r.taint = r.redirectTaint()
@@ -292,5 +293,5 @@ func (r *run) serializedOrigin() string {
 	if r.taint != taintSameOrigin {
 		return "null"
 	}
-	return r.origin().String()
+	return r.originStr
 }

@@ -239,7 +239,7 @@ func containsFold(l []string, s string) bool {
 func (r *run) cacheKey() CacheKey {
 	origin := r.serializedOrigin()
 	if r.p.KeyByUntaintedOrigin {
-		origin = r.origin().String()
+		origin = r.originStr
 	}
 	return CacheKey{Partition: r.partitionKey(), Origin: origin, URL: r.currentURL().String()}
 }
