@@ -30,9 +30,15 @@ func chromiumGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 	}
 	switch c.code {
 	case policy.CodeMixedContentBlocked:
-		// Harness: one line of source security, an Audits MixedContentIssue.
-		return []ConsoleMessage{{Level: LevelError, Source: "security", ID: "MixedContent",
-			Text: "Mixed Content: The page at '" + c.pageURL() + "' was loaded over HTTPS, but requested an insecure resource '" + c.url + "'. This request has been blocked; the content must be served over HTTPS."}}, true
+		// Harness: one line of source security, an Audits MixedContentIssue;
+		// an XMLHttpRequest is "an insecure XMLHttpRequest endpoint"
+		// (conformance suite, scenarios/mixed-content-xhr).
+		what := "resource"
+		if c.initiator == fetch.InitiatorXHR {
+			what = "XMLHttpRequest endpoint"
+		}
+		return []ConsoleMessage{{Level: LevelError, Source: "security",
+			Text: "Mixed Content: The page at '" + c.pageURL() + "' was loaded over HTTPS, but requested an insecure " + what + " '" + c.url + "'. This request has been blocked; the content must be served over HTTPS."}}, true
 	case policy.CodeLocalNetworkInsecureContext:
 		return cors("InsecureLocalNetwork", "The request client is not a secure context and the resource is in more-private address space `"+c.space+"`."), true
 	case policy.CodeLocalNetworkPermissionDenied, policy.CodeLocalNetworkPermissionUnanswered:

@@ -231,7 +231,15 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 			continue
 		}
 		ctx := context.Background()
-		opts := LaunchOptions{FakeClock: g.fake}
+		opts := LaunchOptions{FakeClock: g.fake, AddressSpaces: map[string]string{}}
+		for _, l := range corpus {
+			if Declares(l.sc, g.profile) {
+				continue
+			}
+			for o, sp := range AddressSpaces(l.sc, g.profile) {
+				opts.AddressSpaces[o] = sp
+			}
+		}
 		start := time.Now()
 		b, err := e.Launch(ctx, g.profile, g.origins, opts)
 		if err != nil {
@@ -245,13 +253,16 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 				continue
 			}
 			name := scenarioName(l.path, p, e.Name())
-			if needsOwnBrowser(l.sc, p, g.origins) {
+			if needsOwnBrowser(l.sc, p, g.origins) || Declares(l.sc, p) {
 				// A fetch to an origin this scenario does not serve must
 				// fail to resolve, as in corsim's network; in the shared
 				// pool it would reach a listener, so the scenario gets a
-				// browser of its own.
+				// browser of its own. So does a scenario that declares
+				// where a server is (its address-space overrides).
 				t.Run(name, func(t *testing.T) {
-					ob, err := e.Launch(ctx, p, Origins(l.sc, p), opts)
+					own := opts
+					own.AddressSpaces = AddressSpaces(l.sc, p)
+					ob, err := e.Launch(ctx, p, Origins(l.sc, p), own)
 					if err != nil {
 						t.Fatalf("launching %s: %v", e.Name(), err)
 					}

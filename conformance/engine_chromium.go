@@ -37,7 +37,8 @@ func (chromiumEngine) Profiles(sc *scenario.Scenario) []string {
 func (chromiumEngine) CanFakeClock() bool { return lab.CanFakeClock() }
 
 func (chromiumEngine) Launch(ctx context.Context, profile string, origins []string, opts LaunchOptions) (Browser, error) {
-	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile), FakeClock: opts.FakeClock})
+	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile), FakeClock: opts.FakeClock,
+		AddressSpaces: opts.AddressSpaces})
 	if err != nil {
 		return nil, err
 	}
