@@ -69,15 +69,31 @@ func chromiumMixedWarning(page, url string) ConsoleMessage {
 
 // firefoxGate: nsMixedContentBlocker::LogMixedContentMessage with the
 // security.properties key BlockMixedActiveContent, category "Mixed Content
-// Blocker" [I: read, not observed]. Local Network Access failed with only
-// the TypeError in 153.8.0esr (observed; its console was not captured),
-// CORP and an oversized header block likewise print nothing corsim knows.
+// Blocker", and CORPBlocked (category COEP), both observed in 153.8.0esr.
+// Local Network Access failed with only the TypeError in 153.8.0esr
+// (observed; its console was not captured); for an oversized header block
+// corsim knows no line.
 func firefoxGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 	switch fetch.GateOf(c.err) {
 	case fetch.GateMixedContent:
-		return []ConsoleMessage{{Level: LevelError, Source: "Mixed Content Blocker", ID: "BlockMixedActiveContent",
-			Text: "Blocked loading mixed active content “" + c.url + "”"}}, true
-	case fetch.GateLocalNetwork, fetch.GateCORP, fetch.GateResponseSize:
+		// Observed in 153.8.0esr (conformance suite).
+		out := []ConsoleMessage{{Level: LevelError, Source: "Mixed Content Blocker",
+			Text: "Blocked loading mixed active content “" + c.url + "”"}}
+		if c.redirected && c.tainting == fetch.TaintingCORS {
+			// The blocked redirect cancels the CORS channel, which
+			// reports on the URL it was opened for (observed:
+			// scenarios/mixed-content-redirect-to-http).
+			first := *c
+			first.url = c.initialURL
+			out = append(out, firefoxLine(&first, "CORSDidNotSucceed2", "CORSDidNotSucceed", "(Reason: CORS request did not succeed). Status code: (null).")...)
+		}
+		return out, true
+	case fetch.GateCORP:
+		// security.properties CORPBlocked, category COEP; observed in
+		// 153.8.0esr (conformance suite).
+		return []ConsoleMessage{{Level: LevelError, Source: "COEP",
+			Text: "The resource at “" + c.url + "” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"}}, true
+	case fetch.GateLocalNetwork, fetch.GateResponseSize:
 		return nil, true
 	}
 	return nil, false
