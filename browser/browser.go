@@ -42,7 +42,13 @@ type config struct {
 	psl     policy.PublicSuffixList
 	tr      fetch.Transport
 	lnaPerm policy.Permission
+	spaces  fetch.AddressSpaces
 }
+
+// WithAddressSpaces makes the browser take the address space of each
+// server from a (for instance another browser's Network) instead of its
+// own Network's declarations: for re-running a fetch through WithTransport.
+func WithAddressSpaces(a fetch.AddressSpaces) Option { return func(cf *config) { cf.spaces = a } }
 
 // WithClock sets the clock (default: a fetch.VirtualClock at Epoch). Pass
 // SystemClock{} for live use.
@@ -101,6 +107,9 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
 	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl,
 		AddressSpaces: cf.net}
+	if cf.spaces != nil {
+		b.fetcher.AddressSpaces = cf.spaces
+	}
 	b.lnaPerm = cf.lnaPerm
 	if cf.tr != nil {
 		b.fetcher.Transport = cf.tr
