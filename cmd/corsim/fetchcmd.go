@@ -20,6 +20,7 @@ type fetchOpts struct {
 	from, top  policy.Origin
 	profiles   []string
 	serverFile string
+	serverAt   string
 	live       bool
 	sendUnsafe bool
 	asJSON     bool
@@ -82,6 +83,10 @@ Flags (they may come before or after the URL):
   --browser LIST      chromium, firefox, webkit, spec, comma-separated, or all
                       (default chromium)
   --server FILE       the simulated server for the URL's origin
+  --server-at ADDRESS where that server is: an IP address (192.168.1.5,
+                      127.0.0.1) or public, local, loopback; a page in a more
+                      public space meets Local Network Access (default: what
+                      the URL says, public for a name)
   --live              send to the real server: the preflight and GET, HEAD and
                       OPTIONS go out; any other actual request is shown, not sent
   --send-unsafe       with --live, really send an unsafe request (PUT, POST, …)
@@ -93,6 +98,8 @@ Request flags (those of a scenario file's fetch line, docs/scenarios.md):
 `)
 	writeRequestFlags(w)
 	fmt.Fprint(w, `
+What corsim does not model (a verdict says nothing about these):
+`+notModelled+`
 Exit status: 0 when the simulation ran (and --expect held), 1 when
 --expect did not hold, 2 for bad usage or bad input.
 
@@ -123,6 +130,7 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	fs.StringVar(browsers, "browsers", "chromium", "")
 	o := &fetchOpts{}
 	fs.StringVar(&o.serverFile, "server", "", "")
+	fs.StringVar(&o.serverAt, "server-at", "", "")
 	fs.BoolVar(&o.live, "live", false, "")
 	fs.BoolVar(&o.sendUnsafe, "send-unsafe", false, "")
 	fs.BoolVar(&o.asJSON, "json", false, "")
@@ -174,6 +182,8 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 		return fail("--server and --live exclude each other")
 	case !o.live && o.serverFile == "":
 		return fail("no server: give --server FILE (a simulated server) or --live (the real one)")
+	case o.serverAt != "" && o.live:
+		return fail("--server-at describes a simulated server; it excludes --live")
 	case o.sendUnsafe && !o.live:
 		return fail("--send-unsafe needs --live")
 	}

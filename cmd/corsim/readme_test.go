@@ -235,3 +235,15 @@ func checkInstallLine(t *testing.T, c readmeCommand) {
 		t.Errorf("README.md:%d: install line %q, want %q", c.line, c.text, want)
 	}
 }
+
+// TestNotModelledInREADME: the list corsim fetch --help shows is in the
+// README word for word.
+func TestNotModelledInREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), notModelled) {
+		t.Errorf("README.md lacks the list of what corsim does not model as cmd/corsim/notmodelled.go has it")
+	}
+}

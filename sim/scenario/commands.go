@@ -232,15 +232,25 @@ func cutAddress(a []string) ([]string, policy.AddressSpace, string) {
 	if len(a) < 2 || a[len(a)-2] != "at" {
 		return a, "", ""
 	}
-	word := a[len(a)-1]
+	s, err := ParseAddress(a[len(a)-1])
+	if err != nil {
+		return a, "", err.Error()
+	}
+	return a[:len(a)-2], s, ""
+}
+
+// ParseAddress reads where a server is, as "at ADDRESS" gives it: an IP
+// address (its address space: 192.168.1.5 is local, 127.0.0.1 loopback)
+// or an address space's name (public, local, loopback).
+func ParseAddress(word string) (policy.AddressSpace, error) {
 	if s, err := policy.ParseAddressSpace(word); err == nil {
-		return a[:len(a)-2], s, ""
+		return s, nil
 	}
 	addr, err := netip.ParseAddr(word)
 	if err != nil {
-		return a, "", fmt.Sprintf("at %q: want an IP address (192.168.1.5, 127.0.0.1, ::1) or public, local, loopback", word)
+		return "", fmt.Errorf("at %q: want an IP address (192.168.1.5, 127.0.0.1, ::1) or public, local, loopback", word)
 	}
-	return a[:len(a)-2], policy.AddressSpaceOf(addr), ""
+	return policy.AddressSpaceOf(addr), nil
 }
 
 func (p *parser) page(cmd *Command) string {
