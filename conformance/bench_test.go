@@ -27,7 +27,7 @@ func BenchmarkCorpusFetchSteps(b *testing.B) {
 			continue
 		}
 		for _, p := range variantProfiles("chromium", l.sc) {
-			if Check(l.sc, p, false) == nil {
+			if Check(l.sc, p, LaunchOptions{}) == nil {
 				jobs = append(jobs, job{l, p})
 			}
 		}

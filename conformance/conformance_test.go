@@ -178,11 +178,11 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// group is the scenarios of one profile that share a browser: all on a
-// real clock, or all on a fake one.
+// group is the scenarios of one profile that share a browser: all on the
+// same clock.
 type group struct {
 	profile string
-	fake    bool
+	clock   LaunchOptions
 	origins []string
 }
 
@@ -210,11 +210,11 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 			if !slices.Contains(profiles, p) {
 				profiles = append(profiles, p)
 			}
-			fake := fakeClock(e, l.sc, p)
-			key := fmt.Sprintf("%s@%t", p, fake)
+			clock := clockFor(e, l.sc, p)
+			key := fmt.Sprintf("%s@%v", p, clock)
 			g := groupOf[key]
 			if g == nil {
-				g = &group{profile: p, fake: fake}
+				g = &group{profile: p, clock: clock}
 				groupOf[key] = g
 				groups = append(groups, g)
 			}
@@ -231,7 +231,8 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 			continue
 		}
 		ctx := context.Background()
-		opts := LaunchOptions{FakeClock: g.fake, AddressSpaces: map[string]string{}}
+		opts := g.clock
+		opts.AddressSpaces = map[string]string{}
 		for _, l := range corpus {
 			if Declares(l.sc, g.profile) {
 				continue
@@ -249,7 +250,7 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 		sum.version = b.Version()
 		for _, l := range corpus {
 			p := g.profile
-			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || fakeClock(e, l.sc, p) != g.fake {
+			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || !sameClock(clockFor(e, l.sc, p), g.clock) {
 				continue
 			}
 			name := scenarioName(l.path, p, e.Name())
@@ -283,10 +284,33 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 	}
 }
 
-// fakeClock reports whether sc is replayed on e in a browser with a fake
-// clock: when its advances under profile exceed MaxWait and e has one.
-func fakeClock(e Engine, sc *scenario.Scenario, profile string) bool {
-	return Advance(sc, profile) > MaxWait && e.CanFakeClock()
+// clockFor is the clock sc is replayed on under profile on e: real time
+// when its advances fit in MaxWait; else a fake clock if e has one; else
+// the smallest power of ten of a scaled clock that makes them fit, if e's
+// clock goes that fast; else real time (and replay reports the scenario
+// as one that cannot be replayed).
+// sameClock reports whether a and b ask for the same clock (LaunchOptions
+// holds a map, so it is not comparable as a whole).
+func sameClock(a, b LaunchOptions) bool {
+	return a.FakeClock == b.FakeClock && a.ClockRate == b.ClockRate
+}
+
+func clockFor(e Engine, sc *scenario.Scenario, profile string) LaunchOptions {
+	wait := Advance(sc, profile)
+	if wait <= MaxWait {
+		return LaunchOptions{}
+	}
+	if f, ok := e.(FakeClocker); ok && f.CanFakeClock() {
+		return LaunchOptions{FakeClock: true}
+	}
+	if c, ok := e.(ClockScaler); ok {
+		for rate := 10.0; rate <= c.MaxClockRate(); rate *= 10 {
+			if time.Duration(float64(wait)/rate) <= MaxWait {
+				return LaunchOptions{ClockRate: rate}
+			}
+		}
+	}
+	return LaunchOptions{}
 }
 
 // scenarioName is how the suite names a scenario file replayed under
@@ -312,7 +336,7 @@ func timeCorsim(t *testing.T, e Engine, corpus []loaded, profiles []string, sum 
 	replays := make([]*Run, corsimReps)
 	for _, p := range profiles {
 		for _, l := range corpus {
-			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || Check(l.sc, p, fakeClock(e, l.sc, p)) != nil {
+			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || Check(l.sc, p, clockFor(e, l.sc, p)) != nil {
 				continue // replay reports a scenario that cannot be replayed
 			}
 			name := scenarioName(l.path, p, e.Name())
@@ -346,7 +370,7 @@ func timeCorsim(t *testing.T, e Engine, corpus []loaded, profiles []string, sum 
 // replay runs one scenario on both sides and compares them step by step.
 func replay(t *testing.T, b Browser, sc *scenario.Scenario, profile, name, engine string, sum *summary) {
 	e, _ := EngineOf(engine)
-	if err := Check(sc, profile, fakeClock(e, sc, profile)); err != nil {
+	if err := Check(sc, profile, clockFor(e, sc, profile)); err != nil {
 		t.Fatalf("%v; mark the scenario with: conformance skip %s 'reason'", err, engine)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)

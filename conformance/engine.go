@@ -36,11 +36,24 @@ type Engine interface {
 	Profiles(sc *scenario.Scenario) []string
 	// Launch starts a browser that judges profile, with a lab (package
 	// lab) for origins: every origin any session on it will open a page
-	// at or serve. opts.FakeClock asks for a browser whose clock
-	// Session.Wait moves (CanFakeClock says whether the engine can).
+	// at or serve. opts asks for a fake or scaled clock only where the
+	// engine says it has one (FakeClocker, ClockScaler).
 	Launch(ctx context.Context, profile string, origins []string, opts LaunchOptions) (Browser, error)
-	// CanFakeClock reports whether Launch supports LaunchOptions.FakeClock.
+}
+
+// A FakeClocker is an Engine that can launch a browser on a fake clock
+// (LaunchOptions.FakeClock), when CanFakeClock says so. The suite prefers
+// it for a scenario whose advances exceed MaxWait.
+type FakeClocker interface {
 	CanFakeClock() bool
+}
+
+// A ClockScaler is an Engine that can launch a browser whose clocks run
+// faster than real time (LaunchOptions.ClockRate, at most MaxClockRate;
+// 1: it cannot). The suite uses it for a scenario whose advances exceed
+// MaxWait when the engine has no fake clock.
+type ClockScaler interface {
+	MaxClockRate() float64
 }
 
 // LaunchOptions are the knobs of Engine.Launch the suite uses.
@@ -49,9 +62,12 @@ type LaunchOptions struct {
 	// browser's wall and monotonic clocks are the real ones plus an
 	// offset, and Session.Wait(d) adds d to the offset (the browser sees
 	// d pass at once, as corsim's virtual clock does) instead of
-	// sleeping. The suite uses it for scenarios whose advances exceed
-	// MaxWait (max-age caps).
+	// sleeping (lab.FakeClock).
 	FakeClock bool
+	// ClockRate, when above 1, makes the browser's clocks run that many
+	// times faster than real time, so that an advance of D takes D /
+	// ClockRate of real time (Session.Wait divides).
+	ClockRate float64
 	// AddressSpaces maps origins of the lab to the IP address space the
 	// browser must treat their server's address as ("public", "local";
 	// AddressSpaces): every listener is on loopback, which is the default.
@@ -99,8 +115,9 @@ type Session interface {
 	// saw.
 	Fetch(ctx context.Context, req lab.FetchRequest) (*lab.Result, error)
 	XHR(ctx context.Context, req lab.XHRRequest) (*lab.Result, error)
-	// Wait lets d of the browser's time pass: d of real time, or on a
-	// fake clock (LaunchOptions.FakeClock) a jump of d.
+	// Wait lets d of the browser's time pass: d of real time, on a fake
+	// clock (LaunchOptions.FakeClock) a jump of d, on a scaled clock d
+	// divided by the rate.
 	Wait(ctx context.Context, d time.Duration) error
 	// Close ends the session and frees the browser for the next one.
 	Close() error

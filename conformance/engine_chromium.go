@@ -37,6 +37,9 @@ func (chromiumEngine) Profiles(sc *scenario.Scenario) []string {
 func (chromiumEngine) CanFakeClock() bool { return lab.CanFakeClock() }
 
 func (chromiumEngine) Launch(ctx context.Context, profile string, origins []string, opts LaunchOptions) (Browser, error) {
+	if opts.ClockRate > 1 {
+		return nil, fmt.Errorf("chromium: no scaled clock (the suite uses the fake clock)")
+	}
 	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile), FakeClock: opts.FakeClock,
 		AddressSpaces: opts.AddressSpaces})
 	if err != nil {

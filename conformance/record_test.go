@@ -125,24 +125,31 @@ origins https://other.test
 }
 
 func TestCheck(t *testing.T) {
-	if err := Check(parse(t, testScenario), "chromium", false); err != nil {
+	if err := Check(parse(t, testScenario), "chromium", LaunchOptions{}); err != nil {
 		t.Errorf("replayable scenario: %v", err)
 	}
 	long := parse(t, "# long\npage https://app.test\nfetch https://app.test/\nadvance 2h\n")
-	if err := Check(long, "chromium", false); !errors.Is(err, ErrUnsupported) {
+	if err := Check(long, "chromium", LaunchOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("2h wait: err = %v, want ErrUnsupported", err)
 	}
 	stream := parse(t, "# stream\npage https://app.test\nfetch https://app.test/ --body stream -d x\n")
-	if err := Check(stream, "chromium", false); !errors.Is(err, ErrUnsupported) {
+	if err := Check(stream, "chromium", LaunchOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("stream body: err = %v, want ErrUnsupported", err)
 	}
 	// Conditions count: a long wait under another profile only is fine.
 	cond := parse(t, "# cond\npage https://app.test\nfetch https://app.test/\n[firefox] advance 2h\n")
-	if err := Check(cond, "chromium", false); err != nil {
+	if err := Check(cond, "chromium", LaunchOptions{}); err != nil {
 		t.Errorf("firefox-only wait: %v", err)
 	}
+	// A clock 1000 times faster makes a 2 h wait 7.2 s; 100 times, 72 s.
+	if err := Check(long, "chromium", LaunchOptions{ClockRate: 1000}); err != nil {
+		t.Errorf("2h wait on a clock 1000x: %v", err)
+	}
+	if err := Check(long, "chromium", LaunchOptions{ClockRate: 100}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("2h wait on a clock 100x: err = %v, want ErrUnsupported", err)
+	}
 	// On a fake clock a 2 h wait is a jump.
-	if err := Check(long, "chromium", true); err != nil {
+	if err := Check(long, "chromium", LaunchOptions{FakeClock: true}); err != nil {
 		t.Errorf("2h wait on a fake clock: %v", err)
 	}
 }

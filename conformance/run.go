@@ -123,10 +123,11 @@ func Advance(sc *scenario.Scenario, profile string) time.Duration {
 	return wait
 }
 
-// Check reports why sc cannot be replayed in a real browser (nil when it
-// can): an element initiator, a stream body, or, unless the browser runs
-// on a fake clock, more than MaxWait of advance commands under profile.
-func Check(sc *scenario.Scenario, profile string, fakeClock bool) error {
+// Check reports why sc cannot be replayed in a real browser on the clock
+// opts asks for (nil when it can): an element initiator, a stream body,
+// or, unless the browser runs on a fake clock, more than MaxWait of
+// advance commands under profile once divided by opts.ClockRate.
+func Check(sc *scenario.Scenario, profile string, opts LaunchOptions) error {
 	var wait time.Duration
 	for _, cmd := range sc.Commands {
 		if !cmd.Applies(profile) {
@@ -145,7 +146,11 @@ func Check(sc *scenario.Scenario, profile string, fakeClock bool) error {
 			}
 		}
 	}
-	if wait > MaxWait && !fakeClock {
+	rate := max(opts.ClockRate, 1)
+	if time.Duration(float64(wait)/rate) > MaxWait && !opts.FakeClock {
+		if rate > 1 {
+			return fmt.Errorf("%w: advances %v in all, more than %v even on a clock %g times faster", ErrUnsupported, wait, MaxWait, rate)
+		}
 		return fmt.Errorf("%w: advances %v in all, more than the %v a real browser waits", ErrUnsupported, wait, MaxWait)
 	}
 	return nil
