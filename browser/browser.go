@@ -27,6 +27,8 @@ type Browser struct {
 	fetcher fetch.Fetcher
 	net     *Network
 	dialect *dialect
+	// lnaPerm is the local-network permission pages open with.
+	lnaPerm policy.Permission
 }
 
 // Option configures a Browser in New.
@@ -39,7 +41,14 @@ type config struct {
 	noCache bool
 	psl     policy.PublicSuffixList
 	tr      fetch.Transport
+	lnaPerm policy.Permission
+	spaces  fetch.AddressSpaces
 }
+
+// WithAddressSpaces makes the browser take the address space of each
+// server from a (for instance another browser's Network) instead of its
+// own Network's declarations: for re-running a fetch through WithTransport.
+func WithAddressSpaces(a fetch.AddressSpaces) Option { return func(cf *config) { cf.spaces = a } }
 
 // WithClock sets the clock (default: a fetch.VirtualClock at Epoch). Pass
 // SystemClock{} for live use.
@@ -58,6 +67,16 @@ func WithNetwork(n *Network) Option { return func(cf *config) { cf.net = n } }
 // its Network (which then stays empty): for re-running a fetch against
 // servers seen through a filter, as explanations do to confirm a fix.
 func WithTransport(t fetch.Transport) Option { return func(cf *config) { cf.tr = t } }
+
+// WithLocalNetworkPermission sets the state of the local-network
+// permission for every page Open and OpenFrame open (OpenClient takes the
+// client's own): policy.PermissionGranted (the user allowed
+// it), PermissionDenied, or PermissionPrompt (the default: the browser
+// asks, and the profile's LocalNetworkPromptAnswer is the answer —
+// headless Chromium denies, headless Firefox never answers).
+func WithLocalNetworkPermission(p policy.Permission) Option {
+	return func(cf *config) { cf.lnaPerm = p }
+}
 
 // WithoutPreflightCache models a user agent without a CORS-preflight cache
 // (every non-simple request is preflighted).
@@ -86,7 +105,12 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 		cf.net = NewNetwork()
 	}
 	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
-	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl}
+	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl,
+		AddressSpaces: cf.net}
+	if cf.spaces != nil {
+		b.fetcher.AddressSpaces = cf.spaces
+	}
+	b.lnaPerm = cf.lnaPerm
 	if cf.tr != nil {
 		b.fetcher.Transport = cf.tr
 	}
@@ -154,7 +178,7 @@ func (b *Browser) Open(origin string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: o}}, nil
+	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: o, LocalNetworkPermission: b.lnaPerm}}, nil
 }
 
 // OpenFrame opens a page at origin inside a top-level page at top: its
@@ -170,7 +194,7 @@ func (b *Browser) OpenFrame(origin, top string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: t}}, nil
+	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: t, LocalNetworkPermission: b.lnaPerm}}, nil
 }
 
 // OpenClient opens a page for an arbitrary client, e.g. one with an opaque

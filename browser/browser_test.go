@@ -285,7 +285,15 @@ func verdictOf(o *Outcome) string {
 	}
 	var wire []string
 	for _, e := range o.Wire() {
-		wire = append(wire, fmt.Sprintf("%s %v", e.Request.Method, e.Request.Header))
+		// Sec-Fetch-* differ on purpose: the engines send them, the spec
+		// profile does not (fetch.Profile.FetchMetadata).
+		var h policy.HeaderList
+		for _, x := range e.Request.Header {
+			if !strings.HasPrefix(x.Name, "Sec-Fetch-") {
+				h = append(h, x)
+			}
+		}
+		wire = append(wire, fmt.Sprintf("%s %v", e.Request.Method, h))
 	}
 	return v + " | " + strings.Join(wire, " ; ")
 }

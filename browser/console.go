@@ -84,6 +84,9 @@ type blockContext struct {
 	// the request became redirect-tainted (its origin serialized "null").
 	tainting fetch.Tainting
 	tainted  bool
+	// space is the address space the Local Network Access check found the
+	// server in, "" when it did not run.
+	space string
 }
 
 func newBlockContext(p *Page, res *fetch.Result) *blockContext {
@@ -96,6 +99,7 @@ func newBlockContext(p *Page, res *fetch.Result) *blockContext {
 		req:       res.Request,
 		tainting:  res.Tainting,
 		tainted:   res.Tainted,
+		space:     lastSpace(res),
 	}
 	if res.Request != nil {
 		c.initiator = res.Request.Initiator

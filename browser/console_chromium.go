@@ -46,6 +46,9 @@ func chromiumFetchManager(c *blockContext, why string) []ConsoleMessage {
 }
 
 func chromiumConsole(c *blockContext) []ConsoleMessage {
+	if msgs, ok := chromiumGate(c); ok {
+		return msgs
+	}
 	xhr := c.initiator == fetch.InitiatorXHR
 	var id, detail string
 	prefixable := false

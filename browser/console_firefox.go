@@ -54,6 +54,9 @@ func firefoxLine(c *blockContext, id, page, reason string) []ConsoleMessage {
 // cancelled channel's check too (browsers.md §2.6 step 2). A failure of
 // the final response's check gets one line.
 func firefoxConsole(c *blockContext) []ConsoleMessage {
+	if msgs, ok := firefoxGate(c); ok {
+		return msgs
+	}
 	out := firefoxReason(c)
 	if !firefoxCancelled(c) {
 		return out

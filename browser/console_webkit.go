@@ -53,6 +53,9 @@ func webkitConstructError(init fetch.Initiator, f *policy.Failure, rawURL string
 }
 
 func webkitConsole(c *blockContext) []ConsoleMessage {
+	if msgs, ok := webkitGate(c); ok {
+		return msgs
+	}
 	// "Fetch API cannot load …", "XMLHttpRequest cannot load …"; an
 	// element request is modelled as an image: "Cannot load image …"
 	// (browsers.md §3.7).

@@ -3,7 +3,11 @@ package browser
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/netip"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/corsim/corsim/fetch"
@@ -24,6 +28,9 @@ type Network struct {
 	// to positions once there are more than indexFrom.
 	servers []netServer
 	index   map[fastKey]int
+	// spaces holds the declared IP address space of hosts (lowercase,
+	// without port), for Local Network Access.
+	spaces map[string]policy.AddressSpace
 }
 
 // netServer is one origin's server.
@@ -130,7 +137,7 @@ func parseServeOrigin(s string) (policy.Origin, error) {
 func (n *Network) Snapshot() *Network {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	c := &Network{servers: slices.Clone(n.servers)}
+	c := &Network{servers: slices.Clone(n.servers), spaces: maps.Clone(n.spaces)}
 	c.reindex()
 	return c
 }
@@ -232,4 +239,39 @@ func hostOnly(hostport string) string {
 		}
 	}
 	return hostport
+}
+
+// DeclareAddress says that host (a name such as "printer.example", no
+// port) resolves to addr, whose IP address space Local Network Access then
+// uses for every server on that host ("server https://printer.example at
+// 192.168.1.5" in a scenario). corsim never resolves names: a host without
+// a declaration is public unless it is an IP literal or localhost.
+func (n *Network) DeclareAddress(host string, addr netip.Addr) {
+	n.DeclareAddressSpace(host, policy.AddressSpaceOf(addr))
+}
+
+// DeclareAddressSpace says that host is in the IP address space s.
+func (n *Network) DeclareAddressSpace(host string, s policy.AddressSpace) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.spaces == nil {
+		n.spaces = map[string]policy.AddressSpace{}
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	n.spaces[strings.ToLower(strings.TrimSuffix(host, "."))] = s
+}
+
+// AddressSpaceOf implements fetch.AddressSpaces: the declared space of u's
+// host, else fetch.DefaultAddressSpaces's answer.
+func (n *Network) AddressSpaceOf(u *url.URL) policy.AddressSpace {
+	if u == nil {
+		return policy.AddressSpacePublic
+	}
+	n.mu.RLock()
+	s, ok := n.spaces[strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))]
+	n.mu.RUnlock()
+	if ok {
+		return s
+	}
+	return fetch.DefaultAddressSpaces{}.AddressSpaceOf(u)
 }

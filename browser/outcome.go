@@ -239,6 +239,11 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	if init.Initiator == fetch.InitiatorXHR {
 		init.URL, userinfo = stripUserinfo(init.URL)
 	}
+	if !b.fetcher.Profile.TargetAddressSpaceOption {
+		// An engine without the targetAddressSpace member ignores it, as
+		// WebIDL ignores an unknown dictionary member.
+		init.TargetAddressSpace = ""
+	}
 	req, err := fetch.NewRequest(p.client, init)
 	if err != nil {
 		return p.reject(init, asFailure(err))
@@ -265,6 +270,9 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 				out.JSError = b.dialect.abortError
 			}
 		}
+	}
+	if w := mixedWarnings(p, res); len(w) > 0 {
+		out.Console = append(w, out.Console...)
 	}
 	if out.Response != nil && b.dialect.respond != nil {
 		out.Console = append(out.Console, b.dialect.respond(res)...)

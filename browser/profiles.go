@@ -93,6 +93,20 @@ var Chromium = fetch.Profile{
 	Safelist: chromiumSafelist,
 	// cors_url_loader.cc: redirect_count_++ == 20 (browsers.md §1.8).
 	RedirectLimit: 20,
+	// Local Network Access since 142 (harness, Chromium 156): a loopback
+	// server from a public page fails before anything is sent —
+	// InsecureLocalNetwork from a non-secure page,
+	// LocalNetworkAccessPermissionDenied from a secure one, headless
+	// denying the prompt at once; fetch() reads targetAddressSpace.
+	LocalNetworkAccess:       true,
+	LocalNetworkPromptAnswer: policy.PermissionDenied,
+	TargetAddressSpaceOption: true,
+	// net/http/http_stream_parser.h kMaxHeaderBufSize =
+	// kHeaderBufInitialSize * 64 (256 KiB): ERR_RESPONSE_HEADERS_TOO_BIG.
+	MaxResponseHeaderBytes: 256 * 1024,
+	// services/network/sec_header_helpers.cc; harness: Sec-Fetch-* to
+	// https://api.test and http://127.0.0.1, none to http://api.test.
+	FetchMetadata: true,
 }
 
 // chromiumSafelist is cors.cc IsCorsSafelistedHeader's names beyond the
@@ -212,6 +226,18 @@ var Firefox = fetch.Profile{
 	CacheWildcardCoversAuthorization: false,
 	// [U] network.http.redirection-limit, believed 20 (browsers.md §2.7).
 	RedirectLimit: 20,
+	// Observed in 153.8.0esr (docs/gates-and-cookies.md): a fetch from a
+	// public page to a loopback server asks for the local-network
+	// permission (permissions.default.local-network 0, "ask"), from
+	// http://app.test as from a secure page; headless never answers.
+	// targetAddressSpace: not found in what was read [U].
+	LocalNetworkAccess:      true,
+	LocalNetworkAskInsecure: true,
+	// network.http.max_response_header_size 393216 (all.js) [I: the
+	// limit read, its failure not observed].
+	MaxResponseHeaderBytes: 393216,
+	// Observed: Sec-Fetch-* to http://127.0.0.1, none to http://api.test.
+	FetchMetadata: true,
 	// Observed in Firefox 153 ESR (conformance suite,
 	// scenarios/redirect-after-preflight): the preflight to a redirect's
 	// cross-origin target carries the page's origin, the actual request
@@ -283,6 +309,10 @@ var WebKit = fetch.Profile{
 	CacheWildcardCoversAuthorization: true,
 	// ++m_redirectCount > 20 (browsers.md §3.6).
 	RedirectLimit: 20,
+	// No Local Network Access and no response header size limit found in
+	// what was read (docs/gates-and-cookies.md) [U]. Sec-Fetch-* shipped
+	// in Safari 16.4 [I: not observed in WebKitGTK here].
+	FetchMetadata: true,
 }
 
 // Profile names, as used by ProfileByName and as the Name of the profiles

@@ -232,6 +232,15 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 		}
 		ctx := context.Background()
 		opts := g.clock
+		opts.AddressSpaces = map[string]string{}
+		for _, l := range corpus {
+			if Declares(l.sc, g.profile) {
+				continue
+			}
+			for o, sp := range AddressSpaces(l.sc, g.profile) {
+				opts.AddressSpaces[o] = sp
+			}
+		}
 		start := time.Now()
 		b, err := e.Launch(ctx, g.profile, g.origins, opts)
 		if err != nil {
@@ -241,17 +250,20 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 		sum.version = b.Version()
 		for _, l := range corpus {
 			p := g.profile
-			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || clockFor(e, l.sc, p) != g.clock {
+			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || !sameClock(clockFor(e, l.sc, p), g.clock) {
 				continue
 			}
 			name := scenarioName(l.path, p, e.Name())
-			if needsOwnBrowser(l.sc, p, g.origins) {
+			if needsOwnBrowser(l.sc, p, g.origins) || Declares(l.sc, p) {
 				// A fetch to an origin this scenario does not serve must
 				// fail to resolve, as in corsim's network; in the shared
 				// pool it would reach a listener, so the scenario gets a
-				// browser of its own.
+				// browser of its own. So does a scenario that declares
+				// where a server is (its address-space overrides).
 				t.Run(name, func(t *testing.T) {
-					ob, err := e.Launch(ctx, p, Origins(l.sc, p), opts)
+					own := opts
+					own.AddressSpaces = AddressSpaces(l.sc, p)
+					ob, err := e.Launch(ctx, p, Origins(l.sc, p), own)
 					if err != nil {
 						t.Fatalf("launching %s: %v", e.Name(), err)
 					}
@@ -277,6 +289,12 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 // the smallest power of ten of a scaled clock that makes them fit, if e's
 // clock goes that fast; else real time (and replay reports the scenario
 // as one that cannot be replayed).
+// sameClock reports whether a and b ask for the same clock (LaunchOptions
+// holds a map, so it is not comparable as a whole).
+func sameClock(a, b LaunchOptions) bool {
+	return a.FakeClock == b.FakeClock && a.ClockRate == b.ClockRate
+}
+
 func clockFor(e Engine, sc *scenario.Scenario, profile string) LaunchOptions {
 	wait := Advance(sc, profile)
 	if wait <= MaxWait {

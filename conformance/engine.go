@@ -68,6 +68,12 @@ type LaunchOptions struct {
 	// times faster than real time, so that an advance of D takes D /
 	// ClockRate of real time (Session.Wait divides).
 	ClockRate float64
+	// AddressSpaces maps origins of the lab to the IP address space the
+	// browser must treat their server's address as ("public", "local";
+	// AddressSpaces): every listener is on loopback, which is the default.
+	// Chromium takes them as --ip-address-space-overrides; an engine
+	// without such a switch ignores them.
+	AddressSpaces map[string]string
 }
 
 // A Browser is one running engine with its lab. Sessions on it run one at

@@ -40,7 +40,8 @@ func (chromiumEngine) Launch(ctx context.Context, profile string, origins []stri
 	if opts.ClockRate > 1 {
 		return nil, fmt.Errorf("chromium: no scaled clock (the suite uses the fake clock)")
 	}
-	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile), FakeClock: opts.FakeClock})
+	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile), FakeClock: opts.FakeClock,
+		AddressSpaces: opts.AddressSpaces})
 	if err != nil {
 		return nil, err
 	}

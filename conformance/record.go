@@ -240,7 +240,11 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 	for _, c := range r.Console {
 		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+pageURLs.ReplaceAllString(c.Text, "$1/"))
 	}
-	st.Codes = slices.Clone(r.Codes)
+	// Chromium reports a Local Network Access failure of a preflighted
+	// request twice (Network.loadingFailed of the preflight and of the
+	// request, the same corsError) and logs one console line, which is
+	// what corsim's codes come from: repeats are compared once.
+	st.Codes = slices.Compact(slices.Clone(r.Codes))
 	return st
 }
 

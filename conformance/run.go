@@ -168,6 +168,7 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 	start := time.Now()
 	b := browser.New(p)
 	var page *browser.Page
+	var perm policy.Permission
 	run := &Run{}
 	var cmds []*scenario.Command
 	for _, cmd := range sc.Commands {
@@ -178,8 +179,17 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 		case cmd.Page != nil:
 			// As the scenario runner does: the page is a client with the
 			// page's origin (opaque for "page null") and top-level origin.
-			page = b.OpenClient(fetch.Client{Origin: cmd.Page.Origin, TopLevelOrigin: cmd.Page.Top})
+			if cmd.Page.Space != "" && !cmd.Page.Origin.IsOpaque() {
+				b.Network().DeclareAddressSpace(cmd.Page.Origin.Host(), cmd.Page.Space)
+			}
+			page = b.OpenClient(fetch.Client{Origin: cmd.Page.Origin, TopLevelOrigin: cmd.Page.Top,
+				AddressSpace: cmd.Page.Space, LocalNetworkPermission: perm})
+		case cmd.Permission != "":
+			perm = cmd.Permission
 		case cmd.Server != nil:
+			if cmd.Server.Space != "" {
+				b.Network().DeclareAddressSpace(cmd.Server.Origin.Host(), cmd.Server.Space)
+			}
 			t, err := transport(cmd.Server, hs)
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
@@ -310,7 +320,8 @@ func RunEngine(ctx context.Context, s Session, sc *scenario.Scenario, profile st
 			} else {
 				res, err = s.Fetch(ctx, lab.FetchRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
-					Mode: string(in.Mode), Credentials: string(in.Credentials), Redirect: string(in.Redirect), Cache: string(in.Cache)})
+					Mode: string(in.Mode), Credentials: string(in.Credentials), Redirect: string(in.Redirect), Cache: string(in.Cache),
+					TargetAddressSpace: in.TargetAddressSpace})
 			}
 			if err != nil {
 				return nil, where(err)
@@ -363,6 +374,57 @@ func Origins(sc *scenario.Scenario, profile string) []string {
 		}
 	}
 	return out
+}
+
+// AddressSpaces returns the IP address space corsim gives each origin of
+// sc under profile (Origins): the space a page or server line declares
+// with "at ADDRESS", else the one fetch.DefaultAddressSpaces knows
+// (loopback for localhost and 127.0.0.1, public for every other name). A
+// real browser reaches every origin on loopback, so the suite launches
+// Chromium with --ip-address-space-overrides for the origins whose space
+// is not loopback (LaunchOptions.AddressSpaces).
+func AddressSpaces(sc *scenario.Scenario, profile string) map[string]string {
+	out := map[string]string{}
+	for _, o := range Origins(sc, profile) {
+		u, err := url.Parse(o)
+		if err == nil {
+			out[o] = string(fetch.DefaultAddressSpaces{}.AddressSpaceOf(u))
+		}
+	}
+	for _, cmd := range sc.Commands {
+		if !cmd.Applies(profile) {
+			continue
+		}
+		switch {
+		case cmd.Page != nil && cmd.Page.Space != "" && !cmd.Page.Origin.IsOpaque():
+			declareHost(out, cmd.Page.Origin.Host(), string(cmd.Page.Space))
+		case cmd.Server != nil && cmd.Server.Space != "":
+			declareHost(out, cmd.Server.Origin.Host(), string(cmd.Server.Space))
+		}
+	}
+	return out
+}
+
+// declareHost sets the space of every origin on host, as a declared
+// address does for the whole host in corsim's network.
+func declareHost(spaces map[string]string, host, space string) {
+	for o := range spaces {
+		if u, err := url.Parse(o); err == nil && u.Hostname() == strings.Trim(host, "[]") {
+			spaces[o] = space
+		}
+	}
+}
+
+// Declares reports whether sc declares an address space (an "at" on a
+// page or server line) that differs from the default under profile: such
+// a scenario needs a browser launched with its own overrides.
+func Declares(sc *scenario.Scenario, profile string) bool {
+	for _, cmd := range sc.Commands {
+		if cmd.Applies(profile) && ((cmd.Page != nil && cmd.Page.Space != "") || (cmd.Server != nil && cmd.Server.Space != "")) {
+			return true
+		}
+	}
+	return false
 }
 
 // sandboxHost is the origin a sandboxed ("page null") document is served

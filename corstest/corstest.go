@@ -41,6 +41,7 @@ type Tester struct {
 	tr       fetch.Transport
 	base     *url.URL
 	browsers []Browser
+	space    policy.AddressSpace
 }
 
 // Option configures a Tester.
@@ -65,6 +66,19 @@ func ServerURL(u string) Option {
 		}
 		ts.base = p
 	}
+}
+
+// ServerAddressSpace says which IP address space the server's address is
+// in: policy.AddressSpaceLocal for a private address (192.168.x.x, 10.x,
+// a printer or router), policy.AddressSpaceLoopback for 127.0.0.1 or ::1,
+// policy.AddressSpacePublic otherwise. The default is what the server's
+// URL says: loopback for localhost and 127.0.0.1, a literal address's own
+// space, public for any other name. A page in a more public space then
+// meets Local Network Access in the browsers that enforce it (Chromium,
+// Firefox): a request from a public page to a local API is blocked unless
+// the user grants the permission.
+func ServerAddressSpace(space policy.AddressSpace) Option {
+	return func(ts *Tester) { ts.space = space }
 }
 
 // New returns a Tester for h. The handler is called in-process (see
@@ -142,7 +156,7 @@ func (p *Page) FetchInit(init fetch.RequestInit) *Check {
 		return c
 	}
 	for _, b := range p.ts.browsers {
-		c.runs = append(c.runs, newRun(b, p.ts.tr, p.origin, init))
+		c.runs = append(c.runs, newRun(b, p.ts.tr, p.ts.space, p.origin, init))
 	}
 	for _, r := range c.runs {
 		if r.setupErr != nil {

@@ -2,6 +2,7 @@ package corstest
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/corsim/corsim/browser"
@@ -29,11 +30,20 @@ type run struct {
 
 // newRun opens a page at origin in a new browser of profile p and makes
 // the request once.
-func newRun(p Browser, tr fetch.Transport, origin policy.Origin, init fetch.RequestInit) *run {
+func newRun(p Browser, tr fetch.Transport, space policy.AddressSpace, origin policy.Origin, init fetch.RequestInit) *run {
 	r := &run{profile: p, init: init}
 	// The transport is the only server on the browser's network, at the
-	// origin of the request URL.
+	// origin of the request URL; a transport that knows where servers are
+	// (a browser.Network) says their address spaces.
 	r.br = browser.New(p, browser.WithClock(fetch.NewVirtualClock(browser.Epoch)))
+	if u, err := url.Parse(init.URL); err == nil {
+		if as, ok := tr.(fetch.AddressSpaces); ok && space == "" {
+			space = as.AddressSpaceOf(u)
+		}
+		if space != "" {
+			r.br.Network().DeclareAddressSpace(u.Hostname(), space)
+		}
+	}
 	page := r.br.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: origin})
 	r.page = page
 	r.res = r.do(tr)

@@ -48,6 +48,8 @@ func applyPage(init fetch.RequestInit, cs []Change) fetch.RequestInit {
 			init.Redirect = fetch.RedirectMode(c.Need)
 		case FieldURL:
 			init.URL = c.Need
+		case FieldTargetAddressSpace:
+			init.TargetAddressSpace = c.Need
 		}
 	}
 	return init

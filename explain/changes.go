@@ -35,10 +35,13 @@ const (
 	specRequestURL = "https://fetch.spec.whatwg.org/#dom-request"
 )
 
-var headerSpec = map[string]string{hACAO: specACAO, hACAC: specACAC, hACAM: specACAM, hACAH: specACAH}
+var headerSpec = map[string]string{hACAO: specACAO, hACAC: specACAC, hACAM: specACAM, hACAH: specACAH, hCORP: specCORP}
 
 // headerRank orders the headers of one answer as a reader checks them.
 var headerRank = map[string]int{hACAO: 0, hACAC: 1, hACAM: 2, hACAH: 3}
+
+// hCORP is the Cross-Origin-Resource-Policy response header.
+const hCORP = "Cross-Origin-Resource-Policy"
 
 // changes lists r's changes: the page's first, then each answer's status
 // and headers, preflights before responses, skipping headers the server
@@ -158,8 +161,28 @@ func pageChanges(p pageEdit) []Change {
 	if p.follow {
 		add(Change{Field: FieldRedirect, Need: string(fetch.RedirectFollow), Spec: specRedirect, Text: "use redirect 'follow' (the default): redirect 'error' turns any redirect into a network error"})
 	}
+	if p.https != "" {
+		add(Change{Field: FieldURL, Need: p.https, Spec: specMixedContent,
+			Text: "serve the API over https and request " + p.https + ": an https page may not fetch an http URL (mixed content)"})
+	}
+	if p.targetSpace != "" {
+		add(Change{Field: FieldTargetAddressSpace, Need: string(p.targetSpace), Spec: specTargetSpace,
+			Text: "pass targetAddressSpace: '" + string(p.targetSpace) + "' to fetch(), which says the server is on the " + string(p.targetSpace) + " network (Chromium)"})
+	}
+	if p.grant {
+		add(Change{Field: FieldPermission, Need: string(policy.PermissionGranted), Spec: specLNAPermission,
+			Text: "the user grants the page the local network access permission when the browser asks (a headless browser denies it, or never answers)"})
+	}
 	return out
 }
+
+// Spec anchors of the gates' fixes.
+const (
+	specMixedContent  = "https://w3c.github.io/webappsec-mixed-content/#should-block-fetch"
+	specTargetSpace   = "https://wicg.github.io/local-network-access/#fetch-api"
+	specLNAPermission = "https://wicg.github.io/local-network-access/#permissions"
+	specCORP          = "https://fetch.spec.whatwg.org/#cross-origin-resource-policy-header"
+)
 
 // What a page change sets (Change.Field).
 const (
@@ -169,6 +192,11 @@ const (
 	FieldMode        = "mode"
 	FieldRedirect    = "redirect"
 	FieldURL         = "url"
+	// FieldTargetAddressSpace sets fetch()'s targetAddressSpace to Need.
+	FieldTargetAddressSpace = "targetAddressSpace"
+	// FieldPermission is the user's answer to the local network access
+	// prompt (Need: granted); nothing the page's code can set.
+	FieldPermission = "permission"
 )
 
 // notes teaches what would change an outcome that is not a failure: what

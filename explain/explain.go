@@ -221,6 +221,7 @@ func Verdict(o *browser.Outcome) string {
 // (the browser logs a CORS error for it).
 var networkCodes = map[policy.Code]bool{
 	fetch.CodeTransportError:        true,
+	fetch.CodeResponseHeadersTooBig: true,
 	fetch.CodeAborted:               true,
 	fetch.CodeRedirectLimit:         true,
 	fetch.CodeRedirectModeError:     true,

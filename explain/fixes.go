@@ -3,6 +3,7 @@ package explain
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -289,6 +290,9 @@ func (r *remedy) repair(res *fetch.Result) bool {
 			v = joinTokens(v, "Authorization")
 		}
 		return r.set(t, hACAH, v, code)
+	case policy.CodeCORPSameOrigin, policy.CodeCORPSameSite:
+		// The resource owner allows other sites to embed it.
+		return r.set(t, hCORP, "cross-origin", code)
 	}
 	return false
 }
@@ -322,7 +326,35 @@ func pageAlternatives(subjects []Subject, codes map[policy.Code]bool) []pageEdit
 	if codes[fetch.CodeRedirectModeError] {
 		out = append(out, pageEdit{follow: true})
 	}
+	// Gates beside CORS.
+	if codes[policy.CodeMixedContentBlocked] {
+		if u, err := policy.ParseURL(init.URL); err == nil && u.Scheme == "http" {
+			u.Scheme = "https"
+			out = append(out, pageEdit{https: u.String()})
+			if space := serverSpace(s, u); space != policy.AddressSpacePublic {
+				// A server on a private network: Chromium lets the http
+				// URL through when the fetch says so and the user allows.
+				out = append(out, pageEdit{targetSpace: space, grant: true})
+			}
+		}
+	}
+	if codes[policy.CodeLocalNetworkPermissionDenied] || codes[policy.CodeLocalNetworkPermissionUnanswered] {
+		out = append(out, pageEdit{grant: true})
+	}
+	if codes[policy.CodeLocalNetworkTargetMismatch] {
+		if u, err := policy.ParseURL(init.URL); err == nil {
+			out = append(out, pageEdit{targetSpace: serverSpace(s, u), grant: true})
+		}
+	}
 	return out
+}
+
+// serverSpace is the address space the subject's network puts u's server in.
+func serverSpace(s *Subject, u *url.URL) policy.AddressSpace {
+	if as, ok := s.Servers.(fetch.AddressSpaces); ok {
+		return as.AddressSpaceOf(u)
+	}
+	return fetch.DefaultAddressSpaces{}.AddressSpaceOf(u)
 }
 
 // simpler is the change that makes a preflighted request simple when only

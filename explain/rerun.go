@@ -41,10 +41,15 @@ type pageEdit struct {
 	modeCORS        fetch.Mode // the mode replaced by cors ("": none)
 	url             string     // the URL without its user name and password
 	follow          bool       // redirect mode follow
+	// Gates beside CORS.
+	https       string              // the URL over https: the API served over https too
+	targetSpace policy.AddressSpace // fetch()'s targetAddressSpace
+	grant       bool                // the user grants the local-network permission
 }
 
 func (p pageEdit) empty() bool {
-	return !p.omitCredentials && len(p.drop) == 0 && !p.textPlain && !p.noUpload && p.modeCORS == "" && !p.follow && p.url == ""
+	return !p.omitCredentials && len(p.drop) == 0 && !p.textPlain && !p.noUpload && p.modeCORS == "" && !p.follow && p.url == "" &&
+		p.https == "" && p.targetSpace == "" && !p.grant
 }
 
 // apply returns init with the page's changes.
@@ -175,8 +180,43 @@ func rerun(ctx context.Context, s *Subject, r *remedy) *browser.Outcome {
 		}
 		next = replay(wire)
 	}
-	b := browser.New(s.Profile, browser.WithTransport(patched{next, r}), browser.WithoutPreflightCache())
-	return b.OpenClient(s.Client).Fetch(ctx, "", r.page.apply(s.Init))
+	var t fetch.Transport = patched{next, r}
+	if r.page.https != "" {
+		// "Serve the API over https": the same server answers the https
+		// URL.
+		t = overHTTPS{t}
+	}
+	opts := []browser.Option{browser.WithTransport(t), browser.WithoutPreflightCache()}
+	if as, ok := s.Servers.(fetch.AddressSpaces); ok {
+		// The re-run keeps where each server is, or Local Network
+		// Access would not run again.
+		opts = append(opts, browser.WithAddressSpaces(as))
+	}
+	b := browser.New(s.Profile, opts...)
+	client := s.Client
+	if r.page.grant {
+		client.LocalNetworkPermission = policy.PermissionGranted
+	}
+	return b.OpenClient(client).Fetch(ctx, "", r.page.apply(s.Init))
+}
+
+// overHTTPS answers an https request with the http server of the same
+// host and port: the API served over https as well.
+type overHTTPS struct{ next fetch.Transport }
+
+func (o overHTTPS) RoundTrip(ctx context.Context, q *fetch.WireRequest) (*fetch.WireResponse, error) {
+	if q.URL == nil || q.URL.Scheme != "https" {
+		return o.next.RoundTrip(ctx, q)
+	}
+	resp, err := o.next.RoundTrip(ctx, q)
+	if err == nil {
+		return resp, nil
+	}
+	c := *q
+	u := *q.URL
+	u.Scheme = "http"
+	c.URL = &u
+	return o.next.RoundTrip(ctx, &c)
 }
 
 // passes reports whether script got what the request is for: a response

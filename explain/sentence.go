@@ -35,6 +35,28 @@ func Sentence(ev fetch.Event, res *fetch.Result) string {
 			return "The URL is cross-origin and the mode is cors: the CORS protocol applies (response tainting cors)."
 		}
 		return "Main fetch stops: " + trimDot(errMsg) + "."
+	case fetch.StepMixedContent:
+		switch {
+		case ev.Outcome == fetch.OutcomeFail:
+			return "Mixed content blocks the request before it is sent: " + trimDot(errMsg) + "."
+		case ev.Outcome == fetch.OutcomeWarn:
+			return "The http URL is mixed content, let through with a warning because the fetch declares a local network request (targetAddressSpace)."
+		case ev.Detail == "upgraded":
+			return "The http image is upgradeable mixed content: the browser fetches it over https instead."
+		}
+		return "Mixed content: the URL may be fetched from this page."
+	case fetch.StepLocalNetwork:
+		if ev.Outcome == fetch.OutcomeFail {
+			return "Local Network Access stops the request before it is sent (the server is in the " + ev.Detail + " address space): " + trimDot(errMsg) + "."
+		}
+		return "Local Network Access: the server is in the more private " + ev.Detail + " address space and the permission is granted."
+	case fetch.StepResponseSize:
+		return "The response's header block (" + ev.Detail + " bytes) is larger than this browser reads: " + trimDot(errMsg) + "."
+	case fetch.StepCORP:
+		if ev.Outcome == fetch.OutcomeFail {
+			return "The cross-origin resource policy check blocks the opaque response: " + trimDot(errMsg) + "."
+		}
+		return "The cross-origin resource policy check lets the opaque response through."
 	case fetch.StepPreflightDecision:
 		if ev.Outcome == fetch.OutcomeNone {
 			return "The request is simple (safelisted method and headers): no preflight is needed."

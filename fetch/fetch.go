@@ -33,6 +33,10 @@ type Fetcher struct {
 	// PublicSuffixList decides sites (redirect-taint, partition keys); nil
 	// means policy.DefaultPublicSuffixList.
 	PublicSuffixList policy.PublicSuffixList
+	// AddressSpaces says which IP address space each server is in, for
+	// Local Network Access; nil means DefaultAddressSpaces (IP literals and
+	// localhost by their address, every other host public).
+	AddressSpaces AddressSpaces
 }
 
 func (f *Fetcher) now() time.Time {
@@ -135,8 +139,12 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 // from step 12, the "if response is null" branch choice, on; the recursive call of
 // HTTP-redirect fetch re-enters here for every hop.
 func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
-	cur := r.currentURL()
 	r.event(Event{Step: StepMainFetch, Spec: anchorMainFetch, Outcome: OutcomeOK})
+	// Steps 6–7: upgrade, then block mixed content (every hop).
+	if err := r.mixedContent(); err != nil {
+		return nil, err
+	}
+	cur := r.currentURL()
 	switch {
 	case (policy.SameOrigin(policy.OriginOf(cur), r.origin()) && r.tainting == TaintingBasic) ||
 		cur.Scheme == "data" || r.req.Mode == ModeNavigate:

@@ -32,6 +32,10 @@ func (r *run) httpFetch(makePreflight bool) (*WireResponse, *policy.Failure) {
 		}
 		r.event(Event{Step: StepCORSCheck, Spec: anchorCORSCheck, Outcome: OutcomeOK})
 	}
+	// Step 4: the cross-origin resource policy check of an opaque response.
+	if err := r.corp(wr); err != nil {
+		return nil, err
+	}
 	// Step 6: "If internalResponse's status is a redirect status", switch
 	// on the redirect mode.
 	if policy.IsRedirectStatus(wr.Status) {
@@ -103,6 +107,7 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	} else {
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeNone})
 	}
+	h = append(h, r.fetchMetadata(false)...)
 	wreq.Header = h
 	if r.body.Kind != BodyNone {
 		wreq.Body = []byte(r.body.Data)
@@ -124,6 +129,11 @@ func (r *run) send(wreq *WireRequest, preflight bool) (*WireResponse, *policy.Fa
 	if r.f.Transport == nil {
 		return nil, failure(CodeTransportError, anchorNetOrCache, "", "no transport to send the request")
 	}
+	// HTTP-network fetch: the Local Network Access check once the
+	// connection is obtained, before anything is sent.
+	if ferr := r.localNetworkAccess(wreq.URL); ferr != nil {
+		return nil, ferr
+	}
 	wr, err := r.f.Transport.RoundTrip(r.ctx, wreq)
 	if err == nil && wr == nil {
 		err = errNilResponse
@@ -135,6 +145,11 @@ func (r *run) send(wreq *WireRequest, preflight bool) (*WireResponse, *policy.Fa
 	r.res.Wire = append(r.res.Wire, Exchange{Request: wreq, Response: wr, Preflight: preflight, Hop: hop})
 	if !preflight {
 		r.res.ReachedServer = true
+	}
+	// The engine's network stack reads the header block into a bounded
+	// buffer: a larger one is a network error, the request was still sent.
+	if ferr := r.responseSize(wr); ferr != nil {
+		return nil, ferr
 	}
 	return wr, nil
 }

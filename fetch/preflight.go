@@ -95,6 +95,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// cors, so Origin is always appended; its credentials mode is the
 	// default same-origin with cors tainting, so no credentials.
 	h = append(h, policy.Header{Name: "Origin", Value: r.preflightOrigin()})
+	h = append(h, r.fetchMetadata(true)...)
 	wreq := &WireRequest{Method: "OPTIONS", URL: wireURL(r.currentURL()), Header: h, Preflight: true}
 	rep.Request = wreq
 	wr, err := r.send(wreq, true)
@@ -124,7 +125,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 // Profile.PreflightUntaintedOrigin.
 func (r *run) preflightOrigin() string {
 	if r.p.PreflightUntaintedOrigin {
-		return r.originStr
+		return r.origin().String()
 	}
 	return r.serializedOrigin()
 }

@@ -210,6 +210,49 @@ type Profile struct {
 	// RedirectLimit is the number of redirects after which HTTP-redirect
 	// fetch fails. Zero means 20 (spec and all engines).
 	RedirectLimit int
+
+	// --- Gates beside CORS (gates.go; docs/gates-and-cookies.md) ---
+	//
+	// Mixed content (https://w3c.github.io/webappsec-mixed-content/) and
+	// the cross-origin resource policy check (fetch#cross-origin-resource-policy-check)
+	// apply in every profile: every engine enforces them.
+
+	// LocalNetworkAccess turns on the Local Network Access check
+	// (https://wicg.github.io/local-network-access/#local-network-access-check)
+	// when a connection reaches a server: a request to a more private
+	// address space than the page's needs a permission. Zero: off, as in
+	// the Fetch standard (LNA is a WICG draft) and WebKit (no LNA found in
+	// what was read). Chromium 142+ and Firefox 153 ESR (observed) enforce it.
+	LocalNetworkAccess bool
+	// LocalNetworkAskInsecure asks a page that is not a secure context for
+	// the permission instead of refusing outright, as Firefox 153.8.0esr
+	// was observed to do. Zero: refuse (the draft, Chromium).
+	LocalNetworkAskInsecure bool
+	// LocalNetworkPromptAnswer is what the simulated user answers when the
+	// browser asks for the local-network permission and the scenario set no
+	// decision: PermissionDenied for headless Chromium (it denies at once,
+	// harness), "" for headless Firefox (nobody answers: the request waits
+	// until network.lna.prompt.timeout, 300000 ms).
+	LocalNetworkPromptAnswer policy.Permission
+	// TargetAddressSpaceOption: fetch() reads RequestInit's
+	// targetAddressSpace (Chromium). Zero: the member is unknown and
+	// ignored, as in any engine without it.
+	TargetAddressSpaceOption bool
+	// MaxResponseHeaderBytes is the size of a response's header block
+	// (status line, header lines, the blank line) above which the engine's
+	// network stack fails the request: Chromium 262144
+	// (kMaxHeaderBufSize, net/http/http_stream_parser.h,
+	// ERR_RESPONSE_HEADERS_TOO_BIG), Firefox 393216
+	// (network.http.max_response_header_size, modules/libpref/init/all.js).
+	// Zero: no limit (the Fetch standard sets none; WebKit's not found).
+	MaxResponseHeaderBytes int
+	// FetchMetadata appends the Sec-Fetch-* request headers where
+	// HTTP-network-or-cache fetch says ("append the Fetch metadata headers
+	// for httpRequest"), to potentially trustworthy URLs only (Fetch
+	// Metadata §2), preflights included; all three engines do (harness;
+	// Firefox observed). Zero: none — a deliberate deviation of the zero
+	// profile, whose wire stays the CORS protocol's alone.
+	FetchMetadata bool
 }
 
 // Spec is the profile of the Fetch standard itself: the zero Profile.

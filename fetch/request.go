@@ -104,6 +104,14 @@ type Client struct {
 	// of the preflight cache is derived from it. The zero Origin means "the
 	// same as Origin".
 	TopLevelOrigin policy.Origin
+	// AddressSpace is the IP address space of the page's server, which
+	// Local Network Access compares with each target's. "" means: ask the
+	// Fetcher's AddressSpaces for the page's origin.
+	AddressSpace policy.AddressSpace
+	// LocalNetworkPermission is the state of the page's local-network
+	// permission: granted, denied, or "" / prompt, when the browser asks
+	// and the user answers Profile.LocalNetworkPromptAnswer.
+	LocalNetworkPermission policy.Permission
 }
 
 // topLevel returns the top-level origin, defaulting to Origin.
@@ -130,6 +138,11 @@ type RequestInit struct {
 	// UploadListeners: an XMLHttpRequest with event listeners on its upload
 	// object; sets the use-CORS-preflight flag. Ignored for other initiators.
 	UploadListeners bool
+	// TargetAddressSpace is fetch()'s targetAddressSpace member ("public",
+	// "local", "loopback"; "" when absent). Another value makes NewRequest
+	// fail with policy.CodeInvalidAddressSpace, as fetch() throws.
+	// See https://wicg.github.io/local-network-access/#fetch-api.
+	TargetAddressSpace string
 }
 
 // Request is a validated request, ready for Fetcher.Fetch. Fetch never
@@ -163,6 +176,9 @@ type Request struct {
 	// DefaultContentType is the Content-Type the body kind added, "" when
 	// none was added.
 	DefaultContentType string
+	// TargetAddressSpace is the request's target IP address space as
+	// fetch()'s option declared it ("" for null).
+	TargetAddressSpace policy.AddressSpace
 }
 
 // URL returns the request's current URL (the last of its URL list).
@@ -221,6 +237,13 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	}
 	if err := r.checkEnums(); err != nil {
 		return nil, err
+	}
+	if init.TargetAddressSpace != "" {
+		space, err := policy.ParseAddressSpace(init.TargetAddressSpace)
+		if err != nil {
+			return nil, err
+		}
+		r.TargetAddressSpace = space
 	}
 	if r.Initiator == InitiatorXHR {
 		// XHR's request always has mode cors (https://xhr.spec.whatwg.org/#the-send()-method).

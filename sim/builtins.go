@@ -3,6 +3,8 @@ package sim
 import (
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // Builtins returns the Go handlers every run knows by name, so scenarios
@@ -13,6 +15,7 @@ import (
 //	echo-origin  reflects Origin into Access-Control-Allow-Origin and allows credentials (a classic mistake)
 //	panic        panics on every request (the simulator turns it into a network error)
 //	bad-header   writes a header value with a line break (an invalid response)
+//	big-headers  answers with about 300 KB of headers (over Chromium's 256 KiB limit, under Firefox's 384 KiB) and ACAO *
 func Builtins() map[string]http.Handler {
 	return map[string]http.Handler{
 		"plain": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +42,14 @@ func Builtins() map[string]http.Handler {
 		}),
 		"panic": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			panic("the handler crashed")
+		}),
+		"big-headers": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			filler := strings.Repeat("x", 1000)
+			for i := range 300 {
+				w.Header().Set("X-Filler-"+strconv.Itoa(i), filler)
+			}
+			io.WriteString(w, "big\n")
 		}),
 		"bad-header": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header()["X-Bad"] = []string{"a\r\nInjected: yes"}

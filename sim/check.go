@@ -192,6 +192,12 @@ func (r *runner) check(e *scenario.Expect, fs *FetchStep) string {
 		return checkTrace(a, res)
 	case "cache":
 		return want(strconv.Itoa(e.N), strconv.Itoa(fs.CacheEntries))
+	case "gate":
+		got := string(fs.Gate())
+		if got == "" {
+			got = "none"
+		}
+		return want(a[0], got)
 	}
 	return "unknown check " + e.What
 }

@@ -15,6 +15,8 @@ import (
 type engine struct {
 	b    *browser.Browser
 	page *browser.Page
+	// perm is the local-network permission of pages opened from now on.
+	perm policy.Permission
 }
 
 func newEngine(profile string, seed int64) (*engine, error) {
@@ -32,11 +34,17 @@ func (e *engine) now() time.Time { return e.b.Now() }
 
 func (e *engine) advance(d time.Duration) { e.b.Advance(d) }
 
-func (e *engine) open(origin, top policy.Origin) {
-	e.page = e.b.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: top})
+func (e *engine) open(origin, top policy.Origin, space policy.AddressSpace) {
+	if space != "" && !origin.IsOpaque() {
+		e.b.Network().DeclareAddressSpace(origin.Host(), space)
+	}
+	e.page = e.b.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: top, AddressSpace: space, LocalNetworkPermission: e.perm})
 }
 
-func (e *engine) serve(origin policy.Origin, t fetch.Transport) error {
+func (e *engine) serve(origin policy.Origin, t fetch.Transport, space policy.AddressSpace) error {
+	if space != "" {
+		e.b.Network().DeclareAddressSpace(origin.Host(), space)
+	}
 	return e.b.Serve(origin.String(), t)
 }
 

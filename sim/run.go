@@ -249,14 +249,16 @@ func (r *runner) step(st *Step) {
 	cmd := st.Command
 	switch {
 	case cmd.Page != nil:
-		r.eng.open(cmd.Page.Origin, cmd.Page.Top)
+		r.eng.open(cmd.Page.Origin, cmd.Page.Top, cmd.Page.Space)
+	case cmd.Permission != "":
+		r.eng.perm = cmd.Permission
 	case cmd.Server != nil:
 		t, msg := r.transport(cmd.Server)
 		if msg != "" {
 			r.fail(st, "%s", msg)
 			return
 		}
-		if err := r.eng.serve(cmd.Server.Origin, t); err != nil {
+		if err := r.eng.serve(cmd.Server.Origin, t, cmd.Server.Space); err != nil {
 			r.fail(st, "%v", err)
 		}
 	case cmd.Fetch != nil:
@@ -374,6 +376,15 @@ func (f *FetchStep) Explain(ctx context.Context) *explain.Explanation {
 
 // Err returns the failure that made the fetch a network error or a
 // TypeError, nil for a response.
+// Gate is the gate that stopped the fetch (fetch.GateNone when script got
+// a response): a TypeError of the request itself is GateRequest.
+func (f *FetchStep) Gate() fetch.Gate {
+	if f.RequestErr != nil {
+		return fetch.GateRequest
+	}
+	return fetch.GateOf(f.Err())
+}
+
 func (f *FetchStep) Err() *policy.Failure {
 	if f == nil {
 		return nil

@@ -49,7 +49,7 @@ func TestUnknownHandler(t *testing.T) {
 	src := []byte("page https://a.example\nserver https://b.example handler nope\n? fetch https://b.example/\n")
 	res := sim.RunSource(context.Background(), "h.txtar", src, sim.Options{})
 	fs := res.Failures()
-	if len(fs) != 1 || !strings.Contains(fs[0].Msg, `no handler named "nope" (registered: bad-header, echo-origin, panic, plain)`) {
+	if len(fs) != 1 || !strings.Contains(fs[0].Msg, `no handler named "nope" (registered: bad-header, big-headers, echo-origin, panic, plain)`) {
 		t.Fatalf("failures: %v", fs)
 	}
 }

@@ -21,6 +21,7 @@ type fetchOpts struct {
 	from, top  policy.Origin
 	profiles   []string
 	serverFile string
+	serverAt   string
 	live       bool
 	sendUnsafe bool
 	liveFlags  *liveFlags
@@ -84,6 +85,10 @@ Flags (they may come before or after the URL):
   --browser LIST      chromium, firefox, webkit, spec, comma-separated, or all
                       (default chromium)
   --server FILE       the simulated server for the URL's origin
+  --server-at ADDRESS where that server is: an IP address (192.168.1.5,
+                      127.0.0.1) or public, local, loopback; a page in a more
+                      public space meets Local Network Access (default: what
+                      the URL says, public for a name)
   --live              send to the real server: the preflight and GET, HEAD and
                       OPTIONS go out; any other actual request is shown, not sent
   --send-unsafe       with --live, really send an unsafe request (PUT, POST, …,
@@ -100,6 +105,8 @@ Request flags (those of a scenario file's fetch line, docs/scenarios.md):
 `)
 	writeRequestFlags(w)
 	fmt.Fprint(w, `
+What corsim does not model (a verdict says nothing about these):
+`+notModelled+`
 `+exitStatusHelp("0 when the simulation ran (and --expect held), 1 when --expect did not hold, 2 for bad usage or bad input")+`
 
 Examples:
@@ -129,6 +136,7 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	fs.StringVar(browsers, "browsers", "chromium", "")
 	o := &fetchOpts{}
 	fs.StringVar(&o.serverFile, "server", "", "")
+	fs.StringVar(&o.serverAt, "server-at", "", "")
 	fs.BoolVar(&o.live, "live", false, "")
 	fs.BoolVar(&o.sendUnsafe, "send-unsafe", false, "")
 	o.liveFlags = addLiveFlags(fs)
@@ -181,6 +189,8 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 		return fail("--server and --live exclude each other")
 	case !o.live && o.serverFile == "":
 		return fail("no server: give --server FILE (a simulated server) or --live (the real one)")
+	case o.serverAt != "" && o.live:
+		return fail("--server-at describes a simulated server; it excludes --live")
 	case o.sendUnsafe && !o.live:
 		return fail("--send-unsafe needs --live")
 	}

@@ -44,6 +44,13 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 			k = scenario.ServerCanned
 		}
 		srv = &scenario.Server{Origin: target, Kind: k, Source: o.serverFile, Transport: t}
+		if o.serverAt != "" {
+			space, err := scenario.ParseAddress(o.serverAt)
+			if err != nil {
+				return usageErr(e, c, "--server-at: %v", strings.TrimPrefix(err.Error(), "at "))
+			}
+			srv.Space = space
+		}
 	}
 	sc := scenario.OneFetch(c.name, o.profiles, o.from, o.top, []*scenario.Server{srv}, o.init)
 	stop := func() {}

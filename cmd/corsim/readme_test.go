@@ -307,3 +307,15 @@ func checkServe(t *testing.T, args []string, code int, want []string) {
 		t.Errorf("corsim serve calls a stop incomplete: %s", stderr.String())
 	}
 }
+
+// TestNotModelledInREADME: the list corsim fetch --help shows is in the
+// README word for word.
+func TestNotModelledInREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), notModelled) {
+		t.Errorf("README.md lacks the list of what corsim does not model as cmd/corsim/notmodelled.go has it")
+	}
+}

@@ -70,6 +70,12 @@ type Options struct {
 	FakeClock bool
 	// Output, if set, receives the browser's stdout and stderr.
 	Output io.Writer
+	// AddressSpaces maps origins (of Origins) to the IP address space
+	// ("public", "local") Chromium must give their listener's address
+	// instead of loopback: --ip-address-space-overrides=127.0.0.1:PORT=public
+	// (harness: how Local Network Access was observed without leaving
+	// loopback). Origins mapped to "loopback" need no override.
+	AddressSpaces map[string]string
 }
 
 // Browser is one running headless Chromium plus the loopback servers that
@@ -172,6 +178,16 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 			return nil, err
 		}
 		flags = append(flags, chromedp.Env(b.clock.Env()...))
+	}
+	var overrides []string
+	for _, o := range b.lab.Origins() {
+		if sp := opts.AddressSpaces[o]; sp != "" && sp != "loopback" {
+			overrides = append(overrides, b.lab.Addr(o)+"="+sp)
+		}
+	}
+	if len(overrides) > 0 {
+		slices.Sort(overrides)
+		flags = append(flags, chromedp.Flag("ip-address-space-overrides", strings.Join(overrides, ",")))
 	}
 	if len(opts.EnableFeatures) > 0 {
 		flags = append(flags, chromedp.Flag("enable-features", strings.Join(opts.EnableFeatures, ",")))

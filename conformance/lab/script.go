@@ -34,6 +34,9 @@ type FetchRequest struct {
 	Credentials string // "omit", "same-origin", "include"
 	Redirect    string // "follow", "error", "manual"
 	Cache       string // "default", "no-store", "reload", …
+	// TargetAddressSpace is fetch()'s targetAddressSpace ("public",
+	// "local", "loopback"; Local Network Access), "" for none.
+	TargetAddressSpace string
 }
 
 // XHRRequest is one asynchronous XMLHttpRequest.
@@ -72,7 +75,7 @@ const FetchFunction = `(async (spec) => {
   ` + jsBody + `
   try {
     const init = {};
-    for (const k of ["method", "mode", "credentials", "redirect", "cache"]) if (spec[k]) init[k] = spec[k];
+    for (const k of ["method", "mode", "credentials", "redirect", "cache", "targetAddressSpace"]) if (spec[k]) init[k] = spec[k];
     if (spec.headers && spec.headers.length) init.headers = spec.headers;
     const body = corsimBody(spec);
     if (body !== undefined) init.body = body;
@@ -115,18 +118,20 @@ const XHRFunction = `((spec) => new Promise((resolve) => {
 
 // Spec is a step's argument as the in-page functions take it (JSON).
 type Spec struct {
-	URL             string      `json:"url"`
-	Method          string      `json:"method,omitempty"`
-	Headers         [][2]string `json:"headers"`
-	BodyKind        string      `json:"bodyKind"`
-	Body            string      `json:"body"`
-	BodyType        string      `json:"bodyType"`
-	Mode            string      `json:"mode,omitempty"`
-	Credentials     string      `json:"credentials,omitempty"`
-	Redirect        string      `json:"redirect,omitempty"`
-	Cache           string      `json:"cache,omitempty"`
-	WithCredentials bool        `json:"withCredentials,omitempty"`
-	UploadListeners bool        `json:"uploadListeners,omitempty"`
+	URL         string      `json:"url"`
+	Method      string      `json:"method,omitempty"`
+	Headers     [][2]string `json:"headers"`
+	BodyKind    string      `json:"bodyKind"`
+	Body        string      `json:"body"`
+	BodyType    string      `json:"bodyType"`
+	Mode        string      `json:"mode,omitempty"`
+	Credentials string      `json:"credentials,omitempty"`
+	Redirect    string      `json:"redirect,omitempty"`
+	Cache       string      `json:"cache,omitempty"`
+	// TargetAddressSpace is fetch()'s targetAddressSpace member.
+	TargetAddressSpace string `json:"targetAddressSpace,omitempty"`
+	WithCredentials    bool   `json:"withCredentials,omitempty"`
+	UploadListeners    bool   `json:"uploadListeners,omitempty"`
 }
 
 func pairs(hs []Header) [][2]string {
@@ -141,7 +146,7 @@ func pairs(hs []Header) [][2]string {
 func FetchSpec(req FetchRequest) Spec {
 	return Spec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
 		Body: req.Body, BodyType: req.BodyType, Mode: req.Mode, Credentials: req.Credentials,
-		Redirect: req.Redirect, Cache: req.Cache}
+		Redirect: req.Redirect, Cache: req.Cache, TargetAddressSpace: req.TargetAddressSpace}
 }
 
 // XHRSpec is req as the in-page function's argument.

@@ -76,6 +76,7 @@ func BuildFetch(fs *sim.FetchStep) *Fetch {
 		Page:    Page{Origin: fs.Client.Origin.String(), TopLevelOrigin: topLevel(fs.Client).String()},
 		Time:    fs.At,
 		Outcome: fs.Outcome,
+		Gate:    gateWord(fs),
 		Console: consoleLines(fs.Console),
 		Wire:    []*Exchange{},
 		Trace:   []*Event{},
@@ -208,4 +209,12 @@ func consoleLines(l []browser.ConsoleMessage) []Console {
 		out[i] = Console{Level: string(c.Level), Source: c.Source, Text: c.Text, ID: c.ID, Link: c.Link}
 	}
 	return out
+}
+
+// gateWord is the gate that decided fs, "none" when script got a response.
+func gateWord(fs *sim.FetchStep) string {
+	if g := fs.Gate(); g != "" {
+		return string(g)
+	}
+	return "none"
 }

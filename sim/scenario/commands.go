@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -33,6 +34,9 @@ type Command struct {
 	Fetch   *Fetch
 	Advance time.Duration // advance
 	Expect  *Expect
+	// Permission is the local-network permission a permission command
+	// sets for the pages opened after it.
+	Permission policy.Permission
 }
 
 // Applies reports whether the command runs under profile.
@@ -51,6 +55,10 @@ type Page struct {
 	// Top is the top-level origin the page is framed in; equal to Origin
 	// for a top-level page.
 	Top policy.Origin
+	// Space is the IP address space of the page's server ("at ADDRESS"),
+	// "" when not declared (then localhost and IP literals are known, and
+	// any other host is public).
+	Space policy.AddressSpace
 }
 
 // Server kinds.
@@ -73,6 +81,9 @@ type Server struct {
 	// Transport is the compiled server for config and canned; nil for a
 	// handler, which the runner looks up by name.
 	Transport fetch.Transport
+	// Space is the IP address space of the server's host ("at ADDRESS"),
+	// "" when not declared.
+	Space policy.AddressSpace
 }
 
 // Fetch is "fetch [METHOD] URL [flags]": the init given to fetch() or
@@ -89,9 +100,10 @@ type Usage struct {
 // Vocabulary lists the commands, for help texts and docs.
 var Vocabulary = []Usage{
 	{"browsers", "PROFILE...", "profiles to run the scenario under (chromium firefox webkit spec); default chromium"},
-	{"page", "ORIGIN [in TOP-ORIGIN]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN"},
-	{"server", "ORIGIN config FILE | canned PREFIX | handler NAME", "serve ORIGIN from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler"},
-	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners)"},
+	{"page", "ORIGIN [in TOP-ORIGIN] [at ADDRESS]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN; at says where its server is (an IP address, or public, local, loopback)"},
+	{"server", "ORIGIN config FILE | canned PREFIX | handler NAME [at ADDRESS]", "serve ORIGIN from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler; at says which address its host is at (an IP address, or public, local, loopback), for Local Network Access"},
+	{"permission", "local-network granted|denied|prompt", "the local-network permission of the pages opened after it (default prompt: headless Chromium denies, headless Firefox never answers)"},
+	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners --target-address-space)"},
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
 	{"conformance", "skip [ENGINE] REASON", "mark the scenario as not replayable in a real browser (or in one engine: chromium, firefox, webkit)"},
@@ -139,6 +151,16 @@ func (p *parser) command(cmd *Command) string {
 		return p.page(cmd)
 	case "server":
 		return p.server(cmd)
+	case "permission":
+		if len(cmd.Args) != 2 || cmd.Args[0] != "local-network" {
+			return "usage: permission local-network granted|denied|prompt"
+		}
+		switch perm := policy.Permission(cmd.Args[1]); perm {
+		case policy.PermissionGranted, policy.PermissionDenied, policy.PermissionPrompt:
+			cmd.Permission = perm
+			return ""
+		}
+		return fmt.Sprintf("%q: want granted, denied or prompt", cmd.Args[1])
 	case "fetch":
 		if !p.sawPage {
 			return "no page yet: open one with page ORIGIN first"
@@ -211,8 +233,38 @@ func (p *parser) browsers(cmd *Command) string {
 	return ""
 }
 
+// cutAddress removes a trailing "at ADDRESS" from a, returning the
+// declared address space ("" when none) or a message.
+func cutAddress(a []string) ([]string, policy.AddressSpace, string) {
+	if len(a) < 2 || a[len(a)-2] != "at" {
+		return a, "", ""
+	}
+	s, err := ParseAddress(a[len(a)-1])
+	if err != nil {
+		return a, "", err.Error()
+	}
+	return a[:len(a)-2], s, ""
+}
+
+// ParseAddress reads where a server is, as "at ADDRESS" gives it: an IP
+// address (its address space: 192.168.1.5 is local, 127.0.0.1 loopback)
+// or an address space's name (public, local, loopback).
+func ParseAddress(word string) (policy.AddressSpace, error) {
+	if s, err := policy.ParseAddressSpace(word); err == nil {
+		return s, nil
+	}
+	addr, err := netip.ParseAddr(word)
+	if err != nil {
+		return "", fmt.Errorf("at %q: want an IP address (192.168.1.5, 127.0.0.1, ::1) or public, local, loopback", word)
+	}
+	return policy.AddressSpaceOf(addr), nil
+}
+
 func (p *parser) page(cmd *Command) string {
-	a := cmd.Args
+	a, space, msg := cutAddress(cmd.Args)
+	if msg != "" {
+		return msg
+	}
 	if len(a) != 1 && (len(a) != 3 || a[1] != "in") {
 		return "usage: page ORIGIN [in TOP-ORIGIN]"
 	}
@@ -220,7 +272,7 @@ func (p *parser) page(cmd *Command) string {
 	if err != "" {
 		return err
 	}
-	pg := &Page{Origin: o, Top: o}
+	pg := &Page{Origin: o, Top: o, Space: space}
 	if len(a) == 3 {
 		if pg.Top, err = parseOrigin(a[2]); err != "" {
 			return err
@@ -240,9 +292,12 @@ func parseOrigin(s string) (policy.Origin, string) {
 }
 
 func (p *parser) server(cmd *Command) string {
-	a := cmd.Args
+	a, space, msg := cutAddress(cmd.Args)
+	if msg != "" {
+		return msg
+	}
 	if len(a) != 3 {
-		return "usage: server ORIGIN config|canned|handler NAME"
+		return "usage: server ORIGIN config|canned|handler NAME [at ADDRESS]"
 	}
 	o, msg := parseOrigin(a[0])
 	if msg != "" {
@@ -251,7 +306,7 @@ func (p *parser) server(cmd *Command) string {
 	if o.IsOpaque() {
 		return "a server needs a tuple origin, not null"
 	}
-	s := &Server{Origin: o, Kind: a[1], Source: a[2]}
+	s := &Server{Origin: o, Kind: a[1], Source: a[2], Space: space}
 	switch s.Kind {
 	case ServerHandler:
 	case ServerConfig:

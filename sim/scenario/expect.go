@@ -44,7 +44,11 @@ var ExpectVocabulary = []Usage{
 	{"reached-server", "true|false", "the actual request reached a server (its side effects happened)"},
 	{"trace", "STEP [OUTCOME]", "the trace has a step (and outcome), e.g. cache-lookup hit"},
 	{"cache", "N", "the preflight cache holds N entries (per method and header name)"},
+	{"gate", "cors|mixed-content|local-network-access|response-size|corp|request|network|none", "which gate stopped the fetch: the CORS protocol, mixed content, Local Network Access, the response header size limit, Cross-Origin-Resource-Policy, the request's own rules, the network; none when nothing did"},
 }
+
+// Gates are the words of expect gate.
+var Gates = []string{"cors", "mixed-content", "local-network-access", "response-size", "corp", "request", "network", "none"}
 
 // parseExpect checks the shape of an expect command's arguments.
 func parseExpect(args []string) (*Expect, string) {
@@ -111,6 +115,8 @@ func parseExpect(args []string) (*Expect, string) {
 		return e, ""
 	case "reached-server":
 		return e, word("true|false", "true", "false")
+	case "gate":
+		return e, word(strings.Join(Gates, "|"), Gates...)
 	case "trace":
 		if len(a) != 1 && len(a) != 2 {
 			return nil, "usage: expect trace STEP [OUTCOME]"

@@ -24,6 +24,7 @@ var FetchFlags = []Usage{
 	{"--xhr", "", "make the request with XMLHttpRequest instead of fetch()"},
 	{"--initiator", "fetch|xhr|element", "which API makes the request: fetch() (default), XMLHttpRequest (--xhr), or an element such as <img crossorigin> (a GET without author headers or body, never preflighted)"},
 	{"--upload-listeners", "", "XMLHttpRequest with upload event listeners (forces a preflight)"},
+	{"--target-address-space", "public|local|loopback", "fetch()'s targetAddressSpace (Local Network Access): the address space the script expects the server in"},
 }
 
 // FetchFlagAliases are the long names curl also accepts for some of
@@ -121,6 +122,8 @@ func parseFetch(args []string) (*Fetch, string) {
 				}
 				in.Initiator = init
 			}
+		case "--target-address-space":
+			in.TargetAddressSpace = v
 		case "--cache":
 			in.Cache, msg = oneOf("--cache", v, fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached)
 		default:

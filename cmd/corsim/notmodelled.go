@@ -1,0 +1,23 @@
+package main
+
+// notModelled is the list of what corsim's simulated browsers leave out,
+// shown by corsim fetch --help and kept word for word in the README
+// (TestNotModelledInREADME).
+const notModelled = `  - cookies on the wire: credentials mode and includeCredentials are
+    modelled, the cookie jar (package cookie) is not yet wired into fetches
+  - Content Security Policy (connect-src), Permissions Policy, COEP/COOP
+    beyond Cross-Origin-Resource-Policy, and service workers
+  - the HTTP cache, HTTP authentication prompts, proxies, TLS errors, DNS
+    (addresses come from --server-at or a scenario's "at", never from
+    resolving names)
+  - Private Network Access preflights (Chromium 142+ asks a permission
+    instead) and the Local Network Access permission prompt itself (a
+    scenario says granted or denied; headless Chromium denies, headless
+    Firefox never answers); WebKit's Local Network Access, if any
+  - WebKit's mixed-content treatment of http://127.0.0.1 and
+    http://localhost (corsim follows the Secure Contexts rule: trustworthy)
+  - response body size limits and timeouts; only the response header block
+    limit is modelled (Chromium 256 KiB, Firefox 384 KiB)
+  - navigations and element requests beyond <img> (no <script>, <link>,
+    <iframe> destinations)
+`
