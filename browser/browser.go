@@ -146,7 +146,6 @@ func (b *Browser) ClearCache() {
 type Page struct {
 	b      *Browser
 	client fetch.Client
-	memo   *requestMemo
 }
 
 // Open opens a top-level page at origin (a serialized origin or a URL).
@@ -155,7 +154,7 @@ func (b *Browser) Open(origin string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: o}, memo: new(requestMemo)}, nil
+	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: o}}, nil
 }
 
 // OpenFrame opens a page at origin inside a top-level page at top: its
@@ -171,13 +170,13 @@ func (b *Browser) OpenFrame(origin, top string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: t}, memo: new(requestMemo)}, nil
+	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: t}}, nil
 }
 
 // OpenClient opens a page for an arbitrary client, e.g. one with an opaque
 // origin (a sandboxed frame, whose requests carry Origin: null).
 func (b *Browser) OpenClient(c fetch.Client) *Page {
-	return &Page{b: b, client: c, memo: new(requestMemo)}
+	return &Page{b: b, client: c}
 }
 
 // Browser returns the browser the page is open in.

@@ -239,7 +239,7 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	if init.Initiator == fetch.InitiatorXHR {
 		init.URL, userinfo = stripUserinfo(init.URL)
 	}
-	req, err := p.memo.request(p.client, init)
+	req, err := fetch.NewRequest(p.client, init)
 	if err != nil {
 		return p.reject(init, asFailure(err))
 	}

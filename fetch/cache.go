@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/corsim/corsim/policy"
 )
 
 // CacheKey is the part of a CORS-preflight cache entry that "cache entry
@@ -91,36 +89,6 @@ type cacheKnobs struct {
 	NoWildcardReuse                  bool
 	LiteralCredentialedWildcard      bool
 	SeparateCredentials              bool
-}
-
-// siteMemo memoizes policy.Site with the default public suffix list (a
-// read-only list, so one memo serves every cache and Fetcher) for the
-// partition keys: the lookup is the costliest part of a fetch's cache key,
-// and most simulations see a handful of top-level origins. It is bounded:
-// it starts afresh when full.
-var siteMemo struct {
-	mu sync.RWMutex
-	m  map[policy.Origin]string
-}
-
-const siteMemoSize = 4096
-
-// defaultSite returns policy.Site(o, nil), memoized.
-func defaultSite(o policy.Origin) string {
-	siteMemo.mu.RLock()
-	s, ok := siteMemo.m[o]
-	siteMemo.mu.RUnlock()
-	if ok {
-		return s
-	}
-	s = policy.Site(o, nil)
-	siteMemo.mu.Lock()
-	if siteMemo.m == nil || len(siteMemo.m) >= siteMemoSize {
-		siteMemo.m = make(map[policy.Origin]string)
-	}
-	siteMemo.m[o] = s
-	siteMemo.mu.Unlock()
-	return s
 }
 
 // NewPreflightCache returns an empty cache that follows p's cache knobs.

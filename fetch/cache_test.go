@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -363,32 +362,6 @@ func TestPreflightCacheStateMachine(t *testing.T) {
 			},
 		})
 	})
-}
-
-// TestDefaultSiteMemo: the memoized site is policy.Site with the default
-// list, cold and warm, from concurrent fetches, and after the memo has
-// filled up and started afresh.
-func TestDefaultSiteMemo(t *testing.T) {
-	origins := []policy.Origin{
-		mustOrigin(t, "https://app.example.co.uk"), mustOrigin(t, "https://a.b.example.com:8443"),
-		mustOrigin(t, "http://127.0.0.1:8080"), mustOrigin(t, "https://github.io"),
-		mustOrigin(t, "https://user.github.io"), mustOrigin(t, "null"),
-	}
-	check := func() {
-		for _, o := range origins {
-			if got, want := defaultSite(o), policy.Site(o, nil); got != want {
-				t.Errorf("defaultSite(%v) = %q, want %q", o, got, want)
-			}
-		}
-	}
-	done := make(chan struct{})
-	go func() { check(); close(done) }()
-	check()
-	<-done
-	for i := range siteMemoSize + 1 {
-		defaultSite(mustOrigin(t, "https://h"+strconv.Itoa(i)+".example"))
-	}
-	check()
 }
 
 // TestNewPreflightCacheCopiesKnobs: every field of cacheKnobs is the

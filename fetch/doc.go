@@ -14,6 +14,21 @@
 // Every user-agent choice and browser difference is a field of Profile; the
 // zero Profile is the spec. Time comes only from the Fetcher's Clock.
 //
+// # Reading the code
+//
+// The files follow the spec's "Fetching" section, one function per
+// algorithm with its anchor: fetch.go has fetch, main fetch and scheme
+// fetch; http.go HTTP fetch, HTTP-network-or-cache fetch (the part CORS
+// sees) and HTTP-network fetch (the Transport); redirect.go HTTP-redirect
+// fetch; preflight.go HTTP fetch's preflight decision, CORS-preflight
+// fetch and the cache steps a fetch takes; cache.go the CORS-preflight
+// cache; response.go the filtered responses. The CORS check and the other
+// header predicates are package policy's. State the spec derives (the
+// CORS-unsafe request-header names, the current URL's origin, the
+// partition key) is derived where a step needs it, and allocations are
+// plain; the two kept for speed live in leaf helpers that name the
+// benchmark that justifies them (newTrace, site).
+//
 // Choices where the spec leaves room (each also documented where it
 // applies): a "*" cache entry made by a credentialed preflight acts as a
 // wildcard only for uncredentialed requests (Profile.LiteralCredentialedWildcard

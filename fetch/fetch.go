@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/corsim/corsim/policy"
@@ -40,40 +41,27 @@ func (f *Fetcher) now() time.Time {
 	return f.Clock.Now()
 }
 
-// Redirect-taint levels (https://fetch.spec.whatwg.org/#concept-request-tainted-origin).
-const (
-	taintSameOrigin = iota
-	taintSameSite
-	taintCrossSite
-)
-
 // run is the state of one fetch: the spec's request as the algorithm
-// mutates it, plus the Result being written.
+// mutates it, plus the Result being written. What the algorithm derives
+// from the request (its CORS-unsafe request-header names, the origin of
+// its current URL) is computed where a step needs it; its redirect-taint,
+// which only its URL list decides, when the URL list grows.
 type run struct {
 	f   *Fetcher
 	p   *Profile
 	ctx context.Context
 	req *Request
 	res *Result
-	buf *resultBuf
 
-	method   string
-	header   policy.HeaderList
-	body     Body
-	urls     []*url.URL
-	cur      policy.Origin // origin of the current URL (the last of urls)
-	tainting Tainting
-	taint    int
-	count    int // redirect count
-
-	origin    policy.Origin // request's origin (the client's)
-	originStr string
-	creds     bool // credentials mode is include
-	partition string
-	havePart  bool
-	opaqueRdr bool     // the response is an opaque-redirect
-	names     []string // CORS-unsafe request-header names of this hop
-	memo      *hopMemo // memoized names and reasons for hop 0, or nil
+	originStr string // the request's origin, serialized (it never changes)
+	method    string
+	header    policy.HeaderList
+	body      Body
+	urls      []*url.URL
+	tainting  Tainting
+	taint     int  // redirect-taint of urls
+	count     int  // redirect count
+	opaqueRdr bool // the response is an opaque-redirect
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
@@ -81,31 +69,21 @@ type run struct {
 // network error is reported in Result.Err with Result.Response nil.
 func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	if req == nil || len(req.URLList) == 0 || req.URL() == nil {
-		res := &newResultBuf(0, false).res
-		res.Request = req
-		res.Err = failure(CodeInvalidRequest, anchorFetch, "", "the request has no URL")
-		res.Trace = append(res.Trace, Event{Step: StepNetworkError, Spec: anchorFetch, Outcome: OutcomeFail, Err: res.Err})
-		return res
+		err := failure(CodeInvalidRequest, anchorFetch, "", "the request has no URL")
+		return &Result{Request: req, Err: err,
+			Trace: []Event{{Step: StepNetworkError, Spec: anchorFetch, Outcome: OutcomeFail, Err: err}}}
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// fetch steps: append `Accept: */*` (destination is the empty string)
-	// and, if the UA chooses, Accept-Language, when the author set none.
-	addAccept := !req.Header.Contains("Accept")
-	addLang := f.Profile.AcceptLanguage != "" && !req.Header.Contains("Accept-Language")
-	// One allocation for the Result and the usual sizes of its slices.
-	notes := len(req.DroppedHeaders) + b2i(req.DefaultContentType != "") + b2i(addAccept) + b2i(addLang)
-	buf := newResultBuf(notes, likelyPreflight(req))
-	res := &buf.res
-	res.Request = req
-	// The run state stays on the stack: only the Result outlives Fetch.
+	res := &Result{Request: req, Trace: newTrace()}
 	r := &run{
-		f: f, p: &f.Profile, ctx: ctx, req: req, res: res, buf: buf,
-		method: req.Method, body: req.Body, tainting: TaintingBasic,
-		origin: req.Client.Origin, creds: req.Credentials == CredentialsInclude,
-		originStr: req.originString(),
+		f: f, p: &f.Profile, ctx: ctx, req: req, res: res,
+		originStr: req.Client.Origin.String(), method: req.Method, body: req.Body,
+		urls: slices.Clone(req.URLList), tainting: TaintingBasic,
 	}
+	r.taint = r.redirectTaint()
+	// What new Request() did to the header list, as notes in the trace.
 	for i, h := range req.DroppedHeaders {
 		var why *policy.Failure
 		if i < len(req.DroppedReasons) {
@@ -116,30 +94,17 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	if req.DefaultContentType != "" {
 		res.Trace = append(res.Trace, Event{Step: StepRequestValidated, Spec: anchorBodyExtract, Outcome: OutcomeOK, Detail: req.DefaultContentType})
 	}
-
-	// The fetch steps' Accept and Accept-Language (see above). The list
-	// gets one more slot than it needs: the first send appends Origin in
-	// place (see networkFetch).
-	r.header = append(buf.headers(len(req.Header)+b2i(addAccept)+b2i(addLang)+1), req.Header...)
-	if addAccept {
+	// fetch steps: append `Accept: */*` (destination is the empty string)
+	// and, if the user agent chooses, Accept-Language, when the author set
+	// none, to a copy of the request's header list.
+	r.header = slices.Clone(req.Header)
+	if !req.Header.Contains("Accept") {
 		r.header = append(r.header, policy.Header{Name: "Accept", Value: "*/*"})
 		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept: */*"})
 	}
-	if addLang {
-		r.header = append(r.header, policy.Header{Name: "Accept-Language", Value: r.p.AcceptLanguage})
-		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept-Language: " + r.p.AcceptLanguage})
-	}
-	r.urls = append(buf.urls[:0], req.URLList...)
-	for i, u := range r.urls {
-		last := r.cur
-		if i == 0 && u == req.urlFor {
-			r.cur = req.urlOrigin // computed by NewRequest
-		} else {
-			r.cur = policy.OriginOf(u)
-		}
-		if i > 0 {
-			r.taint = max(r.taint, r.hopTaint(last, r.cur))
-		}
+	if lang := r.p.AcceptLanguage; lang != "" && !req.Header.Contains("Accept-Language") {
+		r.header = append(r.header, policy.Header{Name: "Accept-Language", Value: lang})
+		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept-Language: " + lang})
 	}
 
 	wr, err := r.mainFetch()
@@ -155,72 +120,21 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	// tainting, with the CORS-exposed header-name list for cors.
 	if r.opaqueRdr {
 		res.Response = opaqueRedirect(wr, r.urls)
-		res.Trace = append(res.Trace, Event{Step: StepFiltered, Spec: anchorFiltered, Hop: r.hop(), Outcome: string(TypeOpaqueRedirect)})
-		return res
+	} else {
+		res.Response = filter(r.tainting, r.method, wr, r.urls, r.credentialsInclude())
 	}
-	var exposed []string
-	if r.tainting == TaintingCORS {
-		exposed = policy.ExposedHeaderNames(wr.Header, r.creds)
-	}
-	res.Response = filter(buf, r.tainting, r.method, wr, r.urls, exposed)
 	res.Trace = append(res.Trace, Event{Step: StepFiltered, Spec: anchorFiltered, Hop: r.hop(), Outcome: string(res.Response.Type)})
 	return res
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func (r *run) hop() int { return len(r.urls) - 1 }
-
-func (r *run) event(e Event) {
-	e.Hop = r.hop()
-	r.res.Trace = append(r.res.Trace, e)
-}
-
-// hopTaint is one iteration of redirect-taint: last is the origin of the
-// URL before cur's in the URL list.
-// See https://fetch.spec.whatwg.org/#concept-request-tainted-origin.
-func (r *run) hopTaint(last, cur policy.Origin) int {
-	if !r.sameSite(cur, last) && !r.sameSite(r.origin, last) {
-		return taintCrossSite
-	}
-	if !policy.SameOrigin(cur, last) && !policy.SameOrigin(r.origin, last) {
-		return taintSameSite
-	}
-	return taintSameOrigin
-}
-
-// sameSite is policy.SameSite under the Fetcher's public suffix list, with
-// the default list's sites memoized.
-func (r *run) sameSite(a, b policy.Origin) bool {
-	if r.f.PublicSuffixList != nil || a.IsOpaque() || b.IsOpaque() {
-		return policy.SameSite(a, b, r.f.PublicSuffixList)
-	}
-	return defaultSite(a) == defaultSite(b)
-}
-
-// serializedOrigin is byte-serializing a request origin: "null" once the
-// request is redirect-tainted (https://fetch.spec.whatwg.org/#serializing-a-request-origin).
-func (r *run) serializedOrigin() string {
-	if r.taint != taintSameOrigin {
-		return "null"
-	}
-	return r.originStr
 }
 
 // mainFetch is main fetch (https://fetch.spec.whatwg.org/#concept-main-fetch)
 // from step 12, the "if response is null" branch choice, on; the recursive call of
 // HTTP-redirect fetch re-enters here for every hop.
 func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
-	hop := r.hop()
-	cur, curOrigin := r.urls[hop], r.cur
+	cur := r.currentURL()
 	r.event(Event{Step: StepMainFetch, Spec: anchorMainFetch, Outcome: OutcomeOK})
 	switch {
-	case (policy.SameOrigin(curOrigin, r.origin) && r.tainting == TaintingBasic) ||
+	case (policy.SameOrigin(policy.OriginOf(cur), r.origin()) && r.tainting == TaintingBasic) ||
 		cur.Scheme == "data" || r.req.Mode == ModeNavigate:
 		// "request's current URL's origin is same origin with request's
 		// origin, and request's response tainting is basic; … scheme is
@@ -253,13 +167,13 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 	}
 	r.tainting = TaintingCORS
 	r.event(Event{Step: StepSameOrigin, Spec: anchorMainFetch, Outcome: OutcomeCORS})
-	r.names, r.memo = r.unsafeNamesForHop(hop)
-	if r.needsPreflightBranch() {
-		// "request's use-CORS-preflight flag is set, or request's
-		// unsafe-request flag is set and either its method is not a
-		// CORS-safelisted method or CORS-unsafe request-header names with
-		// its header list is not empty": HTTP fetch with makeCORSPreflight
-		// true; on a network error, clear cache entries.
+	// "request's use-CORS-preflight flag is set, or request's
+	// unsafe-request flag is set and either request's method is not a
+	// CORS-safelisted method or CORS-unsafe request-header names with
+	// request's header list is not empty": HTTP fetch with
+	// makeCORSPreflight true; on a network error, clear cache entries.
+	if r.req.UseCORSPreflight || r.req.UnsafeRequest &&
+		(!policy.IsCORSSafelistedMethod(r.method) || len(r.unsafeNames()) > 0) {
 		wr, err := r.httpFetch(true)
 		if err != nil {
 			r.clearCache()
@@ -270,20 +184,11 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 	return r.httpFetch(false)
 }
 
-func (r *run) needsPreflightBranch() bool { return r.needsPreflightBranchFor(r.names) }
-
-func (r *run) needsPreflightBranchFor(names []string) bool {
-	if r.req.UseCORSPreflight {
-		return true
-	}
-	return r.req.UnsafeRequest && (!policy.IsCORSSafelistedMethod(r.method) || len(names) > 0)
-}
-
 // schemeFetch is scheme fetch (https://fetch.spec.whatwg.org/#concept-scheme-fetch)
 // for the schemes the simulator knows: http(s) go to HTTP fetch, data: and
 // about:blank are answered locally.
 func (r *run) schemeFetch() (*WireResponse, *policy.Failure) {
-	cur := r.urls[r.hop()]
+	cur := r.currentURL()
 	switch cur.Scheme {
 	case "http", "https":
 		return r.httpFetch(false)
@@ -304,47 +209,69 @@ func (r *run) schemeFetch() (*WireResponse, *policy.Failure) {
 	return nil, err
 }
 
-// cacheKey is the key of the cache entries for the request as it is now.
-func (r *run) cacheKey() CacheKey {
-	if !r.havePart {
-		r.partition = r.partitionKey()
-		r.havePart = true
-	}
-	origin := r.serializedOrigin()
-	if r.p.KeyByUntaintedOrigin {
-		origin = r.originStr
-	}
-	u := r.urls[r.hop()]
-	us := ""
-	if r.hop() == 0 && r.req.urlFor == u {
-		us = r.req.urlStr
-	} else {
-		us = u.String()
-	}
-	return CacheKey{Partition: r.partition, Origin: origin, URL: us}
+// The request's own state, derived where the steps need it.
+
+// hop is the index of the current URL in the URL list.
+func (r *run) hop() int { return len(r.urls) - 1 }
+
+// currentURL is the request's current URL (https://fetch.spec.whatwg.org/#concept-request-current-url).
+func (r *run) currentURL() *url.URL { return r.urls[r.hop()] }
+
+// origin is the request's origin: the client's.
+func (r *run) origin() policy.Origin { return r.req.Client.Origin }
+
+// credentialsInclude reports that the request's credentials mode is include.
+func (r *run) credentialsInclude() bool { return r.req.Credentials == CredentialsInclude }
+
+// unsafeNames is the CORS-unsafe request-header names of the request's
+// header list under the profile's safelist
+// (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names).
+func (r *run) unsafeNames() []string { return r.p.Safelist.UnsafeNames(r.header) }
+
+// event appends e to the trace, on the current hop.
+func (r *run) event(e Event) {
+	e.Hop = r.hop()
+	r.res.Trace = append(r.res.Trace, e)
 }
 
-// partitionKey determines the network partition key from the client's
-// top-level origin (https://fetch.spec.whatwg.org/#network-partition-keys).
-func (r *run) partitionKey() string {
-	top := r.req.Client.topLevel()
-	switch r.p.Partition {
-	case PartitionNone:
-		return ""
-	case PartitionTopLevelOrigin:
-		return top.String()
+// Redirect-taint levels (https://fetch.spec.whatwg.org/#concept-request-tainted-origin).
+const (
+	taintSameOrigin = iota
+	taintSameSite
+	taintCrossSite
+)
+
+// redirectTaint is the request's redirect-taint
+// (https://fetch.spec.whatwg.org/#concept-request-tainted-origin): the
+// worst hopTaint over each pair of consecutive URLs of the URL list.
+func (r *run) redirectTaint() int {
+	taint := taintSameOrigin
+	for i := 1; i < len(r.urls); i++ {
+		taint = max(taint, r.hopTaint(r.urls[i-1], r.urls[i]))
 	}
-	if r.f.PublicSuffixList == nil {
-		return defaultSite(top)
-	}
-	return policy.Site(top, r.f.PublicSuffixList)
+	return taint
 }
 
-func (r *run) clearCache() {
-	if r.f.Cache == nil || r.p.KeepCacheOnFailure {
-		return
+// hopTaint is one iteration of redirect-taint, for url after lastURL in
+// the URL list: cross-site when neither url's origin nor the request's
+// origin is same site with lastURL's origin, else same-site when neither
+// is same origin with it.
+func (r *run) hopTaint(lastURL, url *url.URL) int {
+	last, cur, origin := policy.OriginOf(lastURL), policy.OriginOf(url), r.origin()
+	if !r.sameSite(cur, last) && !r.sameSite(origin, last) {
+		return taintCrossSite
 	}
-	k := r.cacheKey()
-	r.f.Cache.ClearKey(k)
-	r.event(Event{Step: StepCacheCleared, Spec: anchorCacheClear, Outcome: OutcomeOK, Detail: k.URL})
+	if !policy.SameOrigin(cur, last) && !policy.SameOrigin(origin, last) {
+		return taintSameSite
+	}
+	return taintSameOrigin
+}
+
+// serializedOrigin is byte-serializing a request origin: "null" once the
+// request is redirect-tainted (https://fetch.spec.whatwg.org/#serializing-a-request-origin).
+func (r *run) serializedOrigin() string {
+	if r.taint != taintSameOrigin {
+		return "null"
+	}
+	return r.originStr
 }

@@ -24,7 +24,7 @@ func (r *run) httpFetch(makePreflight bool) (*WireResponse, *policy.Failure) {
 	// and response returns failure, then return a network error." This
 	// applies to every response, redirects included.
 	if r.tainting == TaintingCORS {
-		if cerr := policy.CORSCheck(wr.Header, r.serializedOrigin(), r.creds); cerr != nil {
+		if cerr := policy.CORSCheck(wr.Header, r.serializedOrigin(), r.credentialsInclude()); cerr != nil {
 			ferr := asFailure(cerr, policy.CodeAllowOriginMismatch, anchorCORSCheck)
 			r.event(Event{Step: StepCORSCheck, Spec: anchorCORSCheck, Outcome: OutcomeFail, Err: ferr})
 			return nil, ferr
@@ -72,7 +72,7 @@ func (r *run) originHeader() (string, bool) {
 	if r.method == "GET" || r.method == "HEAD" {
 		return "", false
 	}
-	if r.req.Mode != ModeCORS && r.origin.Scheme() == "https" && r.urls[r.hop()].Scheme != "https" {
+	if r.req.Mode != ModeCORS && r.origin().Scheme() == "https" && r.currentURL().Scheme != "https" {
 		serialized = "null"
 	}
 	return serialized, true
@@ -92,18 +92,10 @@ func wireURL(u *url.URL) *url.URL {
 // (https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch) that
 // CORS sees: credentials, the Origin header, then the network.
 func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
-	wreq := r.buf.wireRequest()
-	wreq.Method, wreq.URL, wreq.Credentials = r.method, wireURL(r.urls[r.hop()]), r.includeCredentials()
-	// The wire header list is the request's header list plus Origin. Spare
-	// capacity in r.header belongs to no one else (Fetch and redirect make
-	// fresh lists), so the first send after one takes it over and appends
-	// in place; then r.header's capacity is closed, and a later send of
-	// the same list copies it. Wire lists of two hops never share memory.
-	h := r.header
-	if cap(h) == len(h) {
-		h = append(r.buf.headers(len(h)+1), h...)
-	}
-	r.header = r.header[:len(r.header):len(r.header)]
+	wreq := &WireRequest{Method: r.method, URL: wireURL(r.currentURL()), Credentials: r.includeCredentials()}
+	// The wire header list is a copy of the request's header list, plus
+	// Origin: each exchange keeps the list it was sent with.
+	h := append(make(policy.HeaderList, 0, len(r.header)+1), r.header...)
 	if v, ok := r.originHeader(); ok {
 		h = append(h, policy.Header{Name: "Origin", Value: v})
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeOK, Detail: v})

@@ -37,16 +37,11 @@ func (r *run) reasons() []*policy.Failure {
 // method that needs one, or an unsafe header name without a header-name
 // cache entry match — then CORS-preflight fetch.
 func (r *run) preflightIfNeeded() *policy.Failure {
-	rep := PreflightReport{Hop: r.hop(), Required: true}
-	if r.memo != nil {
-		rep.Reasons = r.memo.reasons
-	} else {
-		rep.Reasons = r.reasons()
-	}
+	rep := PreflightReport{Hop: r.hop(), Required: true, Reasons: r.reasons()}
 	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Preflight: true, Outcome: OutcomeRequired})
 
 	needMethod := r.req.UseCORSPreflight || !r.p.methodExempt(r.method)
-	names := r.names
+	names := r.unsafeNames()
 	if !needMethod && len(names) == 0 {
 		// Only with a Profile whose CacheExemptMethods exempts an unsafe
 		// method: nothing needs a cache entry, so nothing is preflighted.
@@ -61,7 +56,7 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 	case r.p.bypassesCache(r.req.Cache):
 		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "cache mode " + string(r.req.Cache)})
 	default:
-		methodOK, missing = c.lookup(r.cacheKey(), r.creds, r.method, needMethod, names, r.f.now())
+		methodOK, missing = c.lookup(r.cacheKey(), r.credentialsInclude(), r.method, needMethod, names, r.f.now())
 		if methodOK && len(missing) == 0 {
 			rep.FromCache = true
 			r.event(Event{Step: StepCacheLookup, Spec: anchorCacheMatch, Preflight: true, Outcome: OutcomeHit})
@@ -70,7 +65,6 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 		}
 		r.event(Event{Step: StepCacheLookup, Spec: anchorCacheMatch, Preflight: true, Outcome: OutcomeMiss})
 	}
-	rep.Missing = make([]string, 0, b2i(!methodOK)+len(missing))
 	if !methodOK {
 		rep.Missing = append(rep.Missing, r.method)
 	}
@@ -84,25 +78,24 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 }
 
 // corsPreflightFetch is CORS-preflight fetch
-// (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0).
+// (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0); names are the
+// request's CORS-unsafe request-header names.
 func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.Failure {
-	// Room for the events still to come, the two exchanges, the
-	// preflight's wire request and header lines, in one allocation.
-	wreq, h := r.preflightRoom()
 	// Steps 1–5: OPTIONS to the current URL, Accept: */*,
 	// Access-Control-Request-Method, Access-Control-Request-Headers (the
 	// CORS-unsafe names, lowercase, sorted, joined by "," without space).
-	h = append(h, policy.Header{Name: "Accept", Value: "*/*"},
-		policy.Header{Name: "Access-Control-Request-Method", Value: r.method})
+	h := policy.HeaderList{
+		{Name: "Accept", Value: "*/*"},
+		{Name: "Access-Control-Request-Method", Value: r.method},
+	}
 	if len(names) > 0 {
 		h = append(h, policy.Header{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
 	}
 	// Step 6, HTTP-network-or-cache fetch of the preflight: its tainting is
 	// cors, so Origin is always appended; its credentials mode is the
 	// default same-origin with cors tainting, so no credentials.
-	origin := r.serializedOrigin()
-	h = append(h, policy.Header{Name: "Origin", Value: origin})
-	wreq.Method, wreq.URL, wreq.Header, wreq.Preflight = "OPTIONS", wireURL(r.urls[r.hop()]), h, true
+	h = append(h, policy.Header{Name: "Origin", Value: r.serializedOrigin()})
+	wreq := &WireRequest{Method: "OPTIONS", URL: wireURL(r.currentURL()), Header: h, Preflight: true}
 	rep.Request = wreq
 	wr, err := r.send(wreq, true)
 	if err != nil {
@@ -111,7 +104,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 		return err
 	}
 	rep.Sent, rep.Response = true, wr
-	r.event(Event{Step: StepPreflightSent, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK, Detail: h[1].Value})
+	r.event(Event{Step: StepPreflightSent, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK, Detail: r.method})
 
 	methods, headerNames, err := r.checkPreflight(wr, names)
 	if err != nil {
@@ -149,7 +142,7 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 	// response's status is an ok status" — the CORS check uses the actual
 	// request's credentials mode.
 	corsCheck := func() *policy.Failure {
-		return asFailure(policy.CORSCheck(wr.Header, r.serializedOrigin(), r.creds), policy.CodeAllowOriginMismatch, anchorCORSCheck)
+		return asFailure(policy.CORSCheck(wr.Header, r.serializedOrigin(), r.credentialsInclude()), policy.CodeAllowOriginMismatch, anchorCORSCheck)
 	}
 	if r.p.PreflightStatusFirst {
 		if err := r.statusFailure(wr); err != nil {
@@ -182,14 +175,14 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 		methods = []string{r.method}
 	}
 	// 7.5: the method check.
-	if err := policy.CheckPreflightMethod(r.method, methods, r.creds); err != nil {
+	if err := policy.CheckPreflightMethod(r.method, methods, r.credentialsInclude()); err != nil {
 		return nil, nil, asFailure(err, policy.CodeMethodNotAllowed, anchorPreflight)
 	}
 	// 7.6–7.7: Authorization (non-wildcard name) and the unsafe names.
-	if err := policy.CheckPreflightHeaders(r.header, names, headerNames, r.creds, r.p.WildcardCoversAuthorization); err != nil {
+	if err := policy.CheckPreflightHeaders(r.header, names, headerNames, r.credentialsInclude(), r.p.WildcardCoversAuthorization); err != nil {
 		return nil, nil, asFailure(err, policy.CodeHeaderNotAllowed, anchorPreflight)
 	}
-	if r.p.WildcardCoversAuthorization && r.p.WarnWildcardAuthorization && !r.creds &&
+	if r.p.WildcardCoversAuthorization && r.p.WarnWildcardAuthorization && !r.credentialsInclude() &&
 		r.header.Contains("Authorization") && slices.Contains(headerNames, "*") && !containsFold(headerNames, "authorization") {
 		r.event(Event{Step: StepWarning, Spec: specBase + "#cors-non-wildcard-request-header-name", Preflight: true, Outcome: OutcomeOK,
 			Detail: "Access-Control-Allow-Headers: * covered Authorization; the spec requires it to be listed"})
@@ -210,7 +203,7 @@ func (r *run) storePreflight(wr *WireResponse, methods, headerNames []string) {
 		r.event(Event{Step: StepCacheStore, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeNotStore, Detail: ma.Raw})
 		return
 	}
-	if r.f.Cache.Store(r.cacheKey(), r.creds, methods, headerNames, d, r.f.now()) {
+	if r.f.Cache.Store(r.cacheKey(), r.credentialsInclude(), methods, headerNames, d, r.f.now()) {
 		r.event(Event{Step: StepCacheStore, Spec: anchorCacheCreate, Preflight: true, Outcome: OutcomeStored, Detail: d.String()})
 	} else {
 		r.event(Event{Step: StepCacheStore, Spec: anchorCacheCreate, Preflight: true, Outcome: OutcomeNotStore, Detail: "URL too long"})
@@ -224,4 +217,42 @@ func containsFold(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// The CORS-preflight cache as a fetch uses it
+// (https://fetch.spec.whatwg.org/#cors-preflight-cache).
+
+// cacheKey is the key of the cache entries for the request as it is now:
+// its network partition key, its byte-serialized origin and its current
+// URL.
+func (r *run) cacheKey() CacheKey {
+	origin := r.serializedOrigin()
+	if r.p.KeyByUntaintedOrigin {
+		origin = r.originStr
+	}
+	return CacheKey{Partition: r.partitionKey(), Origin: origin, URL: r.currentURL().String()}
+}
+
+// partitionKey determines the network partition key from the client's
+// top-level origin (https://fetch.spec.whatwg.org/#network-partition-keys).
+func (r *run) partitionKey() string {
+	top := r.req.Client.topLevel()
+	switch r.p.Partition {
+	case PartitionNone:
+		return ""
+	case PartitionTopLevelOrigin:
+		return top.String()
+	}
+	return r.site(top)
+}
+
+// clearCache is "clear cache entries" (https://fetch.spec.whatwg.org/#concept-cache-clear)
+// for the request, unless the profile keeps them on a failure.
+func (r *run) clearCache() {
+	if r.f.Cache == nil || r.p.KeepCacheOnFailure {
+		return
+	}
+	k := r.cacheKey()
+	r.f.Cache.ClearKey(k)
+	r.event(Event{Step: StepCacheCleared, Spec: anchorCacheClear, Outcome: OutcomeOK, Detail: k.URL})
 }

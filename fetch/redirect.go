@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -55,7 +56,7 @@ func includesCredentials(u *url.URL) bool {
 // redirectFetch is HTTP-redirect fetch
 // (https://fetch.spec.whatwg.org/#concept-http-redirect-fetch).
 func (r *run) redirectFetch(wr *WireResponse) (*WireResponse, *policy.Failure) {
-	cur := r.urls[r.hop()]
+	cur := r.currentURL()
 	fail := func(err *policy.Failure) (*WireResponse, *policy.Failure) {
 		r.event(Event{Step: StepRedirect, Spec: err.Spec, Outcome: OutcomeFail, Err: err})
 		return nil, err
@@ -86,7 +87,7 @@ func (r *run) redirectFetch(wr *WireResponse) (*WireResponse, *policy.Failure) {
 	// credentials.
 	locOrigin := policy.OriginOf(loc)
 	if includesCredentials(loc) {
-		if r.req.Mode == ModeCORS && !policy.SameOrigin(r.origin, locOrigin) {
+		if r.req.Mode == ModeCORS && !policy.SameOrigin(r.origin(), locOrigin) {
 			return fail(failure(CodeRedirectHasCredentials, anchorRedirect, loc.Redacted(),
 				"a CORS request cannot follow a redirect to a cross-origin URL with credentials"))
 		}
@@ -105,37 +106,26 @@ func (r *run) redirectFetch(wr *WireResponse) (*WireResponse, *policy.Failure) {
 	if ((wr.Status == 301 || wr.Status == 302) && r.method == "POST") ||
 		(wr.Status == 303 && r.method != "GET" && r.method != "HEAD") {
 		r.method, r.body = "GET", Body{}
-		out := r.header[:0:0]
-		for _, h := range r.header {
-			if !policy.IsRequestBodyHeaderName(h.Name) {
-				out = append(out, h)
-			}
-		}
-		r.header = out
+		r.header = slices.DeleteFunc(slices.Clone(r.header), func(h policy.Header) bool {
+			return policy.IsRequestBodyHeaderName(h.Name)
+		})
 	}
 	// Step 13: a cross-origin hop removes the CORS non-wildcard
 	// request-header names (Authorization).
-	curOrigin := r.cur
-	if !policy.SameOrigin(curOrigin, locOrigin) && r.header.Contains("Authorization") {
-		out := r.header[:0:0]
-		for _, h := range r.header {
-			if !policy.IsCORSNonWildcardRequestHeaderName(h.Name) {
-				out = append(out, h)
-			}
-		}
-		r.header = out
+	if !policy.SameOrigin(policy.OriginOf(cur), locOrigin) && r.header.Contains("Authorization") {
+		r.header = slices.DeleteFunc(slices.Clone(r.header), func(h policy.Header) bool {
+			return policy.IsCORSNonWildcardRequestHeaderName(h.Name)
+		})
 	}
 	// Step 18: append the location URL to the URL list; step 22: main
 	// fetch with recursive true.
 	r.event(Event{Step: StepRedirect, Spec: anchorRedirect, Outcome: OutcomeOK, Detail: strconv.Itoa(wr.Status)})
+	// The URL list grew by one URL: its redirect-taint gains one pair.
+	wasClean := r.taint == taintSameOrigin
 	r.urls = append(r.urls, loc)
-	r.cur = locOrigin
-	if t := max(r.taint, r.hopTaint(curOrigin, locOrigin)); t != r.taint {
-		wasClean := r.taint == taintSameOrigin
-		r.taint = t
-		if wasClean {
-			r.event(Event{Step: StepTaint, Spec: anchorTaint, Outcome: OutcomeOK, Detail: "null"})
-		}
+	r.taint = max(r.taint, r.hopTaint(cur, loc))
+	if wasClean && r.taint != taintSameOrigin {
+		r.event(Event{Step: StepTaint, Spec: anchorTaint, Outcome: OutcomeOK, Detail: "null"})
 	}
 	return r.mainFetch()
 }

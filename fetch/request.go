@@ -163,15 +163,6 @@ type Request struct {
 	// DefaultContentType is the Content-Type the body kind added, "" when
 	// none was added.
 	DefaultContentType string
-
-	urlFor    *url.URL      // URLList[0] when urlStr and urlOrigin were computed
-	urlStr    string        // its serialization, for cache keys
-	urlOrigin policy.Origin // its origin
-
-	originFor policy.Origin // Client.Origin when originStr was computed
-	originStr string
-
-	memo *memoBox // hop-0 unsafe names and preflight reasons, per profile
 }
 
 // URL returns the request's current URL (the last of its URL list).
@@ -254,9 +245,6 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 	}
 	u.User = nil
 	r.URLList = []*url.URL{u}
-	r.urlFor, r.urlStr, r.urlOrigin = u, u.String(), policy.OriginOf(u)
-	r.originFor, r.originStr = client.Origin, client.Origin.String()
-	r.memo = new(memoBox)
 
 	// only-if-cached requires same-origin mode (new Request step 21).
 	if r.Cache == CacheOnlyIfCached && r.Mode != ModeSameOrigin {
@@ -445,12 +433,4 @@ func trimHTTPWhitespace(s string) string {
 // isHeaderValue: no NUL, LF or CR (https://fetch.spec.whatwg.org/#header-value).
 func isHeaderValue(v string) bool {
 	return !strings.ContainsAny(v, "\x00\n\r")
-}
-
-// originString is the serialization of the client's origin, memoized.
-func (r *Request) originString() string {
-	if r.originFor == r.Client.Origin && r.originStr != "" {
-		return r.originStr
-	}
-	return r.Client.Origin.String()
 }

@@ -123,12 +123,13 @@ type Result struct {
 func (r *Result) Blocked() bool { return r.Err != nil }
 
 // filter wraps the internal response in the filtered response for the
-// tainting, in buf's Response and header arena. See
+// tainting; a cors filtered response keeps the CORS-safelisted response
+// headers and those the response exposes to a request whose credentials
+// mode is include or not (creds). See
 // https://fetch.spec.whatwg.org/#concept-filtered-response and main fetch
 // step 14.
-func filter(buf *resultBuf, t Tainting, method string, wr *WireResponse, urls []*url.URL, exposed []string) *Response {
-	r := &buf.resp // zeroed
-	r.Status, r.StatusText, r.Internal = wr.Status, wr.StatusText, wr
+func filter(t Tainting, method string, wr *WireResponse, urls []*url.URL, creds bool) *Response {
+	r := &Response{Status: wr.Status, StatusText: wr.StatusText, Internal: wr}
 	if len(urls) > 0 {
 		r.URL = urls[len(urls)-1]
 	}
@@ -140,38 +141,17 @@ func filter(buf *resultBuf, t Tainting, method string, wr *WireResponse, urls []
 		r.Type, r.Status, r.StatusText, r.URL, r.Redirected = TypeOpaque, 0, "", nil, false
 		return r
 	case TaintingCORS:
-		// As policy.FilterCORSResponseHeaders, into the arena.
 		r.Type = TypeCORS
-		r.Header = buf.filterHeaders(wr.Header, func(name string) bool {
-			return policy.IsCORSSafelistedResponseHeaderName(name, exposed)
-		})
+		r.Header = policy.FilterCORSResponseHeaders(wr.Header, policy.ExposedHeaderNames(wr.Header, creds))
 	default:
-		// As policy.FilterBasicResponseHeaders, into the arena.
 		r.Type = TypeBasic
-		r.Header = buf.filterHeaders(wr.Header, func(name string) bool {
-			return !policy.IsForbiddenResponseHeaderName(name)
-		})
+		r.Header = policy.FilterBasicResponseHeaders(wr.Header)
 	}
 	// Null body for HEAD/CONNECT and null-body statuses (main fetch step 20).
 	if method != "HEAD" && method != "CONNECT" && !policy.IsNullBodyStatus(wr.Status) {
 		r.Body = wr.Body
 	}
 	return r
-}
-
-// filterHeaders returns the lines of l whose name keep accepts, in a list
-// carved from the arena; nil when none is kept (as the policy filters do).
-func (b *resultBuf) filterHeaders(l policy.HeaderList, keep func(name string) bool) policy.HeaderList {
-	out := b.headers(len(l))
-	for _, h := range l {
-		if keep(h.Name) {
-			out = append(out, h)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // opaqueRedirect is the opaque-redirect filtered response: status 0, no

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/corsim/corsim/policy"
 )
@@ -42,13 +41,12 @@ func chainServer(chain []string, pre, act func(*WireRequest) *WireResponse) Tran
 	})
 }
 
-// TestResultBuffersDoNotAlias checks the per-fetch buffer's sharing rules
-// over requests of every buffer shape, predicted right or wrong, with and
-// without preflights and redirects: each wire request's header list is, in
-// the Result, what the Transport saw; no two wire lists share memory; and
-// the filtered response's headers are policy's filter of the last
-// response.
-func TestResultBuffersDoNotAlias(t *testing.T) {
+// TestResultKeepsWhatWasSent: over requests with and without preflights,
+// redirects and notes before main fetch, each wire request's header list
+// in the Result is what the Transport saw; no two wire lists share memory
+// (overwriting one changes no other); and the filtered response's headers
+// are policy's filter of the last response.
+func TestResultKeepsWhatWasSent(t *testing.T) {
 	allowAll := echoOrigin(204, "Access-Control-Allow-Methods", "PUT, DELETE",
 		"Access-Control-Allow-Headers", "X-Token, Content-Type", "Access-Control-Max-Age", "600")
 	act := echoOrigin(200, "Content-Type", "text/plain", "X-Request-Id", "1", "Cache-Control", "no-cache",
@@ -69,8 +67,8 @@ func TestResultBuffersDoNotAlias(t *testing.T) {
 		{name: "simple GET over redirects", init: RequestInit{URL: chain[0]}, chain: chain},
 		{name: "same-origin GET over redirects (no Origin header)", init: RequestInit{URL: sameChain[0]}, chain: sameChain},
 		{name: "no-cors GET over redirects", init: RequestInit{URL: chain[0], Mode: ModeNoCORS}, chain: chain},
-		{name: "POST text guessed preflight, is simple", init: RequestInit{Method: "POST", URL: chain[0], Body: Body{Kind: BodyText, Data: "x"}}, chain: chain[:1]},
-		{name: "notes overflow the simple shape", init: RequestInit{URL: chain[0], Header: hl("Cookie", "a=b", "Accept", "text/html")},
+		{name: "simple POST with a text body", init: RequestInit{Method: "POST", URL: chain[0], Body: Body{Kind: BodyText, Data: "x"}}, chain: chain[:1]},
+		{name: "three notes before main fetch", init: RequestInit{URL: chain[0], Header: hl("Cookie", "a=b", "Accept", "text/html")},
 			profile: Profile{AcceptLanguage: "en"}, chain: chain[:1]},
 		{name: "XHR upload listeners", init: RequestInit{Method: "POST", URL: chain[0], Initiator: InitiatorXHR, UploadListeners: true,
 			Body: Body{Kind: BodyText, Data: "x"}}, chain: chain[:2], twice: true},
@@ -125,45 +123,5 @@ func TestResultBuffersDoNotAlias(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestFetchAllocations pins the allocation counts the per-fetch buffer
-// shapes are sized for (the benchmarks' requests and server): one for a
-// simple fetch and for a preflighted fetch the cache answers; for a sent
-// preflight one more for its room (coldBuf), besides the cache entry (2),
-// the two extracted lists (2), the report's Missing and the max-age's
-// text.
-func TestFetchAllocations(t *testing.T) {
-	if raceEnabled {
-		t.Skip("allocation counts differ under the race detector")
-	}
-	put := RequestInit{Method: "PUT", URL: "https://api.example/items/1", Header: policy.HeaderList{{Name: "X-Token", Value: "abc"}}}
-	for _, c := range []struct {
-		name string
-		init RequestInit
-		cold bool
-		max  float64
-	}{
-		{"simple", RequestInit{URL: "https://api.example/items?id=1"}, false, 1},
-		{"preflight warm", put, false, 1},
-		{"preflight cold", put, true, 8},
-	} {
-		clk := NewVirtualClock(epoch)
-		f := &Fetcher{Profile: Spec, Clock: clk, Cache: NewPreflightCache(Spec, 1), Transport: benchServer()}
-		req := mustRequest(t, Client{Origin: mustOrigin(t, page)}, c.init)
-		ctx := context.Background()
-		if res := f.Fetch(ctx, req); res.Err != nil {
-			t.Fatal(res.Err)
-		}
-		n := testing.AllocsPerRun(200, func() {
-			if c.cold {
-				clk.Advance(601 * time.Second)
-			}
-			f.Fetch(ctx, req)
-		})
-		if n > c.max {
-			t.Errorf("%s: %v allocations per fetch, want at most %v", c.name, n, c.max)
-		}
 	}
 }

@@ -1,6 +1,0 @@
-//go:build race
-
-package fetch
-
-// raceEnabled: the race detector changes allocation counts.
-const raceEnabled = true
