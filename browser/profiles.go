@@ -91,6 +91,11 @@ var Chromium = fetch.Profile{
 	// cors.cc IsCorsSafelistedHeader: client hints and "intervention"
 	// (browsers.md §1.3).
 	Safelist: chromiumSafelist,
+	// Blink's HTTPHeaderMap::Add joins a repeated request header with ", "
+	// before cors.cc sees one value per name; harness: two 100-byte Accept
+	// values preflight (the joined 202 bytes pass 128), and the wire
+	// carries the joined value (scenarios/duplicate-request-headers).
+	CombineDuplicateHeaders: true,
 	// cors_url_loader.cc: redirect_count_++ == 20 (browsers.md §1.8).
 	RedirectLimit: 20,
 }

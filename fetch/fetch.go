@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/corsim/corsim/policy"
@@ -98,6 +99,9 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	// and, if the user agent chooses, Accept-Language, when the author set
 	// none, to a copy of the request's header list.
 	r.header = slices.Clone(req.Header)
+	if r.p.CombineDuplicateHeaders {
+		r.header = combineDuplicates(r.header)
+	}
 	if !req.Header.Contains("Accept") {
 		r.header = append(r.header, policy.Header{Name: "Accept", Value: "*/*"})
 		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept: */*"})
@@ -274,4 +278,20 @@ func (r *run) serializedOrigin() string {
 		return "null"
 	}
 	return r.originStr
+}
+
+// combineDuplicates joins the values of entries with the same name
+// (case-insensitively) with ", " into the first such entry
+// (Profile.CombineDuplicateHeaders). l is not modified.
+func combineDuplicates(l policy.HeaderList) policy.HeaderList {
+	out := make(policy.HeaderList, 0, len(l))
+	for _, h := range l {
+		i := slices.IndexFunc(out, func(o policy.Header) bool { return strings.EqualFold(o.Name, h.Name) })
+		if i < 0 {
+			out = append(out, h)
+			continue
+		}
+		out[i].Value += ", " + h.Value
+	}
+	return out
 }

@@ -169,6 +169,17 @@ type Profile struct {
 	// client hints DPR, Width, Viewport-Width, Device-Memory, RTT,
 	// Downlink, ECT, Save-Data, and Intervention). Zero: the spec's list.
 	Safelist policy.Safelist
+	// CombineDuplicateHeaders: before fetch looks at the request's header
+	// list, entries with the same name (case-insensitively) become one,
+	// named as the first, at its place, its value the values joined with
+	// ", ". The safelist limits (128 bytes a value, 1024 in total) then
+	// apply to the joined value, and Access-Control-Request-Headers and
+	// the wire show it. Chromium does this: Blink's HTTPHeaderMap::Add
+	// joins a repeated name with ", " before the request reaches the
+	// network service's cors.cc (harness, scenarios/duplicate-request-headers).
+	// Zero: the spec keeps one header list entry per append and applies
+	// the limits per entry (fetch#cors-unsafe-request-header-names).
+	CombineDuplicateHeaders bool
 	// AcceptLanguage is the Accept-Language value fetch appends when the
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
 	// none is appended, which keeps traces free of a UA-chosen value.
