@@ -3,6 +3,7 @@ package fetch
 import (
 	"encoding/base64"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/corsim/corsim/policy"
@@ -95,7 +96,10 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	wreq := &WireRequest{Method: r.method, URL: wireURL(r.currentURL()), Credentials: r.includeCredentials()}
 	// The wire header list is a copy of the request's header list, plus
 	// Origin: each exchange keeps the list it was sent with.
-	h := append(make(policy.HeaderList, 0, len(r.header)+1), r.header...)
+	h := append(make(policy.HeaderList, 0, len(r.header)+2), r.header...)
+	if v, ok := r.contentLength(); ok {
+		h = append(h, policy.Header{Name: "Content-Length", Value: v})
+	}
 	if v, ok := r.originHeader(); ok {
 		h = append(h, policy.Header{Name: "Origin", Value: v})
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeOK, Detail: v})
@@ -112,6 +116,22 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	}
 	r.event(Event{Step: StepActualSent, Spec: anchorNetOrCache, Outcome: OutcomeOK})
 	return wr, nil
+}
+
+// contentLength is HTTP-network-or-cache fetch steps 8–11
+// (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch): the body's
+// length when it has one, "0" for a POST or PUT without a body, else no
+// header. A ReadableStream body has a null length, so it gets none.
+func (r *run) contentLength() (string, bool) {
+	switch {
+	case r.body.Kind == BodyStream:
+		return "", false
+	case r.body.Kind != BodyNone:
+		return strconv.Itoa(len(r.body.Data)), true
+	case r.method == "POST" || r.method == "PUT":
+		return "0", true
+	}
+	return "", false
 }
 
 // send hands a request to the Transport and records the exchange.
