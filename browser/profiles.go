@@ -71,6 +71,15 @@ var Chromium = fetch.Profile{
 	// preflight_cache.cc has no removal path on a failed request, only
 	// purge and ClearCache (browsers.md §1.7) [I].
 	KeepCacheOnFailure: true,
+	// preflight_result.cc EnsureAllowedCrossOriginMethod/Headers test
+	// `!credentials_ && *` with the flag the result was created with
+	// (read at 0256af45): a "*" stored by a credentialed preflight never
+	// matches (scenarios/cache-wildcard-stored-credentials).
+	WildcardByStoredCredentials: true,
+	// preflight_cache.cc CheckIfRequestCanSkipPreflight: "The cache entry
+	// is either stale or not sufficient. Remove the item" (read at
+	// 09875653; scenarios/cache-insufficient-entry-erased).
+	EraseInsufficientEntry: true,
 	// HandleRedirect → kPreflightDisallowedRedirect before any header
 	// check (browsers.md §1.4).
 	PreflightRedirectFirst: true,
@@ -210,6 +219,11 @@ var Firefox = fetch.Profile{
 	CacheBypassModes: []fetch.CacheMode{fetch.CacheReload, fetch.CacheNoStore},
 	// RemoveEntries on a failed actual CORS check (browsers.md §2.5).
 	KeepCacheOnFailure: false,
+	// nsCORSListenerProxy::OnStartRequest: when CheckRequestApproved
+	// fails, RemoveEntries(final URI, requesting principal) — for every
+	// CORS channel, preflighted or not
+	// (scenarios/cache-cleared-after-simple-failure).
+	ClearCacheOnAnyFailure: true,
 	// nsCORSPreflightListener::AsyncOnChannelRedirect →
 	// CORSExternalRedirectNotAllowed (browsers.md §2.3).
 	PreflightRedirectFirst: true,

@@ -185,7 +185,11 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 		return wr, err
 	}
 	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Outcome: OutcomeNone})
-	return r.httpFetch(false)
+	wr, err := r.httpFetch(false)
+	if err != nil && r.p.ClearCacheOnAnyFailure {
+		r.clearCache()
+	}
+	return wr, err
 }
 
 // schemeFetch is scheme fetch (https://fetch.spec.whatwg.org/#concept-scheme-fetch)

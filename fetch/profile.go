@@ -104,6 +104,24 @@ type Profile struct {
 	// give (step 7.5/7.7), and what every engine does (Chromium checks
 	// `!credentials_ && *`, WebKit `policy != Use`, Firefox never reuses *).
 	LiteralCredentialedWildcard bool
+	// WildcardByStoredCredentials: a cached "*" acts as a wildcard only if
+	// the preflight that stored it was made without credentials, whatever
+	// the later request's credentials mode. Chromium does this:
+	// preflight_result.cc tests `!credentials_ && *` with the credentials
+	// flag the result was created with, so a "*" stored by a credentialed
+	// preflight never matches later (scenarios/cache-wildcard-stored-credentials).
+	// Zero: the later request's credentials decide (see
+	// LiteralCredentialedWildcard), so an uncredentialed request reuses a
+	// "*" that a credentialed preflight stored.
+	WildcardByStoredCredentials bool
+	// EraseInsufficientEntry: when HTTP fetch's cache test finds entries
+	// for the request's key that do not cover the request, they are all
+	// removed, so a later request they would have covered preflights
+	// again. Chromium does this: preflight_cache.cc
+	// CheckIfRequestCanSkipPreflight erases an entry that is stale or "not
+	// sufficient". Zero: the spec leaves entries alone on a miss
+	// (fetch#concept-http-fetch step 2).
+	EraseInsufficientEntry bool
 	// SeparateCredentials: credentialed and uncredentialed results live
 	// under different keys, so an entry made by a credentialed preflight
 	// does not serve an uncredentialed request. Zero: the spec's
@@ -134,6 +152,13 @@ type Profile struct {
 	// entries after a network error in the preflight branch. Zero: clear
 	// (spec; Firefox on a failed actual CORS check).
 	KeepCacheOnFailure bool
+	// ClearCacheOnAnyFailure: main fetch also clears the request's cache
+	// entries after a network error of a request that took no preflight
+	// (a simple request whose CORS check failed). Firefox does this:
+	// nsCORSListenerProxy::OnStartRequest calls RemoveEntries for the
+	// final URL whenever CheckRequestApproved fails. Zero: the spec clears
+	// only after the preflight branch (fetch#concept-main-fetch step 12).
+	ClearCacheOnAnyFailure bool
 
 	// --- Preflight response evaluation (fetch#cors-preflight-fetch-0 step 7) ---
 
