@@ -55,6 +55,7 @@ type run struct {
 	res *Result
 
 	originStr string // the request's origin, serialized (it never changes)
+	cleared   bool   // Profile.ClearCacheOnAnyFailure has cleared the cache
 	method    string
 	header    policy.HeaderList
 	body      Body
@@ -186,7 +187,10 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 	}
 	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Outcome: OutcomeNone})
 	wr, err := r.httpFetch(false)
-	if err != nil && r.p.ClearCacheOnAnyFailure {
+	// Profile.ClearCacheOnAnyFailure: once, for the hop that failed (an
+	// outer hop of a redirect chain returns the same error).
+	if err != nil && r.p.ClearCacheOnAnyFailure && !r.cleared {
+		r.cleared = true
 		r.clearCache()
 	}
 	return wr, err

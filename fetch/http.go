@@ -108,7 +108,7 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	}
 	wreq.Header = h
 	if r.body.Kind != BodyNone {
-		wreq.Body = []byte(r.body.Data)
+		wreq.Body = r.body.wire()
 	}
 	wr, err := r.send(wreq, false)
 	if err != nil {
@@ -127,7 +127,7 @@ func (r *run) contentLength() (string, bool) {
 	case r.body.Kind == BodyStream:
 		return "", false
 	case r.body.Kind != BodyNone:
-		return strconv.Itoa(len(r.body.Data)), true
+		return strconv.Itoa(len(r.body.wire())), true
 	case r.method == "POST" || r.method == "PUT":
 		return "0", true
 	}

@@ -91,8 +91,56 @@ const (
 // Body is a request body: its kind, its bytes and, for a Blob, its type.
 type Body struct {
 	Kind BodyKind
+	// Data is the body's content. For BodyFormData it is a query string
+	// ("a=1&b=2") whose pairs are the FormData entries, in order; the wire
+	// carries them encoded as multipart/form-data.
 	Data string
 	Type string // Blob type; "" means none
+}
+
+// wire returns the bytes the body puts on the wire: Data itself, or for
+// FormData the multipart/form-data encoding of its entries
+// (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#multipart/form-data-encoding-algorithm),
+// delimited by formBoundary.
+func (b Body) wire() []byte {
+	if b.Kind != BodyFormData {
+		return []byte(b.Data)
+	}
+	var out []byte
+	for _, pair := range strings.Split(b.Data, "&") {
+		if pair == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		name, value = formUnescape(name), formUnescape(value)
+		out = append(out, "--"+formBoundary+"\r\n"...)
+		out = append(out, "Content-Disposition: form-data; name=\""+formEscapeName(name)+"\"\r\n\r\n"...)
+		out = append(out, normalizeNewlines(value)+"\r\n"...)
+	}
+	return append(out, "--"+formBoundary+"--\r\n"...)
+}
+
+// formUnescape decodes one application/x-www-form-urlencoded name or
+// value; an invalid escape is kept as it is.
+func formUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// formEscapeName escapes a multipart/form-data field name: LF, CR and
+// '"' become %0A, %0D and %22.
+func formEscapeName(s string) string {
+	return strings.NewReplacer("\n", "%0A", "\r", "%0D", "\"", "%22").Replace(s)
+}
+
+// normalizeNewlines turns every CR, LF or CRLF into CRLF, as the
+// multipart/form-data encoding does for string values.
+func normalizeNewlines(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.ReplaceAll(s, "\n", "\r\n")
 }
 
 // Client is the environment settings object that makes the request.
@@ -174,8 +222,10 @@ func (r *Request) URL() *url.URL {
 }
 
 // formBoundary is the multipart boundary of FormData bodies. Browsers pick a
-// random one; a fixed one keeps simulations reproducible.
-const formBoundary = "----corsimFormBoundary7MA4YWxkTrZu0gW"
+// random one; a fixed one keeps simulations reproducible. Its length (38)
+// is that of Chromium's ("----WebKitFormBoundary" and 16 characters), so
+// Content-Length agrees with Chromium's.
+const formBoundary = "----corsimFormBoundary7MA4YWxkTrZu0gWq"
 
 // NewRequest validates init as new Request() (or XMLHttpRequest open() and
 // send()) would, and returns the request fetch would run. A TypeError of
