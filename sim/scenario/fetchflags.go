@@ -189,7 +189,10 @@ func parseFetch(args []string) (*Fetch, string) {
 }
 
 // parseHeaderFlag parses "Name: value" (curl's -H); "Name;" is an empty
-// value.
+// value. One space or tab after the colon separates name and value; any
+// further whitespace is part of the value ('X:  v' is " v"), so a value
+// that starts with a space can be written. fetch itself then normalizes
+// the value as Headers append does.
 func parseHeaderFlag(v string) (policy.Header, bool) {
 	if name, ok := strings.CutSuffix(v, ";"); ok && !strings.Contains(name, ":") {
 		return policy.Header{Name: strings.TrimSpace(name)}, name != ""
@@ -198,7 +201,10 @@ func parseHeaderFlag(v string) (policy.Header, bool) {
 	if !ok || strings.TrimSpace(name) == "" {
 		return policy.Header{}, false
 	}
-	return policy.Header{Name: strings.TrimSpace(name), Value: strings.TrimLeft(value, " \t")}, true
+	if value != "" && (value[0] == ' ' || value[0] == '\t') {
+		value = value[1:]
+	}
+	return policy.Header{Name: strings.TrimSpace(name), Value: value}, true
 }
 
 // String renders the fetch as a command line: "fetch PUT URL -H '…' …".

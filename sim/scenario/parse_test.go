@@ -294,3 +294,21 @@ func TestParseFetchArgs(t *testing.T) {
 		t.Errorf("unknown flag: %v", err)
 	}
 }
+
+// TestHeaderFlagKeepsLeadingSpace pins that only the one separating space
+// after the colon is dropped (issue 12, "-H strips leading whitespace").
+func TestHeaderFlagKeepsLeadingSpace(t *testing.T) {
+	for in, want := range map[string]string{
+		"X-A: v":    "v",
+		"X-A:v":     "v",
+		"X-A:  v":   " v",
+		"X-A:\t\tv": "\tv",
+		"X-A: ":     "",
+		"X-A;":      "",
+	} {
+		h, ok := parseHeaderFlag(in)
+		if !ok || h.Name != "X-A" || h.Value != want {
+			t.Errorf("parseHeaderFlag(%q) = %q, %v; want value %q", in, h.Value, ok, want)
+		}
+	}
+}
