@@ -24,6 +24,9 @@ type Network struct {
 	// to positions once there are more than indexFrom.
 	servers []netServer
 	index   map[fastKey]int
+	// fallback serves every origin without a server of its own
+	// (Serve("*", t)); nil for none.
+	fallback fetch.Transport
 }
 
 // netServer is one origin's server.
@@ -53,8 +56,15 @@ func NewNetwork() *Network { return &Network{} }
 // Serve registers t as the server of origin (a serialized origin such as
 // "https://api.example" or "http://localhost:8080"; a URL is accepted and
 // reduced to its origin). A later call for the same origin replaces the
-// server; a nil t removes it.
+// server; a nil t removes it. The origin "*" registers a catch-all server
+// that answers every origin without a server of its own.
 func (n *Network) Serve(origin string, t fetch.Transport) error {
+	if origin == "*" {
+		n.mu.Lock()
+		n.fallback = t
+		n.mu.Unlock()
+		return nil
+	}
 	o, err := parseServeOrigin(origin)
 	if err != nil {
 		return err
@@ -130,7 +140,7 @@ func parseServeOrigin(s string) (policy.Origin, error) {
 func (n *Network) Snapshot() *Network {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	c := &Network{servers: slices.Clone(n.servers)}
+	c := &Network{servers: slices.Clone(n.servers), fallback: n.fallback}
 	c.reindex()
 	return c
 }
@@ -174,6 +184,9 @@ func (n *Network) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch
 		if n.servers[i].origin.Host() == o.Host() {
 			hostKnown = true
 		}
+	}
+	if t == nil {
+		t = n.fallback
 	}
 	n.mu.RUnlock()
 	if t == nil {

@@ -161,7 +161,7 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
 			}
-			if err := b.Serve(cmd.Server.Origin.String(), t); err != nil {
+			if err := b.Serve(cmd.Server.Target(), t); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
 			}
 		case cmd.Name == "advance":
@@ -268,8 +268,14 @@ func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario
 			if err != nil {
 				return nil, where(err)
 			}
-			if err := s.Serve(cmd.Server.Origin.String(), h); err != nil {
-				return nil, where(err)
+			targets := []string{cmd.Server.Origin.String()}
+			if cmd.Server.Any {
+				targets = catchAllOrigins(sc, profile)
+			}
+			for _, o := range targets {
+				if err := s.Serve(o, h); err != nil {
+					return nil, where(err)
+				}
 			}
 		case cmd.Name == "advance":
 			if err := s.Wait(ctx, cmd.Advance); err != nil {
@@ -337,8 +343,34 @@ func Origins(sc *scenario.Scenario, profile string) []string {
 		case cmd.Page != nil:
 			add(cmd.Page.Origin)
 			add(cmd.Page.Top)
-		case cmd.Server != nil:
+		case cmd.Server != nil && !cmd.Server.Any:
 			add(cmd.Server.Origin)
+		case cmd.Server != nil:
+			for _, o := range catchAllOrigins(sc, profile) {
+				if po, err := policy.ParseOrigin(o); err == nil {
+					add(po)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// catchAllOrigins returns the origins a catch-all server ("server * …")
+// stands for in a real browser: the origins of sc's fetch URLs that no
+// server line names.
+func catchAllOrigins(sc *scenario.Scenario, profile string) []string {
+	named := map[string]bool{}
+	for _, cmd := range sc.Commands {
+		if cmd.Server != nil && !cmd.Server.Any && cmd.Applies(profile) {
+			named[cmd.Server.Origin.String()] = true
+		}
+	}
+	var out []string
+	for _, o := range FetchOrigins(sc, profile) {
+		if !named[o] {
+			named[o] = true
+			out = append(out, o)
 		}
 	}
 	return out
@@ -348,7 +380,7 @@ func Origins(sc *scenario.Scenario, profile string) []string {
 // from: the first origin sc serves.
 func sandboxHost(sc *scenario.Scenario, profile string) string {
 	for _, cmd := range sc.Commands {
-		if cmd.Server != nil && cmd.Applies(profile) {
+		if cmd.Server != nil && !cmd.Server.Any && cmd.Applies(profile) {
 			return cmd.Server.Origin.String()
 		}
 	}

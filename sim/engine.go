@@ -36,8 +36,10 @@ func (e *engine) open(origin, top policy.Origin) {
 	e.page = e.b.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: top})
 }
 
-func (e *engine) serve(origin policy.Origin, t fetch.Transport) error {
-	return e.b.Serve(origin.String(), t)
+// serve registers t for origin (serialized) or, for "*", every origin
+// without a server of its own.
+func (e *engine) serve(origin string, t fetch.Transport) error {
+	return e.b.Serve(origin, t)
 }
 
 func (e *engine) fetch(ctx context.Context, init fetch.RequestInit) *FetchStep {

@@ -213,7 +213,7 @@ func (r *runner) step(st *Step) {
 			r.fail(st, "%s", msg)
 			return
 		}
-		if err := r.eng.serve(cmd.Server.Origin, t); err != nil {
+		if err := r.eng.serve(cmd.Server.Target(), t); err != nil {
 			r.fail(st, "%v", err)
 		}
 	case cmd.Fetch != nil:

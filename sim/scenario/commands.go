@@ -59,7 +59,11 @@ const (
 
 // Server is "server ORIGIN config|canned|handler NAME".
 type Server struct {
+	// Origin is the origin served; zero when Any.
 	Origin policy.Origin
+	// Any marks a catch-all server ("server * …"): it answers every
+	// origin that has no server of its own.
+	Any bool
 	// Kind is ServerConfig, ServerCanned or ServerHandler.
 	Kind string
 	// Source is the config file, the canned-response prefix (files
@@ -70,6 +74,14 @@ type Server struct {
 	// Transport is the compiled server for config and canned; nil for a
 	// handler, which the runner looks up by name.
 	Transport fetch.Transport
+}
+
+// Target is what the server serves: its origin, serialized, or "*".
+func (s *Server) Target() string {
+	if s.Any {
+		return "*"
+	}
+	return s.Origin.String()
 }
 
 // Fetch is "fetch [METHOD] URL [flags]": the init given to fetch() or
@@ -87,7 +99,7 @@ type Usage struct {
 var Vocabulary = []Usage{
 	{"browsers", "PROFILE...", "profiles to run the scenario under (chromium firefox webkit spec); default chromium"},
 	{"page", "ORIGIN [in TOP-ORIGIN]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN"},
-	{"server", "ORIGIN config FILE | canned PREFIX | handler NAME", "serve ORIGIN from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler"},
+	{"server", "ORIGIN|* config FILE | canned PREFIX | handler NAME", "serve ORIGIN (or, with *, every origin without a server of its own) from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler"},
 	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners)"},
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
@@ -218,16 +230,19 @@ func parseOrigin(s string) (policy.Origin, string) {
 func (p *parser) server(cmd *Command) string {
 	a := cmd.Args
 	if len(a) != 3 {
-		return "usage: server ORIGIN config|canned|handler NAME"
+		return "usage: server ORIGIN|* config|canned|handler NAME"
 	}
-	o, msg := parseOrigin(a[0])
-	if msg != "" {
-		return msg
+	s := &Server{Kind: a[1], Source: a[2], Any: a[0] == "*"}
+	if !s.Any {
+		o, msg := parseOrigin(a[0])
+		if msg != "" {
+			return msg
+		}
+		if o.IsOpaque() {
+			return "a server needs a tuple origin, not null"
+		}
+		s.Origin = o
 	}
-	if o.IsOpaque() {
-		return "a server needs a tuple origin, not null"
-	}
-	s := &Server{Origin: o, Kind: a[1], Source: a[2]}
 	switch s.Kind {
 	case ServerHandler:
 	case ServerConfig:
