@@ -328,10 +328,11 @@ func TestConcurrentChecks(t *testing.T) {
 // checked in the four browsers (eight in-process exchanges: a preflight
 // and the actual request in each). BenchmarkPutByHand makes the same
 // exchanges with bare net/http/httptest against the same handler: the
-// check costs about 1.4× their CPU time (79 against 58 µs per op, medians
-// of six alternated runs on a loaded 2-core machine; wall-clock ratios
-// there ranged 1.2–2.5×), within the 2× target. See "What a corstest
-// check costs" in docs/conformance.md.
+// check costs about 1.4–1.5× their CPU time (79 against 58 and 92 against
+// 60 µs per op, medians of two sets of alternated runs on a loaded 2-core
+// machine, where wall-clock pairs were too noisy to quote), within the 2×
+// target. See "What a
+// corstest check costs" in docs/conformance.md.
 func BenchmarkPutAllBrowsers(b *testing.B) {
 	ct := corstest.New(b, goodConfig().Handler(), corstest.Browsers(corstest.AllBrowsers()...))
 	page := ct.From(app)

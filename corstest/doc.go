@@ -40,7 +40,7 @@
 //
 // A check costs about as much as making its exchanges by hand: a
 // credentialed, preflighted PUT checked in the four browsers (eight
-// exchanges) takes about 1.4× the CPU time of the same eight requests made
+// exchanges) takes about 1.5× the CPU time of the same eight requests made
 // with net/http/httptest against the same handler (BenchmarkPutAllBrowsers
 // against BenchmarkPutByHand); most of the time is the handler's.
 //

@@ -25,9 +25,10 @@
 // cache; response.go the filtered responses. The CORS check and the other
 // header predicates are package policy's. State the spec derives (the
 // CORS-unsafe request-header names, the current URL's origin, the
-// partition key) is derived where a step needs it, and allocations are
-// plain; the two kept for speed live in leaf helpers that name the
-// benchmark that justifies them (newTrace, site).
+// partition key) is derived where a step needs it; redirect-taint when the
+// URL list grows; the request's origin is serialized once per fetch.
+// Allocations are plain; the two optimisations kept live in leaf helpers
+// that name the benchmark that justifies them (newTrace, site).
 //
 // Choices where the spec leaves room (each also documented where it
 // applies): a "*" cache entry made by a credentialed preflight acts as a

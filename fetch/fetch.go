@@ -57,7 +57,7 @@ type run struct {
 	originStr string // the request's origin, serialized (it never changes)
 	cleared   bool   // Profile.ClearCacheOnAnyFailure has cleared the cache
 	method    string
-	header    policy.HeaderList
+	header    policy.HeaderList // the request's own copy; every send copies it again
 	body      Body
 	urls      []*url.URL
 	tainting  Tainting

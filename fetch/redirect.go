@@ -106,14 +106,14 @@ func (r *run) redirectFetch(wr *WireResponse) (*WireResponse, *policy.Failure) {
 	if ((wr.Status == 301 || wr.Status == 302) && r.method == "POST") ||
 		(wr.Status == 303 && r.method != "GET" && r.method != "HEAD") {
 		r.method, r.body = "GET", Body{}
-		r.header = slices.DeleteFunc(slices.Clone(r.header), func(h policy.Header) bool {
+		r.header = slices.DeleteFunc(r.header, func(h policy.Header) bool {
 			return policy.IsRequestBodyHeaderName(h.Name)
 		})
 	}
 	// Step 13: a cross-origin hop removes the CORS non-wildcard
 	// request-header names (Authorization).
 	if !policy.SameOrigin(policy.OriginOf(cur), locOrigin) && r.header.Contains("Authorization") {
-		r.header = slices.DeleteFunc(slices.Clone(r.header), func(h policy.Header) bool {
+		r.header = slices.DeleteFunc(r.header, func(h policy.Header) bool {
 			return policy.IsCORSNonWildcardRequestHeaderName(h.Name)
 		})
 	}

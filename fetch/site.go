@@ -22,7 +22,7 @@ func (r *run) sameSite(a, b policy.Origin) bool {
 // partition key) and up to four per redirect (redirect-taint). Kept for
 // BenchmarkCorpusFetchSteps (conformance, the corpus replay): without it
 // the replay ran 10.6% more instructions (garbage collection off) and
-// 7–13% more CPU time.
+// about 7% more CPU time (medians of seven alternated runs).
 func (r *run) site(o policy.Origin) string {
 	if r.f.PublicSuffixList != nil || o.IsOpaque() {
 		return policy.Site(o, r.f.PublicSuffixList)
