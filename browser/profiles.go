@@ -105,6 +105,10 @@ var Chromium = fetch.Profile{
 	// values preflight (the joined 202 bytes pass 128), and the wire
 	// carries the joined value (scenarios/duplicate-request-headers).
 	CombineDuplicateHeaders: true,
+	// harness: a no-cors POST with referrerPolicy no-referrer or
+	// same-origin carries the page's origin, not the spec's null
+	// (scenarios/referrer-policy).
+	OriginIgnoresReferrerPolicy: true,
 	// cors_url_loader.cc: redirect_count_++ == 20 (browsers.md §1.8).
 	RedirectLimit: 20,
 }

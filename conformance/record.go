@@ -46,6 +46,8 @@ type Request struct {
 	// ContentLength is the Content-Length header's value ("" when absent):
 	// what HTTP-network-or-cache fetch steps 8–11 add.
 	ContentLength string
+	// Referer is the Referer header's value ("" when absent).
+	Referer string
 }
 
 // noOrigin stands for an absent Origin header in Request.Origin.
@@ -126,6 +128,7 @@ func wireRequest(r *fetch.WireRequest) Request {
 	out.ACRM, _ = r.Header.Get("Access-Control-Request-Method")
 	out.ACRH, _ = r.Header.Get("Access-Control-Request-Headers")
 	out.ContentLength, _ = r.Header.Get("Content-Length")
+	out.Referer, _ = r.Header.Get("Referer")
 	return out
 }
 
@@ -224,7 +227,8 @@ func FromResult(r *chromium.Result, needsPreflight bool) Step {
 	actual := false
 	for _, q := range r.Requests {
 		rq := Request{Server: q.Server, Method: q.Method, Target: q.Target, Origin: noOrigin,
-			ACRM: q.RequestMethod, ACRH: q.RequestHeaders, ContentLength: q.Header.Get("Content-Length")}
+			ACRM: q.RequestMethod, ACRH: q.RequestHeaders, ContentLength: q.Header.Get("Content-Length"),
+			Referer: pageAtRoot(q.Header.Get("Referer"))}
 		if q.HasOrigin {
 			rq.Origin = q.Origin
 		}
@@ -262,4 +266,15 @@ func NeedsPreflight(o *browser.Outcome) bool {
 		}
 	}
 	return false
+}
+
+// pageAtRoot maps a Referer naming the harness's page (chromium.PagePath)
+// to the root of its origin: corsim's pages are at the root of their
+// origin, as the scenario's page line says, while the harness serves them
+// at a reserved path.
+func pageAtRoot(ref string) string {
+	if base, ok := strings.CutSuffix(ref, chromium.PagePath); ok {
+		return base + "/"
+	}
+	return ref
 }

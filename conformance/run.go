@@ -295,7 +295,8 @@ func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario
 			} else {
 				res, err = s.Fetch(ctx, chromium.FetchRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
-					Mode: string(in.Mode), Credentials: string(in.Credentials), Redirect: string(in.Redirect), Cache: string(in.Cache)})
+					Mode: string(in.Mode), Credentials: string(in.Credentials), Redirect: string(in.Redirect), Cache: string(in.Cache),
+					ReferrerPolicy: string(in.ReferrerPolicy)})
 			}
 			if err != nil {
 				return nil, where(err)

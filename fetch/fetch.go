@@ -56,6 +56,9 @@ type run struct {
 
 	originStr string // the request's origin, serialized (it never changes)
 	cleared   bool   // Profile.ClearCacheOnAnyFailure has cleared the cache
+
+	referrer    *url.URL // the last hop's referrer (nil: no referrer)
+	referrerSet bool     // referrer has been determined once
 	method    string
 	header    policy.HeaderList // the request's own copy; every send copies it again
 	body      Body
@@ -138,6 +141,8 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 	cur := r.currentURL()
 	r.event(Event{Step: StepMainFetch, Spec: anchorMainFetch, Outcome: OutcomeOK})
+	// Step 8: determine request's referrer, for this hop.
+	r.determineReferrer()
 	switch {
 	case (policy.SameOrigin(policy.OriginOf(cur), r.origin()) && r.tainting == TaintingBasic) ||
 		cur.Scheme == "data" || r.req.Mode == ModeNavigate:

@@ -63,8 +63,8 @@ func (r *run) includeCredentials() bool {
 }
 
 // originHeader is "append a request Origin header"
-// (https://fetch.spec.whatwg.org/#append-a-request-origin-header). The
-// referrer policy is the default, strict-origin-when-cross-origin.
+// (https://fetch.spec.whatwg.org/#append-a-request-origin-header). With
+// Profile.OriginIgnoresReferrerPolicy the step-4.1 switch is skipped.
 func (r *run) originHeader() (string, bool) {
 	serialized := r.serializedOrigin()
 	if r.tainting == TaintingCORS {
@@ -73,7 +73,7 @@ func (r *run) originHeader() (string, bool) {
 	if r.method == "GET" || r.method == "HEAD" {
 		return "", false
 	}
-	if r.req.Mode != ModeCORS && r.origin().Scheme() == "https" && r.currentURL().Scheme != "https" {
+	if r.req.Mode != ModeCORS && !r.p.OriginIgnoresReferrerPolicy && r.originNullByPolicy() {
 		serialized = "null"
 	}
 	return serialized, true
@@ -99,6 +99,11 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	h := append(make(policy.HeaderList, 0, len(r.header)+2), r.header...)
 	if v, ok := r.contentLength(); ok {
 		h = append(h, policy.Header{Name: "Content-Length", Value: v})
+	}
+	// Step 12: Referer, when request's referrer is a URL (main fetch step 8
+	// determined it for this hop).
+	if ref := r.referrer; ref != nil {
+		h = append(h, policy.Header{Name: "Referer", Value: ref.String()})
 	}
 	if v, ok := r.originHeader(); ok {
 		h = append(h, policy.Header{Name: "Origin", Value: v})

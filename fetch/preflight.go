@@ -91,6 +91,11 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	if len(names) > 0 {
 		h = append(h, policy.Header{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
 	}
+	if r.referrer != nil {
+		// The preflight has request's referrer (CORS-preflight fetch step
+		// 1), and HTTP-network-or-cache fetch step 12 sends it.
+		h = append(h, policy.Header{Name: "Referer", Value: r.referrer.String()})
+	}
 	// Step 6, HTTP-network-or-cache fetch of the preflight: its tainting is
 	// cors, so Origin is always appended; its credentials mode is the
 	// default same-origin with cors tainting, so no credentials.

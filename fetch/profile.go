@@ -205,6 +205,12 @@ type Profile struct {
 	// Zero: the spec keeps one header list entry per append and applies
 	// the limits per entry (fetch#cors-unsafe-request-header-names).
 	CombineDuplicateHeaders bool
+	// OriginIgnoresReferrerPolicy: the Origin header of a request whose
+	// mode is not cors and whose method is neither GET nor HEAD is the
+	// request's origin whatever the referrer policy, instead of null under
+	// no-referrer (and friends). Zero: the spec's switch
+	// (fetch#append-a-request-origin-header step 4.1).
+	OriginIgnoresReferrerPolicy bool
 	// AcceptLanguage is the Accept-Language value fetch appends when the
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
 	// none is appended, which keeps traces free of a UA-chosen value.

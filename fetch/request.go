@@ -152,6 +152,13 @@ type Client struct {
 	// of the preflight cache is derived from it. The zero Origin means "the
 	// same as Origin".
 	TopLevelOrigin policy.Origin
+	// URL is the page's URL, the referrer source of its requests; nil
+	// means the root of Origin ("https://app.example/").
+	URL *url.URL
+	// ReferrerPolicy is the page's referrer policy (its policy
+	// container's); empty means the default,
+	// strict-origin-when-cross-origin.
+	ReferrerPolicy ReferrerPolicy
 }
 
 // topLevel returns the top-level origin, defaulting to Origin.
@@ -178,6 +185,9 @@ type RequestInit struct {
 	// UploadListeners: an XMLHttpRequest with event listeners on its upload
 	// object; sets the use-CORS-preflight flag. Ignored for other initiators.
 	UploadListeners bool
+	// ReferrerPolicy is RequestInit's referrerPolicy; empty means the
+	// page's (Client.ReferrerPolicy).
+	ReferrerPolicy ReferrerPolicy
 }
 
 // Request is a validated request, ready for Fetcher.Fetch. Fetch never
@@ -197,6 +207,9 @@ type Request struct {
 	Cache       CacheMode
 	Initiator   Initiator
 	Client      Client
+	// ReferrerPolicy is the request's referrer policy; empty means the
+	// client's.
+	ReferrerPolicy ReferrerPolicy
 	// UseCORSPreflight is the use-CORS-preflight flag: XHR upload listeners
 	// or a stream body (https://fetch.spec.whatwg.org/#use-cors-preflight-flag).
 	UseCORSPreflight bool
@@ -250,6 +263,8 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 		Cache:       init.Cache,
 		Initiator:   init.Initiator,
 		Client:      client,
+
+		ReferrerPolicy: init.ReferrerPolicy,
 	}
 	if r.Method == "" {
 		r.Method = "GET"
@@ -377,6 +392,9 @@ func (r *Request) checkEnums() error {
 	case CacheDefault, CacheNoStore, CacheReload, CacheNoCache, CacheForceCache, CacheOnlyIfCached:
 	default:
 		return bad("cache mode", string(r.Cache))
+	}
+	if !r.ReferrerPolicy.valid() {
+		return bad("referrer policy", string(r.ReferrerPolicy))
 	}
 	switch r.Initiator {
 	case InitiatorFetch, InitiatorXHR, InitiatorElement:

@@ -47,6 +47,8 @@ type FetchRequest struct {
 	Credentials string // "omit", "same-origin", "include"
 	Redirect    string // "follow", "error", "manual"
 	Cache       string // "default", "no-store", "reload", …
+	// ReferrerPolicy is RequestInit's referrerPolicy ("" for none).
+	ReferrerPolicy string
 }
 
 // XHRRequest is one asynchronous XMLHttpRequest.
@@ -125,7 +127,7 @@ const jsFetch = `(async (spec) => {
   ` + jsBody + `
   try {
     const init = {};
-    for (const k of ["method", "mode", "credentials", "redirect", "cache"]) if (spec[k]) init[k] = spec[k];
+    for (const k of ["method", "mode", "credentials", "redirect", "cache", "referrerPolicy"]) if (spec[k]) init[k] = spec[k];
     if (spec.headers && spec.headers.length) init.headers = spec.headers;
     const body = corsimBody(spec);
     if (body !== undefined) init.body = body;
@@ -175,6 +177,7 @@ type jsSpec struct {
 	Credentials     string      `json:"credentials,omitempty"`
 	Redirect        string      `json:"redirect,omitempty"`
 	Cache           string      `json:"cache,omitempty"`
+	ReferrerPolicy  string      `json:"referrerPolicy,omitempty"`
 	WithCredentials bool        `json:"withCredentials,omitempty"`
 	UploadListeners bool        `json:"uploadListeners,omitempty"`
 }
@@ -192,7 +195,7 @@ func pairs(hs []Header) [][2]string {
 func (s *Session) Fetch(ctx context.Context, req FetchRequest) (*Result, error) {
 	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
 		Body: req.Body, BodyType: req.BodyType, Mode: req.Mode, Credentials: req.Credentials,
-		Redirect: req.Redirect, Cache: req.Cache}
+		Redirect: req.Redirect, Cache: req.Cache, ReferrerPolicy: req.ReferrerPolicy}
 	return s.step(ctx, jsFetch, spec)
 }
 

@@ -23,6 +23,7 @@ var FetchFlags = []Usage{
 	{"--xhr", "", "make the request with XMLHttpRequest instead of fetch()"},
 	{"--initiator", "fetch|xhr|element", "which API makes the request: fetch() (default), XMLHttpRequest (--xhr), or an element such as <img crossorigin> (a GET without author headers or body, never preflighted)"},
 	{"--upload-listeners", "", "XMLHttpRequest with upload event listeners (forces a preflight)"},
+	{"--referrer-policy", "no-referrer|no-referrer-when-downgrade|same-origin|origin|strict-origin|origin-when-cross-origin|strict-origin-when-cross-origin|unsafe-url", "RequestInit's referrerPolicy (default: the page's, strict-origin-when-cross-origin)"},
 }
 
 // FetchFlagAliases are the long names curl also accepts for some of
@@ -120,6 +121,10 @@ func parseFetch(args []string) (*Fetch, string) {
 				}
 				in.Initiator = init
 			}
+		case "--referrer-policy":
+			in.ReferrerPolicy, msg = oneOf("--referrer-policy", v, fetch.ReferrerNoReferrer, fetch.ReferrerNoReferrerWhenDowngrade,
+				fetch.ReferrerSameOrigin, fetch.ReferrerOrigin, fetch.ReferrerStrictOrigin, fetch.ReferrerOriginWhenCrossOrigin,
+				fetch.ReferrerStrictOriginWhenCrossOrigin, fetch.ReferrerUnsafeURL)
 		case "--cache":
 			in.Cache, msg = oneOf("--cache", v, fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached)
 		default:
@@ -238,6 +243,7 @@ func (f *Fetch) String() string {
 	flag("--mode", string(in.Mode))
 	flag("--redirect", string(in.Redirect))
 	flag("--cache", string(in.Cache))
+	flag("--referrer-policy", string(in.ReferrerPolicy))
 	switch in.Initiator {
 	case fetch.InitiatorXHR:
 		b.WriteString(" --xhr")

@@ -261,7 +261,8 @@ func TestParseFetchArgs(t *testing.T) {
 	}
 	// A value each flag accepts (bool flags take none).
 	sample := map[string]string{"-X": "GET", "-H": "X-A: 1", "-d": "x", "--body": "text", "--blob-type": "",
-		"--credentials": "include", "--mode": "cors", "--redirect": "manual", "--cache": "reload", "--initiator": "fetch"}
+		"--credentials": "include", "--mode": "cors", "--redirect": "manual", "--cache": "reload", "--initiator": "fetch",
+		"--referrer-policy": "no-referrer"}
 	for _, f := range FetchFlags {
 		args := []string{"https://b.example/", f.Name}
 		if f.Args != "" {
