@@ -59,14 +59,14 @@ type run struct {
 
 	referrer    *url.URL // the last hop's referrer (nil: no referrer)
 	referrerSet bool     // referrer has been determined once
-	method    string
-	header    policy.HeaderList // the request's own copy; every send copies it again
-	body      Body
-	urls      []*url.URL
-	tainting  Tainting
-	taint     int  // redirect-taint of urls
-	count     int  // redirect count
-	opaqueRdr bool // the response is an opaque-redirect
+	method      string
+	header      policy.HeaderList // the request's own copy; every send copies it again
+	body        Body
+	urls        []*url.URL
+	tainting    Tainting
+	taint       int  // redirect-taint of urls
+	count       int  // redirect count
+	opaqueRdr   bool // the response is an opaque-redirect
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
