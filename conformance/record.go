@@ -79,6 +79,8 @@ type Step struct {
 	Requests []Request
 	// Console holds the console lines as "source/level: text".
 	Console []string
+	// Reads are the --read-header reads, "name: value" or "name: null".
+	Reads []string
 	// CorsErrors are the DevTools CORS error codes of the step
 	// (Network.loadingFailed corsErrorStatus.corsError), in order.
 	CorsErrors []string
@@ -242,6 +244,9 @@ func FromResult(r *chromium.Result, needsPreflight bool) Step {
 	if st.Preflight == PreflightNone && needsPreflight && actual {
 		st.Preflight = PreflightCached
 	}
+	for _, rd := range r.Reads {
+		st.Reads = append(st.Reads, readLine(rd.Name, rd.Value, rd.Null))
+	}
 	for _, c := range r.Console {
 		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+c.Text)
 	}
@@ -277,4 +282,23 @@ func pageAtRoot(ref string) string {
 		return base + "/"
 	}
 	return ref
+}
+
+// AddReads makes script's --read-header reads of names on o and records
+// their results and console lines in st, as the scenario runner does.
+func AddReads(st *Step, o *browser.Outcome, names []string) {
+	for _, n := range names {
+		rd := o.ReadHeader(n)
+		st.Reads = append(st.Reads, readLine(n, rd.Value, rd.Null))
+		for _, m := range rd.Console {
+			st.Console = append(st.Console, m.String())
+		}
+	}
+}
+
+func readLine(name, value string, null bool) string {
+	if null {
+		return name + ": null"
+	}
+	return name + ": " + value
 }

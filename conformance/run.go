@@ -90,6 +90,7 @@ func RunSim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handl
 				return nil, res, fmt.Errorf("%s:%d: the runner kept no outcome", sc.Name, st.Command.Line)
 			}
 			step := FromOutcome(o)
+			AddReads(&step, o, st.Command.Fetch.ReadHeaders)
 			step.Line, step.Command = st.Command.Line, st.Command.Text
 			run.Steps = append(run.Steps, step)
 			run.Outcomes = append(run.Outcomes, o)
@@ -190,6 +191,7 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 	// run back to back as a page's script would make them.
 	for i, o := range run.Outcomes {
 		st := FromOutcome(o)
+		AddReads(&st, o, cmds[i].Fetch.ReadHeaders)
 		st.Line, st.Command = cmds[i].Line, cmds[i].Text
 		run.Steps = append(run.Steps, st)
 	}
@@ -291,12 +293,13 @@ func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario
 			if in.Initiator == fetch.InitiatorXHR {
 				res, err = s.XHR(ctx, chromium.XHRRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
-					WithCredentials: in.Credentials == fetch.CredentialsInclude, UploadListeners: in.UploadListeners})
+					WithCredentials: in.Credentials == fetch.CredentialsInclude, UploadListeners: in.UploadListeners,
+					ReadHeaders: cmd.Fetch.ReadHeaders})
 			} else {
 				res, err = s.Fetch(ctx, chromium.FetchRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
 					Mode: string(in.Mode), Credentials: string(in.Credentials), Redirect: string(in.Redirect), Cache: string(in.Cache),
-					ReferrerPolicy: string(in.ReferrerPolicy)})
+					ReferrerPolicy: string(in.ReferrerPolicy), ReadHeaders: cmd.Fetch.ReadHeaders})
 			}
 			if err != nil {
 				return nil, where(err)

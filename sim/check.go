@@ -191,6 +191,17 @@ func (r *runner) check(e *scenario.Expect, fs *FetchStep) string {
 		return want(a[0], got)
 	case "reached-server":
 		return want(a[0], strconv.FormatBool(res != nil && res.ReachedServer))
+	case "read-header":
+		for _, rd := range fs.Reads {
+			if strings.EqualFold(rd.Name, a[0]) {
+				got := rd.Value
+				if rd.Null {
+					got = "null"
+				}
+				return want(a[1], got)
+			}
+		}
+		return fmt.Sprintf("the fetch read no header %s: add --read-header %s to it", a[0], a[0])
 	case "trace":
 		return checkTrace(a, res)
 	case "cache":

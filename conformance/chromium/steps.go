@@ -49,6 +49,9 @@ type FetchRequest struct {
 	Cache       string // "default", "no-store", "reload", …
 	// ReferrerPolicy is RequestInit's referrerPolicy ("" for none).
 	ReferrerPolicy string
+	// ReadHeaders are response header names script reads with
+	// response.headers.get after the response arrived.
+	ReadHeaders []string
 }
 
 // XHRRequest is one asynchronous XMLHttpRequest.
@@ -63,10 +66,16 @@ type XHRRequest struct {
 	// UploadListeners registers a listener on xhr.upload before send(),
 	// which sets the use-CORS-preflight flag.
 	UploadListeners bool
+	// ReadHeaders are response header names script reads with
+	// getResponseHeader in the load handler.
+	ReadHeaders []string
 }
 
 // Result is what one fetch or XHR step produced, from both ends.
 type Result struct {
+	// Reads are the ReadHeaders reads, in order (none when the request
+	// failed).
+	Reads []HeaderRead
 	// Resolved is true when the promise resolved (XHR: the load event
 	// fired); Error is the rejection as String(e) — "TypeError: Failed to
 	// fetch" — or, for XHR, "error" / "abort" / "timeout" (the event type),
@@ -98,15 +107,23 @@ type Result struct {
 
 // jsOutcome is what the in-page scripts return, JSON-encoded.
 type jsOutcome struct {
-	OK         bool        `json:"ok"`
-	Error      string      `json:"error"`
-	Type       string      `json:"type"`
-	Status     int         `json:"status"`
-	StatusText string      `json:"statusText"`
-	URL        string      `json:"url"`
-	Redirected bool        `json:"redirected"`
-	Headers    [][2]string `json:"headers"`
-	Body       string      `json:"body"`
+	OK         bool         `json:"ok"`
+	Error      string       `json:"error"`
+	Type       string       `json:"type"`
+	Status     int          `json:"status"`
+	StatusText string       `json:"statusText"`
+	URL        string       `json:"url"`
+	Redirected bool         `json:"redirected"`
+	Headers    [][2]string  `json:"headers"`
+	Body       string       `json:"body"`
+	Reads      []HeaderRead `json:"reads"`
+}
+
+// HeaderRead is one response header script read: its value, or null.
+type HeaderRead struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	Null  bool   `json:"null"`
 }
 
 // jsBody turns a body spec into a JS expression evaluated inside the page
@@ -136,7 +153,8 @@ const jsFetch = `(async (spec) => {
     for (const [k, v] of r.headers) headers.push([k, v]);
     let text = "";
     try { text = await r.text(); } catch (e) { text = ""; }
-    return JSON.stringify({ok: true, type: r.type, status: r.status, statusText: r.statusText, url: r.url, redirected: r.redirected, headers, body: text});
+    const reads = (spec.readHeaders || []).map((n) => { const v = r.headers.get(n); return {name: n, value: v ?? "", null: v === null}; });
+    return JSON.stringify({ok: true, type: r.type, status: r.status, statusText: r.statusText, url: r.url, redirected: r.redirected, headers, body: text, reads});
   } catch (e) {
     return JSON.stringify({ok: false, error: String(e)});
   }
@@ -157,7 +175,8 @@ const jsXHR = `new Promise((resolve) => {
         const i = line.indexOf(": ");
         if (i > 0) headers.push([line.slice(0, i), line.slice(i + 2)]);
       }
-      resolve(JSON.stringify({ok: true, type: "", status: x.status, statusText: x.statusText, url: x.responseURL, redirected: false, headers, body: x.responseText}));
+      const reads = (spec.readHeaders || []).map((n) => { const v = x.getResponseHeader(n); return {name: n, value: v ?? "", null: v === null}; });
+      resolve(JSON.stringify({ok: true, type: "", status: x.status, statusText: x.statusText, url: x.responseURL, redirected: false, headers, body: x.responseText, reads}));
     };
     for (const t of ["error", "abort", "timeout"]) x.addEventListener(t, () => resolve(JSON.stringify({ok: false, error: t})));
     x.send(corsimBody(spec) ?? null);
@@ -178,6 +197,7 @@ type jsSpec struct {
 	Redirect        string      `json:"redirect,omitempty"`
 	Cache           string      `json:"cache,omitempty"`
 	ReferrerPolicy  string      `json:"referrerPolicy,omitempty"`
+	ReadHeaders     []string    `json:"readHeaders,omitempty"`
 	WithCredentials bool        `json:"withCredentials,omitempty"`
 	UploadListeners bool        `json:"uploadListeners,omitempty"`
 }
@@ -195,7 +215,7 @@ func pairs(hs []Header) [][2]string {
 func (s *Session) Fetch(ctx context.Context, req FetchRequest) (*Result, error) {
 	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
 		Body: req.Body, BodyType: req.BodyType, Mode: req.Mode, Credentials: req.Credentials,
-		Redirect: req.Redirect, Cache: req.Cache, ReferrerPolicy: req.ReferrerPolicy}
+		Redirect: req.Redirect, Cache: req.Cache, ReferrerPolicy: req.ReferrerPolicy, ReadHeaders: req.ReadHeaders}
 	return s.step(ctx, jsFetch, spec)
 }
 
@@ -203,7 +223,7 @@ func (s *Session) Fetch(ctx context.Context, req FetchRequest) (*Result, error) 
 func (s *Session) XHR(ctx context.Context, req XHRRequest) (*Result, error) {
 	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
 		Body: req.Body, BodyType: req.BodyType, WithCredentials: req.WithCredentials,
-		UploadListeners: req.UploadListeners}
+		UploadListeners: req.UploadListeners, ReadHeaders: req.ReadHeaders}
 	return s.step(ctx, jsXHR, spec)
 }
 
@@ -255,6 +275,11 @@ func (s *Session) step(ctx context.Context, script string, spec jsSpec) (*Result
 		URL: out.URL, Redirected: out.Redirected, Body: out.Body, Duration: dur}
 	for _, h := range out.Headers {
 		res.Headers = append(res.Headers, Header{Name: h[0], Value: h[1]})
+	}
+	res.Reads = out.Reads
+	if len(out.Reads) > 0 {
+		// A read's console line comes as an event after the script returns.
+		s.settle(ctx, m)
 	}
 	s.mu.Lock()
 	res.Requests = append(res.Requests, s.requests[m.requests:]...)

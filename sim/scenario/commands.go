@@ -88,6 +88,10 @@ func (s *Server) Target() string {
 // XMLHttpRequest.
 type Fetch struct {
 	Init fetch.RequestInit
+	// ReadHeaders are the response header names script reads after the
+	// request ended (--read-header): response.headers.get(name), or
+	// xhr.getResponseHeader(name) for an XMLHttpRequest.
+	ReadHeaders []string
 }
 
 // Usage documents one command.

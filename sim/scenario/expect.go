@@ -42,6 +42,7 @@ var ExpectVocabulary = []Usage{
 	{"js-error", "TEXT|none", "the error script sees (TypeError message), exactly"},
 	{"reached-server", "true|false", "the actual request reached a server (its side effects happened)"},
 	{"trace", "STEP [OUTCOME]", "the trace has a step (and outcome), e.g. cache-lookup hit"},
+	{"read-header", "NAME VALUE|null", "what script read for the response header NAME (the fetch's --read-header NAME): its value, or null"},
 	{"cache", "N", "the preflight cache holds N entries (per method and header name)"},
 }
 
@@ -110,6 +111,11 @@ func parseExpect(args []string) (*Expect, string) {
 		return e, ""
 	case "reached-server":
 		return e, word("true|false", "true", "false")
+	case "read-header":
+		if len(a) != 2 {
+			return nil, "usage: expect read-header NAME VALUE|null"
+		}
+		return e, ""
 	case "trace":
 		if len(a) != 1 && len(a) != 2 {
 			return nil, "usage: expect trace STEP [OUTCOME]"

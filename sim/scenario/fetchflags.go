@@ -23,6 +23,7 @@ var FetchFlags = []Usage{
 	{"--xhr", "", "make the request with XMLHttpRequest instead of fetch()"},
 	{"--initiator", "fetch|xhr|element", "which API makes the request: fetch() (default), XMLHttpRequest (--xhr), or an element such as <img crossorigin> (a GET without author headers or body, never preflighted)"},
 	{"--upload-listeners", "", "XMLHttpRequest with upload event listeners (forces a preflight)"},
+	{"--read-header", "NAME", "after the request, script reads the response header NAME (headers.get, or getResponseHeader for --xhr); check it with expect read-header (repeatable)"},
 	{"--referrer-policy", "no-referrer|no-referrer-when-downgrade|same-origin|origin|strict-origin|origin-when-cross-origin|strict-origin-when-cross-origin|unsafe-url", "RequestInit's referrerPolicy (default: the page's, strict-origin-when-cross-origin)"},
 }
 
@@ -121,6 +122,11 @@ func parseFetch(args []string) (*Fetch, string) {
 				}
 				in.Initiator = init
 			}
+		case "--read-header":
+			if !policy.IsMethod(v) { // a header name is a token, as a method is
+				return nil, fmt.Sprintf("--read-header %q: want a header name", v)
+			}
+			f.ReadHeaders = append(f.ReadHeaders, v)
 		case "--referrer-policy":
 			in.ReferrerPolicy, msg = oneOf("--referrer-policy", v, fetch.ReferrerNoReferrer, fetch.ReferrerNoReferrerWhenDowngrade,
 				fetch.ReferrerSameOrigin, fetch.ReferrerOrigin, fetch.ReferrerStrictOrigin, fetch.ReferrerOriginWhenCrossOrigin,
@@ -244,6 +250,9 @@ func (f *Fetch) String() string {
 	flag("--redirect", string(in.Redirect))
 	flag("--cache", string(in.Cache))
 	flag("--referrer-policy", string(in.ReferrerPolicy))
+	for _, n := range f.ReadHeaders {
+		flag("--read-header", n)
+	}
 	switch in.Initiator {
 	case fetch.InitiatorXHR:
 		b.WriteString(" --xhr")
