@@ -41,6 +41,10 @@ func ParseFetchArgs(args []string) (fetch.RequestInit, error) {
 	if msg != "" {
 		return fetch.RequestInit{}, errors.New(msg)
 	}
+	if len(f.ReadHeaders) > 0 {
+		// The init has no place for the reads: refuse rather than drop them.
+		return fetch.RequestInit{}, errors.New("--read-header works only in a scenario file")
+	}
 	return f.Init, nil
 }
 

@@ -262,7 +262,7 @@ func TestParseFetchArgs(t *testing.T) {
 	// A value each flag accepts (bool flags take none).
 	sample := map[string]string{"-X": "GET", "-H": "X-A: 1", "-d": "x", "--body": "text", "--blob-type": "",
 		"--credentials": "include", "--mode": "cors", "--redirect": "manual", "--cache": "reload", "--initiator": "fetch",
-		"--referrer-policy": "no-referrer"}
+		"--referrer-policy": "no-referrer", "--read-header": "X-A"}
 	for _, f := range FetchFlags {
 		args := []string{"https://b.example/", f.Name}
 		if f.Args != "" {
@@ -279,8 +279,8 @@ func TestParseFetchArgs(t *testing.T) {
 		case "--blob-type":
 			args = append(args, "--body", "blob", "-d", "x")
 		}
-		if _, err := ParseFetchArgs(args); err != nil {
-			t.Errorf("%q: %v", args, err)
+		if _, msg := parseFetch(args); msg != "" {
+			t.Errorf("%q: %s", args, msg)
 		}
 	}
 	for alias, name := range FetchFlagAliases {
