@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/corsim/corsim/fetch"
@@ -106,21 +107,22 @@ func chromiumConsole(c *blockContext) []ConsoleMessage {
 		// cors.cc CheckAccess: " ," → multiple values; "null" →
 		// mismatch; !GURL(value).is_valid() → invalid; else mismatch.
 		v := c.acao()
+		q := chromiumEscape(v)
 		prefixable = true
 		switch {
 		case strings.ContainsAny(v, " ,"):
-			id, detail = "MultipleAllowOriginValues", "The 'Access-Control-Allow-Origin' header contains multiple values '"+v+"', but only one is allowed."
+			id, detail = "MultipleAllowOriginValues", "The 'Access-Control-Allow-Origin' header contains multiple values '"+q+"', but only one is allowed."
 		case v != "null" && !gurlValid(v):
-			id, detail = "InvalidAllowOriginValue", "The 'Access-Control-Allow-Origin' header contains the invalid value '"+v+"'."
+			id, detail = "InvalidAllowOriginValue", "The 'Access-Control-Allow-Origin' header contains the invalid value '"+q+"'."
 		default:
-			id, detail = "AllowOriginMismatch", "The 'Access-Control-Allow-Origin' header has a value '"+v+"' that is not equal to the supplied origin."
+			id, detail = "AllowOriginMismatch", "The 'Access-Control-Allow-Origin' header has a value '"+q+"' that is not equal to the supplied origin."
 		}
 		if !xhr {
 			detail += chromiumNoCORSInfo
 		}
 	case policy.CodeAllowCredentialsNotTrue:
 		id, prefixable = "InvalidAllowCredentials", true
-		detail = "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + c.err.Subject + "' which must be 'true' when the request's credentials mode is 'include'."
+		detail = "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + chromiumEscape(c.err.Subject) + "' which must be 'true' when the request's credentials mode is 'include'."
 		if xhr {
 			detail += chromiumXHRSuffix
 		}
@@ -189,6 +191,27 @@ func chromiumPreflightID(id string) string {
 	}
 	return "Preflight" + id
 }
+
+// chromiumEscape writes the control bytes of a header value Chromium
+// quotes in a console line as \u00XX, upper-case hex (harness: a vertical
+// tab in Access-Control-Allow-Origin prints as \u000B, a tab as \u0009;
+// scenarios/console-escapes-control-bytes). Other bytes stay as they are.
+func chromiumEscape(v string) string {
+	if !strings.ContainsFunc(v, isControl) {
+		return v
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, "\\u%04X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // gurlValid approximates GURL(value).is_valid(): an absolute URL.
 func gurlValid(v string) bool {
