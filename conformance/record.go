@@ -248,7 +248,10 @@ func FromResult(r *chromium.Result, needsPreflight bool) Step {
 		st.Reads = append(st.Reads, readLine(rd.Name, rd.Value, rd.Null))
 	}
 	for _, c := range r.Console {
-		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+c.Text)
+		// The harness's page path stands for the root of its origin, as
+		// for Referer (see pageAtRoot).
+		text := strings.ReplaceAll(c.Text, chromium.PagePath, "/")
+		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+text)
 	}
 	for _, f := range r.Failures {
 		if f.CorsError != "" {
