@@ -62,6 +62,11 @@ var Chromium = fetch.Profile{
 	// Key = (initiator origin, URL, NetworkIsolationKey, address space);
 	// credentials are checked, not keyed (browsers.md §1.7).
 	KeyByUntaintedOrigin: true,
+	// harness: a CSP-sandboxed page preflights every request again, even
+	// one its own earlier preflight covered; preflight_cache.cc (url::Origin
+	// keys with a nonce) would predict reuse within the page
+	// (scenarios/cache-opaque-origin).
+	OpaqueOriginBypassesCache: true,
 	// NetworkIsolationKey: top-frame site (browsers.md §1.7); harness: an
 	// app.test frame inside other.test preflights again.
 	Partition: fetch.PartitionTopLevelSite,

@@ -55,6 +55,8 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "no cache"})
 	case r.p.bypassesCache(r.req.Cache):
 		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "cache mode " + string(r.req.Cache)})
+	case r.p.OpaqueOriginBypassesCache && r.origin().IsOpaque():
+		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "opaque origin"})
 	default:
 		methodOK, missing = c.lookup(r.cacheKey(), r.credentialsInclude(), r.method, needMethod, names, r.f.now())
 		if methodOK && len(missing) == 0 {

@@ -137,6 +137,16 @@ type Profile struct {
 	// the request is redirect-tainted (Chromium uses the initiator). Zero:
 	// the spec's byte-serialized request origin ("null" when tainted).
 	KeyByUntaintedOrigin bool
+	// OpaqueOriginBypassesCache: a request whose origin is opaque (a
+	// sandboxed page) never gets a cache hit; its preflight results are
+	// still stored. Chromium 156 does this for a CSP-sandboxed top-level
+	// page: every request preflights again, the same one from the same
+	// page too (harness, scenarios/cache-opaque-origin). The source
+	// predicts less: preflight_cache.cc keys by url::Origin, whose opaque
+	// form carries a nonce, so only two different sandboxed pages would
+	// not share entries; the engine wins. Zero: the spec keys by the
+	// serialized origin "null", which all sandboxed pages share.
+	OpaqueOriginBypassesCache bool
 	// CacheExemptMethods replaces "method is a CORS-safelisted method" in
 	// HTTP fetch step 2's cache test: a method in this list needs no method
 	// cache entry. nil means GET, HEAD and POST (spec, Chromium, WebKit);
