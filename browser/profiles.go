@@ -50,7 +50,11 @@ var Chromium = fetch.Profile{
 	MaxAgeZero: fetch.MaxAgeRuleStoreExpired,
 	// preflight_cache.cc kMaxCacheEntries = 1024, MayPurge erases
 	// kPurgeUnit = 10 consecutive entries from base::RandInt (browsers.md
-	// §1.7); the randomness comes from the browser's seed.
+	// §1.7); the randomness comes from the browser's seed. The newest
+	// stored preflight_cache.{h,cc} instead keeps 32 entries per top-frame
+	// site (purge 4) and an LRU of 128 sites, but Chromium 156 reuses all
+	// of 33 results of one site (scenarios/cache-capacity-per-site): 156
+	// ships the one-table shape.
 	CacheCapacity:  1024,
 	Eviction:       fetch.EvictRandomRun,
 	EvictRunLength: 10,
