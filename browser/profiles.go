@@ -232,11 +232,6 @@ var Firefox = fetch.Profile{
 	CacheBypassModes: []fetch.CacheMode{fetch.CacheReload, fetch.CacheNoStore},
 	// RemoveEntries on a failed actual CORS check (browsers.md §2.5).
 	KeepCacheOnFailure: false,
-	// nsCORSListenerProxy::OnStartRequest: when CheckRequestApproved
-	// fails, RemoveEntries(final URI, requesting principal) — for every
-	// CORS channel, preflighted or not
-	// (scenarios/cache-cleared-after-simple-failure).
-	ClearCacheOnAnyFailure: true,
 	// nsCORSPreflightListener::AsyncOnChannelRedirect →
 	// CORSExternalRedirectNotAllowed (browsers.md §2.3).
 	PreflightRedirectFirst: true,

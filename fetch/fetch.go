@@ -55,18 +55,18 @@ type run struct {
 	res *Result
 
 	originStr string // the request's origin, serialized (it never changes)
-	cleared   bool   // Profile.ClearCacheOnAnyFailure has cleared the cache
+	method    string
+	header    policy.HeaderList // the request's own copy; every send copies it again
+	body      Body
+	urls      []*url.URL
+	tainting  Tainting
+	taint     int  // redirect-taint of urls
+	count     int  // redirect count
+	opaqueRdr bool // the response is an opaque-redirect
 
-	referrer    *url.URL // the last hop's referrer (nil: no referrer)
-	referrerSet bool     // referrer has been determined once
-	method      string
-	header      policy.HeaderList // the request's own copy; every send copies it again
-	body        Body
-	urls        []*url.URL
-	tainting    Tainting
-	taint       int  // redirect-taint of urls
-	count       int  // redirect count
-	opaqueRdr   bool // the response is an opaque-redirect
+	// The request's referrer as main fetch step 8 last determined it.
+	referrer    *url.URL // nil: no referrer
+	referrerSet bool     // determined at least once
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
@@ -191,14 +191,7 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 		return wr, err
 	}
 	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Outcome: OutcomeNone})
-	wr, err := r.httpFetch(false)
-	// Profile.ClearCacheOnAnyFailure: once, for the hop that failed (an
-	// outer hop of a redirect chain returns the same error).
-	if err != nil && r.p.ClearCacheOnAnyFailure && !r.cleared {
-		r.cleared = true
-		r.clearCache()
-	}
-	return wr, err
+	return r.httpFetch(false)
 }
 
 // schemeFetch is scheme fetch (https://fetch.spec.whatwg.org/#concept-scheme-fetch)

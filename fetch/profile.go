@@ -162,13 +162,6 @@ type Profile struct {
 	// entries after a network error in the preflight branch. Zero: clear
 	// (spec; Firefox on a failed actual CORS check).
 	KeepCacheOnFailure bool
-	// ClearCacheOnAnyFailure: main fetch also clears the request's cache
-	// entries after a network error of a request that took no preflight
-	// (a simple request whose CORS check failed). Firefox does this:
-	// nsCORSListenerProxy::OnStartRequest calls RemoveEntries for the
-	// final URL whenever CheckRequestApproved fails. Zero: the spec clears
-	// only after the preflight branch (fetch#concept-main-fetch step 12).
-	ClearCacheOnAnyFailure bool
 
 	// --- Preflight response evaluation (fetch#cors-preflight-fetch-0 step 7) ---
 
