@@ -209,6 +209,10 @@ func ChromiumWithFeatures(features ...string) (fetch.Profile, error) {
 // security.properties (browsers.md §2).
 var Firefox = fetch.Profile{
 	Name: NameFirefox,
+	// Observed in Firefox 153 ESR: a sandboxed page reuses its own
+	// preflight, another sandboxed page preflights again
+	// (scenarios/cache-opaque-origin).
+	OpaqueOriginKeyedByPage: true,
 	// PREFLIGHT_DEFAULT_EXPIRY_SECONDS 5 (browsers.md §2.5).
 	DefaultMaxAge: 5 * time.Second,
 	// std::min(age, 86400U) "Cap at 24 hours" (browsers.md §2.5).

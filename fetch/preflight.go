@@ -254,6 +254,9 @@ func (r *run) cacheKey() CacheKey {
 	if r.p.KeyByUntaintedOrigin {
 		origin = r.originStr
 	}
+	if o := r.origin(); r.p.OpaqueOriginKeyedByPage && o.IsOpaque() && o.ID() != "" {
+		origin += "#" + o.ID()
+	}
 	return CacheKey{Partition: r.partitionKey(), Origin: origin, URL: r.currentURL().String()}
 }
 

@@ -147,6 +147,13 @@ type Profile struct {
 	// not share entries; the engine wins. Zero: the spec keys by the
 	// serialized origin "null", which all sandboxed pages share.
 	OpaqueOriginBypassesCache bool
+	// OpaqueOriginKeyedByPage keys a preflight cache entry stored for an
+	// opaque origin by that origin itself (its ID), not by the
+	// serialization "null": a sandboxed page reuses its own entries, and
+	// two sandboxed pages never share one. Observed in Firefox 153 ESR
+	// (scenarios/cache-opaque-origin). Zero: the spec's "null", which all
+	// sandboxed pages share.
+	OpaqueOriginKeyedByPage bool
 	// CacheExemptMethods replaces "method is a CORS-safelisted method" in
 	// HTTP fetch step 2's cache test: a method in this list needs no method
 	// cache entry. nil means GET, HEAD and POST (spec, Chromium, WebKit);
