@@ -303,6 +303,10 @@ var Firefox = fetch.Profile{
 // and how the network stack treats a URL's userinfo.
 var WebKit = fetch.Profile{
 	Name: NameWebKit,
+	// Observed in WebKitGTK 2.50: a second sandboxed page preflights
+	// again where the first page's entry would have served
+	// (scenarios/cache-opaque-origin).
+	OpaqueOriginKeyedByPage: true,
 	// defaultPreflightCacheTimeout = 5_s (browsers.md §3.5).
 	DefaultMaxAge: 5 * time.Second,
 	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5); observed in

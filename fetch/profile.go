@@ -150,8 +150,8 @@ type Profile struct {
 	// OpaqueOriginKeyedByPage keys a preflight cache entry stored for an
 	// opaque origin by that origin itself (its ID), not by the
 	// serialization "null": a sandboxed page reuses its own entries, and
-	// two sandboxed pages never share one. Observed in Firefox 153 ESR
-	// (scenarios/cache-opaque-origin). Zero: the spec's "null", which all
+	// two sandboxed pages never share one. Observed in Firefox 153 ESR and
+	// WebKitGTK 2.50 (scenarios/cache-opaque-origin). Zero: the spec's "null", which all
 	// sandboxed pages share.
 	OpaqueOriginKeyedByPage bool
 	// CacheExemptMethods replaces "method is a CORS-safelisted method" in
