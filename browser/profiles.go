@@ -307,6 +307,10 @@ var WebKit = fetch.Profile{
 	// again where the first page's entry would have served
 	// (scenarios/cache-opaque-origin).
 	OpaqueOriginKeyedByPage: true,
+	// Observed in WebKitGTK 2.50: repeated Accept or Content-Language
+	// entries whose join with ", " exceeds 128 bytes are preflighted
+	// (scenarios/duplicate-request-headers).
+	CombineDuplicateHeaders: true,
 	// defaultPreflightCacheTimeout = 5_s (browsers.md §3.5).
 	DefaultMaxAge: 5 * time.Second,
 	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5); observed in
