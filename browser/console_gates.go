@@ -10,10 +10,6 @@ import (
 // were observed here (harness, docs/gates-and-cookies.md) unless marked;
 // Firefox's and WebKit's are read from their sources and marked inferred.
 
-// pageURL is the page's URL as the console prints it: corsim's page is
-// its origin's root.
-func (c *blockContext) pageURL() string { return c.origin + "/" }
-
 // chromiumGate renders a gate's network error in Chromium's words; ok is
 // false for a code that is not a gate's.
 func chromiumGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
@@ -38,7 +34,7 @@ func chromiumGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 			what = "XMLHttpRequest endpoint"
 		}
 		return []ConsoleMessage{{Level: LevelError, Source: "security",
-			Text: "Mixed Content: The page at '" + c.pageURL() + "' was loaded over HTTPS, but requested an insecure " + what + " '" + c.url + "'. This request has been blocked; the content must be served over HTTPS."}}, true
+			Text: "Mixed Content: The page at '" + c.pageURL + "' was loaded over HTTPS, but requested an insecure " + what + " '" + c.url + "'. This request has been blocked; the content must be served over HTTPS."}}, true
 	case policy.CodeLocalNetworkInsecureContext:
 		return cors("InsecureLocalNetwork", "The request client is not a secure context and the resource is in more-private address space `"+c.space+"`."), true
 	case policy.CodeLocalNetworkPermissionDenied, policy.CodeLocalNetworkPermissionUnanswered:
@@ -115,7 +111,7 @@ func webkitGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 	}
 	switch fetch.GateOf(c.err) {
 	case fetch.GateMixedContent:
-		warn := ConsoleMessage{Level: LevelWarning, Source: "security", Text: "[blocked] The page at " + c.pageURL() + " requested insecure content from " + c.url + ". This content was blocked and must be served over HTTPS."}
+		warn := ConsoleMessage{Level: LevelWarning, Source: "security", Text: "[blocked] The page at " + c.pageURL + " requested insecure content from " + c.url + ". This content was blocked and must be served over HTTPS."}
 		if c.redirected {
 			return []ConsoleMessage{warn,
 				{Level: LevelError, Source: "javascript", Text: api + c.initialURL + " due to access control checks."},

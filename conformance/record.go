@@ -44,6 +44,11 @@ type Request struct {
 	// Access-Control-Request-Headers ("" when absent).
 	ACRM string
 	ACRH string
+	// ContentLength is the Content-Length header's value ("" when absent):
+	// what HTTP-network-or-cache fetch steps 8–11 add.
+	ContentLength string
+	// Referer is the Referer header's value ("" when absent).
+	Referer string
 }
 
 // noOrigin stands for an absent Origin header in Request.Origin.
@@ -80,6 +85,8 @@ type Step struct {
 	// corsErrorStatus.corsError), Firefox's security.properties keys;
 	// corsim's side has its console lines' IDs.
 	Codes []string
+	// Reads are the --read-header reads, "name: value" or "name: null".
+	Reads []string
 }
 
 // normalizeHeaders turns header lines into what script iterates: names
@@ -125,6 +132,8 @@ func wireRequest(r *fetch.WireRequest) Request {
 	}
 	out.ACRM, _ = r.Header.Get("Access-Control-Request-Method")
 	out.ACRH, _ = r.Header.Get("Access-Control-Request-Headers")
+	out.ContentLength, _ = r.Header.Get("Content-Length")
+	out.Referer, _ = r.Header.Get("Referer")
 	return out
 }
 
@@ -223,7 +232,8 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 	actual := false
 	for _, q := range r.Requests {
 		rq := Request{Server: q.Server, Method: q.Method, Target: q.Target, Origin: noOrigin,
-			ACRM: q.RequestMethod, ACRH: q.RequestHeaders}
+			ACRM: q.RequestMethod, ACRH: q.RequestHeaders, ContentLength: q.Header.Get("Content-Length"),
+			Referer: pageAtRoot(q.Header.Get("Referer"))}
 		if q.HasOrigin {
 			rq.Origin = q.Origin
 		}
@@ -236,6 +246,9 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 	}
 	if st.Preflight == PreflightNone && needsPreflight && actual {
 		st.Preflight = PreflightCached
+	}
+	for _, rd := range r.Reads {
+		st.Reads = append(st.Reads, readLine(rd.Name, rd.Value, rd.Null))
 	}
 	for _, c := range r.Console {
 		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+pageURLs.ReplaceAllString(c.Text, "$1/"))
@@ -269,4 +282,34 @@ func NeedsPreflight(o *browser.Outcome) bool {
 		}
 	}
 	return false
+}
+
+// pageAtRoot maps a Referer naming the harness's page (lab.PagePath)
+// to the root of its origin: corsim's pages are at the root of their
+// origin, as the scenario's page line says, while the harness serves them
+// at a reserved path.
+func pageAtRoot(ref string) string {
+	if base, ok := strings.CutSuffix(ref, lab.PagePath); ok {
+		return base + "/"
+	}
+	return ref
+}
+
+// AddReads makes script's --read-header reads of names on o and records
+// their results and console lines in st, as the scenario runner does.
+func AddReads(st *Step, o *browser.Outcome, names []string) {
+	for _, n := range names {
+		rd := o.ReadHeader(n)
+		st.Reads = append(st.Reads, readLine(n, rd.Value, rd.Null))
+		for _, m := range rd.Console {
+			st.Console = append(st.Console, m.String())
+		}
+	}
+}
+
+func readLine(name, value string, null bool) string {
+	if null {
+		return name + ": null"
+	}
+	return name + ": " + value
 }
