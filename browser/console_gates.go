@@ -48,6 +48,10 @@ func chromiumGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 	case fetch.CodeResponseHeadersTooBig:
 		// net_error_list.h RESPONSE_HEADERS_TOO_BIG [I: not observed].
 		return []ConsoleMessage{chromiumNet("ERR_RESPONSE_HEADERS_TOO_BIG")}, true
+	case fetch.CodeResponseHeaderByte:
+		// Chromium keeps such a value (observed); a profile that refuses
+		// it gets Chromium's line for an invalid response [I].
+		return []ConsoleMessage{chromiumNet("ERR_INVALID_HTTP_RESPONSE")}, true
 	case policy.CodeCORPSameOrigin:
 		return []ConsoleMessage{chromiumNet("ERR_BLOCKED_BY_RESPONSE.NotSameOrigin")}, true
 	case policy.CodeCORPSameSite:
@@ -89,7 +93,7 @@ func firefoxGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 		// 153.8.0esr (conformance suite).
 		return []ConsoleMessage{{Level: LevelError, Source: "COEP",
 			Text: "The resource at “" + c.url + "” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"}}, true
-	case fetch.GateLocalNetwork, fetch.GateResponseSize:
+	case fetch.GateLocalNetwork, fetch.GateResponseSize, fetch.GateResponseHeaders:
 		return nil, true
 	}
 	return nil, false
@@ -121,7 +125,7 @@ func webkitGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 			{Level: LevelError, Source: "security", Text: "Not allowed to request resource"},
 			{Level: LevelError, Source: "javascript", Text: api + c.url + " due to access control checks."},
 		}, true
-	case fetch.GateResponseSize:
+	case fetch.GateResponseSize, fetch.GateResponseHeaders:
 		// Observed in WebKitGTK 2.50: no console line (a failure of the
 		// network stack goes to Web Inspector only).
 		return nil, true

@@ -213,6 +213,17 @@ var Firefox = fetch.Profile{
 	// preflight, another sandboxed page preflights again
 	// (scenarios/cache-opaque-origin).
 	OpaqueOriginKeyedByPage: true,
+	// ReferrerInfo::ShouldIgnoreLessRestrictedPolicies with
+	// network.http.referer.disallowCrossSiteRelaxingDefault on: observed
+	// in Firefox 153 ESR, an unsafe-url fetch to another site logs
+	// ReferrerPolicyDisallowRelaxingMessage (scenarios/referrer-policy).
+	IgnoreRelaxedCrossSiteReferrerPolicy: true,
+	// Observed in Firefox 153 ESR: a FormData body of one field is 171
+	// bytes (169 once) where Chromium's is 141: the boundary is
+	// "----geckoformboundary" and up to 32 hex digits, written twice; 53
+	// characters, the longest and most frequent length, is modelled
+	// (scenarios/simple-post-formdata).
+	FormBoundary: "----geckoformboundary7d5f2a9c0b41e3865f0c2d4a9b7e1c63",
 	// PREFLIGHT_DEFAULT_EXPIRY_SECONDS 5 (browsers.md §2.5).
 	DefaultMaxAge: 5 * time.Second,
 	// std::min(age, 86400U) "Cap at 24 hours" (browsers.md §2.5).
@@ -311,6 +322,16 @@ var WebKit = fetch.Profile{
 	// entries whose join with ", " exceeds 128 bytes are preflighted
 	// (scenarios/duplicate-request-headers).
 	CombineDuplicateHeaders: true,
+	// HTTPParsers.cpp isCrossOriginSafeRequestHeader reads Range with
+	// parseRange, which matches "bytes" ignoring ASCII case; observed in
+	// WebKitGTK 2.50: "Range: BYTES=0-1" is sent without a preflight
+	// (scenarios/range-unit-case).
+	Safelist: policy.Safelist{RangeUnitIgnoresCase: true},
+	// Observed in WebKitGTK 2.50: a vertical tab in a response header
+	// value (Access-Control-Allow-Origin or another) fails the fetch with
+	// no console line, a tab does not
+	// (scenarios/console-escapes-control-bytes, response-header-control-byte).
+	RefuseControlBytesInResponseHeaders: true,
 	// defaultPreflightCacheTimeout = 5_s (browsers.md §3.5).
 	DefaultMaxAge: 5 * time.Second,
 	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5); observed in

@@ -176,6 +176,9 @@ func (r *run) send(wreq *WireRequest, preflight bool) (*WireResponse, *policy.Fa
 	if ferr := r.responseSize(wr); ferr != nil {
 		return nil, ferr
 	}
+	if ferr := r.responseHeaderBytes(wr); ferr != nil {
+		return nil, ferr
+	}
 	return wr, nil
 }
 

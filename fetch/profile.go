@@ -233,6 +233,12 @@ type Profile struct {
 	// client hints DPR, Width, Viewport-Width, Device-Memory, RTT,
 	// Downlink, ECT, Save-Data, and Intervention). Zero: the spec's list.
 	Safelist policy.Safelist
+	// FormBoundary is the multipart boundary of the profile's FormData
+	// bodies. Engines pick a random one; a fixed one of the engine's
+	// length keeps Content-Length as the engine's. Zero: one of
+	// Chromium's and WebKit's length, 38 ("----WebKitFormBoundary" and 16
+	// characters).
+	FormBoundary string
 	// CombineDuplicateHeaders: before fetch looks at the request's header
 	// list, entries with the same name (case-insensitively) become one,
 	// named as the first, at its place, its value the values joined with
@@ -250,6 +256,16 @@ type Profile struct {
 	// no-referrer (and friends). Zero: the spec's switch
 	// (fetch#append-a-request-origin-header step 4.1).
 	OriginIgnoresReferrerPolicy bool
+	// IgnoreRelaxedCrossSiteReferrerPolicy: a referrer policy less strict
+	// than the default (unsafe-url, no-referrer-when-downgrade,
+	// origin-when-cross-origin) is ignored for a request to another site
+	// (compared without scheme) and the default,
+	// strict-origin-when-cross-origin, applies; the console says so.
+	// Firefox: ReferrerInfo::ShouldIgnoreLessRestrictedPolicies under the
+	// pref network.http.referer.disallowCrossSiteRelaxingDefault, observed
+	// on in Firefox 153 ESR (scenarios/referrer-policy). Zero: the
+	// request's policy applies (the spec, Chromium 156, WebKitGTK 2.50).
+	IgnoreRelaxedCrossSiteReferrerPolicy bool
 	// AcceptLanguage is the Accept-Language value fetch appends when the
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
 	// none is appended, which keeps traces free of a UA-chosen value.
@@ -298,6 +314,14 @@ type Profile struct {
 	// (network.http.max_response_header_size, modules/libpref/init/all.js).
 	// Zero: no limit (the Fetch standard sets none; WebKit's not found).
 	MaxResponseHeaderBytes int
+	// RefuseControlBytesInResponseHeaders: a response whose header value
+	// holds a control byte other than tab (0x00–0x1F, 0x7F) is a network
+	// error. WebKitGTK 2.50: observed for a vertical tab, in
+	// Access-Control-Allow-Origin or any other header (the fetch fails
+	// with no console line; a tab passes); the other bytes are inferred.
+	// Zero: the value is kept (the spec; Chromium 156 and Firefox 153 ESR,
+	// observed for a vertical tab).
+	RefuseControlBytesInResponseHeaders bool
 	// MixedContentBlocksLoopback: an http: URL on a loopback host
 	// (localhost, 127.0.0.0/8, [::1]) is mixed content like any other
 	// http: URL, though Secure Contexts calls it potentially trustworthy.

@@ -99,7 +99,7 @@ func (r *run) determineReferrer() *url.URL {
 	sameOrigin := policy.SameOrigin(policy.OriginOf(full), policy.OriginOf(cur))
 	downgrade := policy.IsPotentiallyTrustworthyURL(full) && !policy.IsPotentiallyTrustworthyURL(cur)
 	var out *url.URL
-	switch r.referrerPolicy() { // step 8
+	switch r.effectiveReferrerPolicy(cur) { // step 8
 	case ReferrerNoReferrer:
 	case ReferrerOrigin:
 		out = originOnly
@@ -165,4 +165,30 @@ func (r *run) originNullByPolicy() bool {
 		return !policy.SameOrigin(o, policy.OriginOf(cur))
 	}
 	return false
+}
+
+// effectiveReferrerPolicy is the policy step 8 of "determine request's
+// referrer" switches on: the request's, except that under
+// Profile.IgnoreRelaxedCrossSiteReferrerPolicy a policy less strict than
+// the default (unsafe-url, no-referrer-when-downgrade,
+// origin-when-cross-origin) is replaced by the default for a request to
+// another site, schemelessly compared, and a StepReferrerPolicy event
+// says so.
+func (r *run) effectiveReferrerPolicy(cur *url.URL) ReferrerPolicy {
+	p := r.referrerPolicy()
+	if !r.p.IgnoreRelaxedCrossSiteReferrerPolicy {
+		return p
+	}
+	switch p {
+	case ReferrerUnsafeURL, ReferrerNoReferrerWhenDowngrade, ReferrerOriginWhenCrossOrigin:
+	default:
+		return p
+	}
+	if policy.SchemelesslySameSite(r.req.Client.Origin, policy.OriginOf(cur), r.f.PublicSuffixList) {
+		return p
+	}
+	r.event(Event{Step: StepReferrerPolicy, Spec: anchorDetermineReferrer, Outcome: OutcomeWarn,
+		Detail: "the referrer policy " + string(p) + " is less strict than the default and the request is cross-site: " +
+			string(ReferrerStrictOriginWhenCrossOrigin) + " applies instead"})
+	return ReferrerStrictOriginWhenCrossOrigin
 }

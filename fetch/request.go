@@ -96,12 +96,23 @@ type Body struct {
 	// carries them encoded as multipart/form-data.
 	Data string
 	Type string // Blob type; "" means none
+	// Boundary is the multipart boundary of a FormData body; "" means
+	// defaultFormBoundary. The simulated browser sets its profile's.
+	Boundary string
+}
+
+// boundary is the body's multipart boundary.
+func (b Body) boundary() string {
+	if b.Boundary != "" {
+		return b.Boundary
+	}
+	return defaultFormBoundary
 }
 
 // wire returns the bytes the body puts on the wire: Data itself, or for
 // FormData the multipart/form-data encoding of its entries
 // (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#multipart/form-data-encoding-algorithm),
-// delimited by formBoundary.
+// delimited by its boundary.
 func (b Body) wire() []byte {
 	if b.Kind != BodyFormData {
 		return []byte(b.Data)
@@ -113,11 +124,11 @@ func (b Body) wire() []byte {
 		}
 		name, value, _ := strings.Cut(pair, "=")
 		name, value = formUnescape(name), formUnescape(value)
-		out = append(out, "--"+formBoundary+"\r\n"...)
+		out = append(out, "--"+b.boundary()+"\r\n"...)
 		out = append(out, "Content-Disposition: form-data; name=\""+formEscapeName(name)+"\"\r\n\r\n"...)
 		out = append(out, normalizeNewlines(value)+"\r\n"...)
 	}
-	return append(out, "--"+formBoundary+"--\r\n"...)
+	return append(out, "--"+b.boundary()+"--\r\n"...)
 }
 
 // formUnescape decodes one application/x-www-form-urlencoded name or
@@ -250,11 +261,13 @@ func (r *Request) URL() *url.URL {
 	return r.URLList[len(r.URLList)-1]
 }
 
-// formBoundary is the multipart boundary of FormData bodies. Browsers pick a
-// random one; a fixed one keeps simulations reproducible. Its length (38)
-// is that of Chromium's ("----WebKitFormBoundary" and 16 characters), so
-// Content-Length agrees with Chromium's.
-const formBoundary = "----corsimFormBoundary7MA4YWxkTrZu0gWq"
+// defaultFormBoundary is the multipart boundary of FormData bodies unless
+// the profile names one (Profile.FormBoundary). Browsers pick a random
+// one; a fixed one keeps simulations reproducible. Its length (38) is that
+// of Chromium's and WebKit's ("----WebKitFormBoundary" and 16 characters),
+// so Content-Length agrees with theirs (observed in Chromium 156 and
+// WebKitGTK 2.50).
+const defaultFormBoundary = "----corsimFormBoundary7MA4YWxkTrZu0gWq"
 
 // NewRequest validates init as new Request() (or XMLHttpRequest open() and
 // send()) would, and returns the request fetch would run. A TypeError of
@@ -502,7 +515,7 @@ func defaultContentType(b Body) string {
 	case BodyURLSearchParams:
 		return "application/x-www-form-urlencoded;charset=UTF-8"
 	case BodyFormData:
-		return "multipart/form-data; boundary=" + formBoundary
+		return "multipart/form-data; boundary=" + b.boundary()
 	case BodyBlob:
 		return b.Type
 	}

@@ -45,11 +45,11 @@ var ExpectVocabulary = []Usage{
 	{"trace", "STEP [OUTCOME]", "the trace has a step (and outcome), e.g. cache-lookup hit"},
 	{"read-header", "NAME VALUE|null", "what script read for the response header NAME (the fetch's --read-header NAME): its value, or null"},
 	{"cache", "N", "the preflight cache holds N entries (per method and header name)"},
-	{"gate", "cors|mixed-content|local-network-access|response-size|corp|request|network|none", "which gate stopped the fetch: the CORS protocol, mixed content, Local Network Access, the response header size limit, Cross-Origin-Resource-Policy, the request's own rules, the network; none when nothing did"},
+	{"gate", "cors|mixed-content|local-network-access|response-size|response-headers|corp|request|network|none", "which gate stopped the fetch: the CORS protocol, mixed content, Local Network Access, the response header size limit, a response header byte the network stack refuses, Cross-Origin-Resource-Policy, the request's own rules, the network; none when nothing did"},
 }
 
 // Gates are the words of expect gate.
-var Gates = []string{"cors", "mixed-content", "local-network-access", "response-size", "corp", "request", "network", "none"}
+var Gates = []string{"cors", "mixed-content", "local-network-access", "response-size", "response-headers", "corp", "request", "network", "none"}
 
 // parseExpect checks the shape of an expect command's arguments.
 func parseExpect(args []string) (*Expect, string) {
