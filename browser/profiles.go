@@ -332,6 +332,9 @@ var WebKit = fetch.Profile{
 	// no console line, a tab does not
 	// (scenarios/console-escapes-control-bytes, response-header-control-byte).
 	RefuseControlBytesInResponseHeaders: true,
+	// Observed in WebKitGTK 2.50: a sandboxed document sends its URL in
+	// Referer (scenarios/null-origin-sandboxed); the spec sends none.
+	OpaqueOriginSendsReferrer: true,
 	// defaultPreflightCacheTimeout = 5_s (browsers.md §3.5).
 	DefaultMaxAge: 5 * time.Second,
 	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5); observed in

@@ -280,8 +280,12 @@ func RunEngine(ctx context.Context, s Session, sc *scenario.Scenario, profile st
 			switch {
 			case cmd.Page.Origin.IsOpaque():
 				// "page null": a sandboxed document, served from the
-				// first origin the scenario serves.
+				// origin of its "from" URL, else from the first origin
+				// the scenario serves.
 				host := sandboxHost(sc, profile)
+				if u := cmd.Page.URL; u != nil {
+					host = policy.OriginOf(u).String()
+				}
 				if host == "" {
 					return nil, where(errors.New("an opaque page needs a server origin to be served from"))
 				}

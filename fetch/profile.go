@@ -266,6 +266,12 @@ type Profile struct {
 	// on in Firefox 153 ESR (scenarios/referrer-policy). Zero: the
 	// request's policy applies (the spec, Chromium 156, WebKitGTK 2.50).
 	IgnoreRelaxedCrossSiteReferrerPolicy bool
+	// OpaqueOriginSendsReferrer: a page with an opaque origin (a sandboxed
+	// document) that has a URL names it in Referer as any page would.
+	// WebKit: observed in WebKitGTK 2.50 (scenarios/null-origin-sandboxed).
+	// Zero: no referrer, as "determine request's referrer" step 3.1.2
+	// says (Chromium 156 and Firefox 153 ESR, observed).
+	OpaqueOriginSendsReferrer bool
 	// AcceptLanguage is the Accept-Language value fetch appends when the
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
 	// none is appended, which keeps traces free of a UA-chosen value.

@@ -56,13 +56,19 @@ func (r *run) referrerPolicy() ReferrerPolicy {
 	return p
 }
 
-// referrerSource is the client's creation URL: Client.URL, or the root of
-// the client's origin. nil for an opaque origin without a URL.
+// referrerSource is "determine request's referrer" step 3 for a request
+// whose referrer is "client": the page's URL (Client.URL, or the root of
+// its origin), and no referrer when the page's origin is opaque (step
+// 3.1.2). Under Profile.OpaqueOriginSendsReferrer a sandboxed page with a
+// URL names it.
 func (r *run) referrerSource() *url.URL {
+	o := r.req.Client.Origin
+	if o.IsOpaque() && !r.p.OpaqueOriginSendsReferrer {
+		return nil
+	}
 	if u := r.req.Client.URL; u != nil {
 		return u
 	}
-	o := r.req.Client.Origin
 	if o.IsOpaque() {
 		return nil
 	}

@@ -172,7 +172,8 @@ type Client struct {
 	// and the user answers Profile.LocalNetworkPromptAnswer.
 	LocalNetworkPermission policy.Permission
 	// URL is the page's URL, the referrer source of its requests; nil
-	// means the root of Origin ("https://app.example/").
+	// means the root of Origin ("https://app.example/"), or for an opaque
+	// origin no URL.
 	URL *url.URL
 	// ReferrerPolicy is the page's referrer policy (its policy
 	// container's); empty means the default,

@@ -34,11 +34,11 @@ func (e *engine) now() time.Time { return e.b.Now() }
 
 func (e *engine) advance(d time.Duration) { e.b.Advance(d) }
 
-func (e *engine) open(origin, top policy.Origin, space policy.AddressSpace) {
-	if space != "" && !origin.IsOpaque() {
-		e.b.Network().DeclareAddressSpace(origin.Host(), space)
+func (e *engine) open(pg *scenario.Page) {
+	if pg.Space != "" && !pg.Origin.IsOpaque() {
+		e.b.Network().DeclareAddressSpace(pg.Origin.Host(), pg.Space)
 	}
-	e.page = e.b.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: top, AddressSpace: space, LocalNetworkPermission: e.perm})
+	e.page = e.b.OpenClient(fetch.Client{Origin: pg.Origin, TopLevelOrigin: pg.Top, URL: pg.URL, AddressSpace: pg.Space, LocalNetworkPermission: e.perm})
 }
 
 // serve registers t for origin (serialized) or, for "*", every origin

@@ -249,7 +249,7 @@ func (r *runner) step(st *Step) {
 	cmd := st.Command
 	switch {
 	case cmd.Page != nil:
-		r.eng.open(cmd.Page.Origin, cmd.Page.Top, cmd.Page.Space)
+		r.eng.open(cmd.Page)
 	case cmd.Permission != "":
 		r.eng.perm = cmd.Permission
 	case cmd.Server != nil:

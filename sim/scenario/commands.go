@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -59,6 +60,9 @@ type Page struct {
 	// "" when not declared (then localhost and IP literals are known, and
 	// any other host is public).
 	Space policy.AddressSpace
+	// URL is a sandboxed page's document URL ("page null from URL"), nil
+	// when not given; a page at a tuple origin is at its root.
+	URL *url.URL
 }
 
 // Server kinds.
@@ -116,7 +120,7 @@ type Usage struct {
 // Vocabulary lists the commands, for help texts and docs.
 var Vocabulary = []Usage{
 	{"browsers", "PROFILE...", "profiles to run the scenario under (chromium firefox webkit spec); default chromium"},
-	{"page", "ORIGIN [in TOP-ORIGIN] [at ADDRESS]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN; at says where its server is (an IP address, or public, local, loopback)"},
+	{"page", "ORIGIN [in TOP-ORIGIN] [at ADDRESS]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN; at says where its server is (an IP address, or public, local, loopback); page null [from URL] opens a sandboxed page, served from URL"},
 	{"server", "ORIGIN|* config FILE | canned PREFIX | handler NAME [at ADDRESS]", "serve ORIGIN (or, with *, every origin without a server of its own) from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler; at says which address its host is at (an IP address, or public, local, loopback), for Local Network Access"},
 	{"permission", "local-network granted|denied|prompt", "the local-network permission of the pages opened after it (default prompt: headless Chromium denies, headless Firefox never answers)"},
 	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners --target-address-space --read-header --referrer-policy)"},
@@ -281,17 +285,32 @@ func (p *parser) page(cmd *Command) string {
 	if msg != "" {
 		return msg
 	}
-	if len(a) != 1 && (len(a) != 3 || a[1] != "in") {
-		return "usage: page ORIGIN [in TOP-ORIGIN]"
+	const usage = "usage: page ORIGIN [in TOP-ORIGIN] [at ADDRESS], or page null [from URL] [in TOP-ORIGIN]"
+	if len(a) == 0 || len(a)%2 != 1 {
+		return usage
 	}
 	o, err := parseOrigin(a[0])
 	if err != "" {
 		return err
 	}
 	pg := &Page{Origin: o, Top: o, Space: space}
-	if len(a) == 3 {
-		if pg.Top, err = parseOrigin(a[2]); err != "" {
-			return err
+	for i := 1; i < len(a); i += 2 {
+		switch a[i] {
+		case "in":
+			if pg.Top, err = parseOrigin(a[i+1]); err != "" {
+				return err
+			}
+		case "from":
+			if !o.IsOpaque() {
+				return "from gives a sandboxed page's URL (page null from URL); a page at an origin is at its root"
+			}
+			u, perr := url.Parse(a[i+1])
+			if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return words.Msg("from %q: want an absolute http or https URL", a[i+1])
+			}
+			pg.URL = u
+		default:
+			return usage
 		}
 	}
 	cmd.Page = pg

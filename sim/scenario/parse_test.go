@@ -116,6 +116,10 @@ func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"frobnicate", "x.txtar:1: frobnicate: unknown command"},
 		{"page https://a.example/", `x.txtar:1: page: "https://a.example/" is not a serialized origin`},
+		{"page https://a.example from https://a.example/x", "x.txtar:1: page: from gives a sandboxed page's URL"},
+		{"page null from ftp://a.example/", `x.txtar:1: page: from "ftp://a.example/": want an absolute http or https URL`},
+		{"page null from", "x.txtar:1: page: usage: page ORIGIN"},
+		{"page null over https://a.example/", "x.txtar:1: page: usage: page ORIGIN"},
 		{"page https://a.example\nfetch", "x.txtar:2: fetch: usage: fetch [METHOD] URL [flags]"},
 		{"fetch https://a.example/", "x.txtar:1: fetch: no page yet"},
 		{"page https://a.example\nexpect status 200", "x.txtar:2: expect: no fetch yet"},
@@ -388,5 +392,18 @@ func TestHeaderFlagKeepsLeadingSpace(t *testing.T) {
 		if !ok || h.Name != "X-A" || h.Value != want {
 			t.Errorf("parseHeaderFlag(%q) = %q, %v; want value %q", in, h.Value, ok, want)
 		}
+	}
+}
+
+// TestParseSandboxedPageURL: "page null from URL" keeps the URL, with or
+// without a top-level page.
+func TestParseSandboxedPageURL(t *testing.T) {
+	sc, err := Parse("x.txtar", []byte("page null from https://api.example/doc in https://top.example\nfetch https://api.example/x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := sc.Commands[0].Page
+	if pg == nil || pg.URL == nil || pg.URL.String() != "https://api.example/doc" || pg.Top.String() != "https://top.example" || !pg.Origin.IsOpaque() {
+		t.Errorf("page = %+v", pg)
 	}
 }
