@@ -14,10 +14,12 @@ const notModelled = `  - cookies on the wire: credentials mode and includeCreden
     instead) and the Local Network Access permission prompt itself (a
     scenario says granted or denied; headless Chromium denies, headless
     Firefox never answers); WebKit's Local Network Access, if any
-  - WebKit's mixed-content treatment of http://127.0.0.1 and
-    http://localhost (corsim follows the Secure Contexts rule: trustworthy)
   - response body size limits and timeouts; only the response header block
-    limit is modelled (Chromium 256 KiB, Firefox 384 KiB)
+    limit is modelled (Chromium 256 KiB, Firefox 384 KiB; WebKit fails at
+    300 KB, 256 KiB is assumed)
+  - random multipart boundaries: each browser's FormData boundary is fixed
+    at the engine's usual length (Firefox's varies, so a real Firefox's
+    Content-Length can be a few bytes shorter)
   - navigations and element requests beyond <img> (no <script>, <link>,
     <iframe> destinations)
 `
