@@ -3,6 +3,7 @@ package browser
 import (
 	"time"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -27,6 +28,7 @@ type Browser struct {
 	fetcher fetch.Fetcher
 	net     *Network
 	dialect *dialect
+	jar     *cookie.Jar
 }
 
 // Option configures a Browser in New.
@@ -85,8 +87,8 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 	if cf.net == nil {
 		cf.net = NewNetwork()
 	}
-	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
-	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl}
+	b := &Browser{net: cf.net, dialect: dialectFor(p.Name), jar: newJar(p, cf.clock, cf.psl)}
+	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl, Cookies: b.jar}
 	if cf.tr != nil {
 		b.fetcher.Transport = cf.tr
 	}

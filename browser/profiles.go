@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -93,6 +94,8 @@ var Chromium = fetch.Profile{
 	Safelist: chromiumSafelist,
 	// cors_url_loader.cc: redirect_count_++ == 20 (browsers.md §1.8).
 	RedirectLimit: 20,
+	// Cookies: see chromiumCookies.
+	Cookies: chromiumCookies,
 }
 
 // chromiumSafelist is cors.cc IsCorsSafelistedHeader's names beyond the
@@ -137,6 +140,8 @@ func applyChromiumFeature(p *fetch.Profile, f string) bool {
 	case FeatureCorsNonWildcardRequestHeadersSupport:
 		p.WildcardCoversAuthorization = false
 		p.WarnWildcardAuthorization = false
+	case SettingAllowThirdPartyCookies:
+		p.Cookies.ThirdParty = cookie.ThirdPartyAllow
 	default:
 		return false
 	}
@@ -146,7 +151,8 @@ func applyChromiumFeature(p *fetch.Profile, f string) bool {
 
 // ChromiumWithFeatures returns the Chromium profile as if started with
 // --enable-features=<features>. Known features:
-// FeatureCorsNonWildcardRequestHeadersSupport. The profile's Name is
+// FeatureCorsNonWildcardRequestHeadersSupport, and the user setting
+// SettingAllowThirdPartyCookies. The profile's Name is
 // "chromium+<feature>[+<feature>…]", so its console messages stay
 // Chromium's. An unknown feature is an error.
 func ChromiumWithFeatures(features ...string) (fetch.Profile, error) {
@@ -212,6 +218,8 @@ var Firefox = fetch.Profile{
 	CacheWildcardCoversAuthorization: false,
 	// [U] network.http.redirection-limit, believed 20 (browsers.md §2.7).
 	RedirectLimit: 20,
+	// Cookies: see firefoxCookies.
+	Cookies: firefoxCookies,
 }
 
 // WebKit is WebKit/Safari as read in CrossOriginAccessControl.cpp,
@@ -253,6 +261,8 @@ var WebKit = fetch.Profile{
 	CacheWildcardCoversAuthorization: true,
 	// ++m_redirectCount > 20 (browsers.md §3.6).
 	RedirectLimit: 20,
+	// Cookies: see webkitCookies.
+	Cookies: webkitCookies,
 }
 
 // Profile names, as used by ProfileByName and as the Name of the profiles

@@ -85,6 +85,10 @@ type Run struct {
 	// Differs says how this browser differs from the first one ("" for
 	// the first, and for a browser that did the same).
 	Differs string
+	// Cookies says, hop by hop, which cookies the requests carried and
+	// which were withheld and why, and which Set-Cookie lines were stored
+	// or rejected and why.
+	Cookies []CookieNote
 }
 
 // Check is the check or gate that decided a failed fetch.
@@ -191,6 +195,7 @@ func newRun(s *Subject) *Run {
 			r.Decided = &Check{Code: string(f.Code), Spec: f.Spec, Subject: f.Subject, Message: f.Message, InPreflight: res.FailedInPreflight}
 		}
 		r.ReachedServer = res.ReachedServer
+		r.Cookies = cookieNotes(res)
 	}
 	r.Script = scriptView(o)
 	if o.Response != nil {

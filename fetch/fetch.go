@@ -32,6 +32,10 @@ type Fetcher struct {
 	// PublicSuffixList decides sites (redirect-taint, partition keys); nil
 	// means policy.DefaultPublicSuffixList.
 	PublicSuffixList policy.PublicSuffixList
+	// Cookies is the cookie store; nil models a user agent that neither
+	// sends nor stores cookies (the wire then only says whether credentials
+	// were included).
+	Cookies CookieStore
 }
 
 func (f *Fetcher) now() time.Time {

@@ -102,6 +102,7 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	} else {
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeNone})
 	}
+	h, sentCookies := r.appendCookieHeader(h)
 	wreq.Header = h
 	if r.body.Kind != BodyNone {
 		wreq.Body = []byte(r.body.Data)
@@ -110,6 +111,8 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	if err != nil {
 		return nil, err
 	}
+	ex := &r.res.Wire[len(r.res.Wire)-1]
+	ex.Cookies, ex.SetCookies = sentCookies, r.storeSetCookies(wr)
 	r.event(Event{Step: StepActualSent, Spec: anchorNetOrCache, Outcome: OutcomeOK})
 	return wr, nil
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/policy"
 )
 
@@ -176,6 +177,14 @@ type Profile struct {
 	// RedirectLimit is the number of redirects after which HTTP-redirect
 	// fetch fails. Zero means 20 (spec and all engines).
 	RedirectLimit int
+
+	// --- Cookies ---
+
+	// Cookies are the cookie store's rules (SameSite default, third-party
+	// cookie setting, partitioning); the zero Policy is RFC 6265bis read
+	// strictly with third-party cookies allowed. Used by whoever builds the
+	// Fetcher's CookieStore (package browser); fetch itself never reads it.
+	Cookies cookie.Policy
 }
 
 // Spec is the profile of the Fetch standard itself: the zero Profile.

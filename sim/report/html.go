@@ -80,6 +80,7 @@ type htmlFetch struct {
 	Outcome string
 	JSError string
 	Console []string
+	Cookies []explain.CookieNote
 	Fixes   []htmlFix
 }
 
@@ -100,6 +101,7 @@ func htmlFetchOf(fs *sim.FetchStep) *htmlFetch {
 	for _, c := range fs.Console {
 		hf.Console = append(hf.Console, string(c.Level)+": "+c.Text)
 	}
+	hf.Cookies = fs.Explain(context.Background()).Cookies()
 	for _, f := range fs.Explain(context.Background()).Fixes {
 		hf.Fixes = append(hf.Fixes, htmlFix{Scope: f.Scope(nil), Changes: f.Changes})
 	}
@@ -181,7 +183,8 @@ ol.trace a{font-size:.75rem;color:#557}
 {{end}}</ol>
 <p class="verdict">⇒ {{.Verdict}}</p>
 {{if .JSError}}<p class="console">script: <code>{{.JSError}}</code></p>{{end}}
-{{range .Console}}<p class="console">console {{.}}</p>{{end}}
+{{range .Console}}<p class="console">console {{.}}</p>{{end}}{{range .Cookies}}
+<p class="cookie">cookie {{.Text}}</p>{{end}}
 {{if .Fixes}}<p class="fix">What would make it work:</p><ol class="fix">{{range .Fixes}}<li>{{.Scope}}:<ul>{{range .Changes}}<li>{{.Text}} <a href="{{.Spec}}">spec</a></li>{{end}}</ul></li>{{end}}</ol>{{end}}
 {{end}}
 </div>

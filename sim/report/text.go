@@ -101,7 +101,11 @@ func textFetch(w *bufio.Writer, fs *sim.FetchStep, ind string) {
 	for _, c := range fs.Console {
 		fmt.Fprintf(w, "%s   console %s: %s\n", ind, c.Level, c.Text)
 	}
-	textFixes(w, fs.Explain(context.Background()), ind+"   ")
+	ex := fs.Explain(context.Background())
+	for _, n := range ex.Cookies() {
+		fmt.Fprintf(w, "%s   cookie: %s\n", ind, n.Text)
+	}
+	textFixes(w, ex, ind+"   ")
 }
 
 // textFixes lists the fixes of an explanation: each a numbered set of
