@@ -120,6 +120,14 @@ func Check(sc *scenario.Scenario, profile string) error {
 		switch {
 		case cmd.Name == "advance":
 			wait += cmd.Advance
+		case cmd.Cookie != nil:
+			// Seeding a real browser's jar (CDP Network.setCookie) is not
+			// wired into the harness yet.
+			return fmt.Errorf("%w: line %d: the harness cannot seed cookies yet", ErrUnsupported, cmd.Line)
+		case cmd.Expect != nil && (cmd.Expect.What == "cookie" || cmd.Expect.What == "cookies"):
+			// The harness does not read the browser's cookie decisions
+			// (Network.*ExtraInfo) into its steps yet.
+			return fmt.Errorf("%w: line %d: the harness does not report what the browser did with cookies yet", ErrUnsupported, cmd.Line)
 		case cmd.Fetch != nil:
 			in := cmd.Fetch.Init
 			if in.Initiator == fetch.InitiatorElement {
@@ -166,6 +174,10 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 			}
 		case cmd.Name == "advance":
 			b.Advance(cmd.Advance)
+		case cmd.Cookie != nil:
+			if err := b.SetCookie(cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
+			}
 		case cmd.Fetch != nil:
 			in := cmd.Fetch.Init
 			start := time.Now()

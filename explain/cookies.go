@@ -74,6 +74,9 @@ func cookieNotes(res *fetch.Result) []CookieNote {
 			switch {
 			case s.Rejected != nil:
 				n.Name, n.Outcome, n.Spec = s.Rejected.Subject, CookieRejected, s.Rejected.Spec
+				if n.Name == "" {
+					n.Name = lineName(s.Line)
+				}
 				n.Codes = []string{string(s.Rejected.Code)}
 				n.DevTools = nonEmpty([]string{s.DevToolsReason})
 				n.Text = "Set-Cookie: " + s.Line + " is rejected: " + s.Rejected.Message + "."
@@ -97,6 +100,18 @@ func (e *Explanation) Cookies() []CookieNote {
 		return nil
 	}
 	return e.Runs[0].Cookies
+}
+
+// lineName is the name part of a Set-Cookie line, as far as it can be
+// read without parsing the line: the text before the first "=", trimmed,
+// or "" when there is none.
+func lineName(line string) string {
+	pair, _, _ := strings.Cut(line, ";")
+	name, _, ok := strings.Cut(pair, "=")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(name)
 }
 
 func inPartition(p string) string {

@@ -63,5 +63,6 @@ func (e *engine) fetch(ctx context.Context, init fetch.RequestInit) *FetchStep {
 		fs.Outcome = Classify(out.Result)
 	}
 	fs.CacheEntries = len(e.b.CacheEntries())
+	fs.Cookies = len(e.b.Cookies())
 	return fs
 }

@@ -236,6 +236,10 @@ func (r *runner) step(st *Step) {
 		}
 	case cmd.Name == "advance":
 		r.eng.advance(cmd.Advance)
+	case cmd.Cookie != nil:
+		if err := r.eng.b.SetCookie(cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
+			r.fail(st, "%v", err)
+		}
 	case cmd.Expect != nil:
 		if r.last == nil {
 			r.fail(st, "no fetch ran before this check under this profile")
@@ -306,6 +310,9 @@ type FetchStep struct {
 	// CacheEntries is the number of live preflight-cache entries after the
 	// fetch.
 	CacheEntries int
+	// Cookies is the number of cookies in the browser's jar after the
+	// fetch, partitioned ones included.
+	Cookies int
 	// Profile is the browser's profile.
 	Profile fetch.Profile
 

@@ -30,6 +30,17 @@ type Command struct {
 	Fetch   *Fetch
 	Advance time.Duration // advance
 	Expect  *Expect
+	Cookie  *Cookie
+}
+
+// Cookie is "cookie URL 'SET-COOKIE-LINE'": the user already has this
+// cookie, as if URL's server had set it on a first-party visit.
+type Cookie struct {
+	// URL is the URL whose response set the cookie (its host and path
+	// decide the cookie's domain and default path).
+	URL string
+	// Line is the Set-Cookie value, e.g. "sid=1; SameSite=None; Secure".
+	Line string
 }
 
 // Applies reports whether the command runs under profile.
@@ -90,6 +101,7 @@ var Vocabulary = []Usage{
 	{"server", "ORIGIN config FILE | canned PREFIX | handler NAME", "serve ORIGIN from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler"},
 	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners)"},
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
+	{"cookie", "URL 'SET-COOKIE-LINE'", "the user already has this cookie, as if URL's server had set it on a first-party visit"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
 	{"conformance", "skip REASON", "mark the scenario as not replayable in a real browser"},
 }
@@ -130,6 +142,15 @@ func (p *parser) command(cmd *Command) string {
 		}
 		cmd.Fetch = f
 		p.sawFetch = true
+		return ""
+	case "cookie":
+		if len(cmd.Args) != 2 {
+			return "usage: cookie URL 'name=value; attributes'"
+		}
+		if !strings.HasPrefix(cmd.Args[0], "http://") && !strings.HasPrefix(cmd.Args[0], "https://") {
+			return fmt.Sprintf("%q: want an http: or https: URL", cmd.Args[0])
+		}
+		cmd.Cookie = &Cookie{URL: cmd.Args[0], Line: cmd.Args[1]}
 		return ""
 	case "advance":
 		if len(cmd.Args) != 1 {

@@ -95,6 +95,19 @@ func TestParseGood(t *testing.T) {
 	}
 }
 
+func TestParseCookie(t *testing.T) {
+	sc, err := Parse("x.txtar", []byte("cookie https://api.example/ 'sid=1; SameSite=None; Secure'\npage https://app.example\nfetch https://api.example/\nexpect cookie withheld sid cookie-third-party-blocked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&Cookie{URL: "https://api.example/", Line: "sid=1; SameSite=None; Secure"}, sc.Commands[0].Cookie); diff != "" {
+		t.Error(diff)
+	}
+	if e := sc.Commands[3].Expect; e.What != "cookie" || len(e.Args) != 3 {
+		t.Errorf("expect = %+v", e)
+	}
+}
+
 func TestParseDefaults(t *testing.T) {
 	sc, err := Parse("d", []byte("page https://a.example\nfetch https://b.example/ -d x\n"))
 	if err != nil {
@@ -134,6 +147,11 @@ func TestParseErrors(t *testing.T) {
 		{"server https://a.example config missing.conf", `x.txtar:1: server: no file "missing.conf" in the archive`},
 		{"server https://a.example config c\n-- c --\norigins https://b.example\nbogus x", "x.txtar:4: "},
 		{"conformance skip a b", "x.txtar:1: conformance: usage: conformance skip 'reason'"},
+		{"cookie https://a.example/", "x.txtar:1: cookie: usage: cookie URL 'name=value; attributes'"},
+		{"cookie a.example 'x=1'", `x.txtar:1: cookie: "a.example": want an http: or https: URL`},
+		{"page https://a.example\nfetch https://b.example/\nexpect cookie eaten sid", `x.txtar:3: expect: "eaten": want sent, withheld, stored, deleted or rejected`},
+		{"page https://a.example\nfetch https://b.example/\nexpect cookie sent sid cookie-samesite-lax", "x.txtar:3: expect: a reason code makes sense only with withheld or rejected"},
+		{"page https://a.example\nfetch https://b.example/\nexpect cookies many", `x.txtar:3: expect: "many" is not a number`},
 	} {
 		_, err := Parse("x.txtar", []byte(tc.src))
 		if err == nil {
