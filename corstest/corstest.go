@@ -41,6 +41,7 @@ type Tester struct {
 	tr       fetch.Transport
 	base     *url.URL
 	browsers []Browser
+	cookies  []cookieSeed
 }
 
 // Option configures a Tester.
@@ -142,7 +143,7 @@ func (p *Page) FetchInit(init fetch.RequestInit) *Check {
 		return c
 	}
 	for _, b := range p.ts.browsers {
-		c.runs = append(c.runs, newRun(b, p.ts.tr, p.origin, init))
+		c.runs = append(c.runs, newRun(b, p.ts.tr, p.origin, init, p.ts.cookies))
 	}
 	for _, r := range c.runs {
 		if r.setupErr != nil {

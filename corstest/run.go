@@ -29,13 +29,20 @@ type run struct {
 
 // newRun opens a page at origin in a new browser of profile p and makes
 // the request once.
-func newRun(p Browser, tr fetch.Transport, origin policy.Origin, init fetch.RequestInit) *run {
+func newRun(p Browser, tr fetch.Transport, origin policy.Origin, init fetch.RequestInit, cookies []cookieSeed) *run {
 	r := &run{profile: p, init: init}
 	// The transport is the only server on the browser's network, at the
 	// origin of the request URL.
 	r.br = browser.New(p, browser.WithClock(fetch.NewVirtualClock(browser.Epoch)))
 	page := r.br.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: origin})
 	r.page = page
+	for _, c := range cookies {
+		if err := r.br.SetCookie(c.url, c.line); err != nil {
+			r.setupErr = err
+			r.res = &fetch.Result{Err: &policy.Failure{Code: fetch.CodeInvalidRequest, Message: err.Error()}}
+			return r
+		}
+	}
 	r.res = r.do(tr)
 	return r
 }
