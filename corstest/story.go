@@ -202,7 +202,7 @@ func writeRequest(b *strings.Builder, r *fetch.WireRequest) {
 		fmt.Fprintf(b, "    %s: %s\n", h.Name, h.Value)
 	}
 	if _, ok := r.Header.Get("Cookie"); r.Credentials && !ok {
-		b.WriteString("    (credentials included, but the browser has no cookie to send here)\n")
+		b.WriteString("    (credentials included; no cookie sent)\n")
 	}
 	if len(r.Body) > 0 {
 		fmt.Fprintf(b, "    \n    %s\n", clip(r.Body))

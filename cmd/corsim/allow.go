@@ -47,6 +47,8 @@ nothing). With --server FILE it goes to a simulated server instead.
 Flags:
   --server FILE   ask a simulated server: a declarative config or canned responses
   -H 'Name: v'    add a request header line (repeatable)
+  --cookie 'n=v'  send the cookie n=v, to reach a server behind session
+                  auth (repeatable; its value is masked in the output)
   --timeout D     give up after D (default 10s)
   --json          print JSON (schema corsim.allow/v1, docs/json-schema.md)
 
@@ -68,6 +70,8 @@ Examples:
 		fs.Var(&headers, "header", "")
 		timeout := fs.Duration("timeout", 10*time.Second, "")
 		asJSON := fs.Bool("json", false, "")
+		var cookieFlags listFlag
+		fs.Var(&cookieFlags, "cookie", "")
 		pos, code, ok := parseArgs(e, fs, c, args)
 		if !ok {
 			return code
@@ -83,6 +87,18 @@ Examples:
 		if err != nil {
 			return inputErr(e, c, err)
 		}
+		cookies, err := parseCookieFlags(cookieFlags)
+		if err != nil {
+			return inputErr(e, c, err)
+		}
+		if len(cookies) > 0 {
+			hl = append(hl, policy.Header{Name: "Cookie", Value: cookieHeader(cookies)})
+		}
+		out := &maskingWriter{w: e.stdout, cs: cookies}
+		defer out.flush()
+		e2 := *e
+		e2.stdout = out
+		e = &e2
 		var t fetch.Transport = &server.Live{Client: server.NewLiveClient(*timeout)}
 		target := "live"
 		if *serverFile != "" {

@@ -25,6 +25,7 @@ type fetchOpts struct {
 	asJSON     bool
 	expect     string
 	explain    bool
+	cookies    []userCookie
 }
 
 func fetchCommand(explain bool) *command {
@@ -85,6 +86,10 @@ Flags (they may come before or after the URL):
   --live              send to the real server: the preflight and GET, HEAD and
                       OPTIONS go out; any other actual request is shown, not sent
   --send-unsafe       with --live, really send an unsafe request (PUT, POST, …)
+  --cookie LINE       the user already has this cookie for the URL's origin,
+                      set first-party: 'sid=1; SameSite=None; Secure'
+                      (repeatable); each browser's rules decide whether it
+                      is sent; its value is masked in the output
   --expect OUTCOME    exit 1 unless the outcome is allowed, blocked,
                       network-error or opaque (in every chosen browser)
   --json              print the sim JSON report (docs/json-schema.md)
@@ -127,6 +132,8 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	fs.BoolVar(&o.sendUnsafe, "send-unsafe", false, "")
 	fs.BoolVar(&o.asJSON, "json", false, "")
 	fs.StringVar(&o.expect, "expect", "", "")
+	var cookieFlags listFlag
+	fs.Var(&cookieFlags, "cookie", "")
 	pos, code, ok := parseArgs(e, fs, c, args)
 	if !ok {
 		return nil, code, false
@@ -167,6 +174,9 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 		return bad(err)
 	}
 	if o.profiles, err = parseBrowsers(*browsers); err != nil {
+		return bad(err)
+	}
+	if o.cookies, err = parseCookieFlags(cookieFlags); err != nil {
 		return bad(err)
 	}
 	switch {

@@ -238,7 +238,7 @@ func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 		fmt.Fprintf(b, "    %s: %s\n", h.Name, h.Value)
 	}
 	if q.Credentials && !hasHeader(q.Headers, "Cookie") {
-		fmt.Fprintf(b, "    (credentials included, but the browser has no cookie to send here)\n")
+		fmt.Fprintf(b, "    (credentials included; no cookie sent)\n")
 	}
 	if q.Body != "" {
 		fmt.Fprintf(b, "\n    %s\n", truncate(q.Body, 200))
