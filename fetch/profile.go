@@ -187,8 +187,11 @@ type Profile struct {
 	Cookies cookie.Policy
 }
 
-// Spec is the profile of the Fetch standard itself: the zero Profile.
-var Spec = Profile{Name: "spec"}
+// Spec is the profile of the Fetch standard itself: the zero Profile,
+// except that its cookie rules refuse SameSite=None without Secure, as
+// RFC 6265bis §5.7 step 19 says (cookie.Policy's zero value leaves that to
+// the engine).
+var Spec = Profile{Name: "spec", Cookies: cookie.Policy{NoneRequiresSecure: true}}
 
 // MaxAgeRule says what a class of Access-Control-Max-Age values does.
 type MaxAgeRule int
