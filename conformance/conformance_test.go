@@ -197,14 +197,14 @@ func runCorpus(t *testing.T, corpus []loaded) {
 		if len(origins[p]) == 0 {
 			continue
 		}
-		_, feats, err := Profile(p)
+		_, _, err := Profile(p)
 		if err != nil {
 			t.Errorf("profile %s: %v", p, err)
 			continue
 		}
 		ctx := context.Background()
 		start := time.Now()
-		b, err := chromium.Launch(ctx, chromium.Options{Origins: origins[p], EnableFeatures: feats})
+		b, err := chromium.Launch(ctx, LaunchOptions(p, origins[p]))
 		if err != nil {
 			t.Fatalf("launching Chromium for %s: %v", p, err)
 		}
@@ -221,7 +221,7 @@ func runCorpus(t *testing.T, corpus []loaded) {
 				// pool it would reach a listener, so the scenario gets a
 				// browser of its own.
 				t.Run(name, func(t *testing.T) {
-					ob, err := chromium.Launch(ctx, chromium.Options{Origins: Origins(l.sc, p), EnableFeatures: feats})
+					ob, err := chromium.Launch(ctx, LaunchOptions(p, Origins(l.sc, p)))
 					if err != nil {
 						t.Fatalf("launching Chromium: %v", err)
 					}

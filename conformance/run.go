@@ -98,6 +98,22 @@ func RunSim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handl
 	return run, res, nil
 }
 
+// LaunchOptions are the chromium.Launch options for a scenario profile:
+// its Chromium features as --enable-features, except the user setting
+// browser.SettingAllowThirdPartyCookies, which is the profile preference
+// cookie_controls_mode 0 (chromium-harness.md).
+func LaunchOptions(profile string, origins []string) chromium.Options {
+	o := chromium.Options{Origins: origins}
+	for _, f := range features(profile) {
+		if f == browser.SettingAllowThirdPartyCookies {
+			o.AllowThirdPartyCookies = true
+			continue
+		}
+		o.EnableFeatures = append(o.EnableFeatures, f)
+	}
+	return o
+}
+
 // features returns the "+Feature" parts of a profile name, nil for a
 // plain one ("chromium+A+B" → [A B]).
 func features(name string) []string {
@@ -120,14 +136,6 @@ func Check(sc *scenario.Scenario, profile string) error {
 		switch {
 		case cmd.Name == "advance":
 			wait += cmd.Advance
-		case cmd.Cookie != nil:
-			// Seeding a real browser's jar (CDP Network.setCookie) is not
-			// wired into the harness yet.
-			return fmt.Errorf("%w: line %d: the harness cannot seed cookies yet", ErrUnsupported, cmd.Line)
-		case cmd.Expect != nil && (cmd.Expect.What == "cookie" || cmd.Expect.What == "cookies"):
-			// The harness does not read the browser's cookie decisions
-			// (Network.*ExtraInfo) into its steps yet.
-			return fmt.Errorf("%w: line %d: the harness does not report what the browser did with cookies yet", ErrUnsupported, cmd.Line)
 		case cmd.Fetch != nil:
 			in := cmd.Fetch.Init
 			if in.Initiator == fetch.InitiatorElement {
@@ -281,6 +289,10 @@ func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario
 				return nil, where(err)
 			}
 			if err := s.Serve(cmd.Server.Origin.String(), h); err != nil {
+				return nil, where(err)
+			}
+		case cmd.Cookie != nil:
+			if err := s.SetCookie(ctx, cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
 				return nil, where(err)
 			}
 		case cmd.Name == "advance":
