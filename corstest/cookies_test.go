@@ -49,3 +49,4 @@ func TestCookieFailureStory(t *testing.T) {
 		}
 	}
 }
+

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
@@ -25,6 +26,8 @@ type run struct {
 	console  []string
 	jsError  string
 	setupErr error
+	// cookiesBefore is the jar before the request, for the explanation.
+	cookiesBefore []cookie.Cookie
 }
 
 // newRun opens a page at origin in a new browser of profile p and makes
@@ -55,6 +58,7 @@ func (r *run) do(tr fetch.Transport) *fetch.Result {
 		return &fetch.Result{Err: &policy.Failure{Code: fetch.CodeInvalidRequest, Message: err.Error()}}
 	}
 	r.tr = tr
+	r.cookiesBefore = r.br.Cookies()
 	var out *browser.Outcome
 	ctx := context.Background()
 	if r.init.Initiator == fetch.InitiatorXHR {
@@ -84,7 +88,7 @@ func (r *run) do(tr fetch.Transport) *fetch.Result {
 // NewTransport) is never asked again: the explanation then works from the
 // answers it recorded.
 func (r *run) subject(tr fetch.Transport) explain.Subject {
-	s := explain.Subject{Profile: r.profile, Client: r.page.Client(), Init: r.init, Outcome: r.out, Servers: r.br.Network().Snapshot()}
+	s := explain.Subject{Profile: r.profile, Client: r.page.Client(), Init: r.init, Outcome: r.out, Servers: r.br.Network().Snapshot(), Cookies: r.cookiesBefore}
 	if _, live := tr.(*server.Live); live {
 		s.Servers = nil
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -28,6 +29,10 @@ type Subject struct {
 	// again (a live server): the fixes are then derived from the recorded
 	// answers only and marked unconfirmed.
 	Servers fetch.Transport
+	// Cookies are the cookies in the browser's jar before the request
+	// (browser.Browser.Cookies); the re-runs that confirm fixes start with
+	// them, so a server behind session auth answers as it did.
+	Cookies []cookie.Cookie
 }
 
 // Verdicts, as the scenario language and the JSON report spell them.

@@ -176,6 +176,7 @@ func rerun(ctx context.Context, s *Subject, r *remedy) *browser.Outcome {
 		next = replay(wire)
 	}
 	b := browser.New(s.Profile, browser.WithTransport(patched{next, r}), browser.WithoutPreflightCache())
+	b.CookieJar().Restore(s.Cookies)
 	return b.OpenClient(s.Client).Fetch(ctx, "", r.page.apply(s.Init))
 }
 

@@ -41,7 +41,8 @@ func (e *engine) serve(origin policy.Origin, t fetch.Transport) error {
 }
 
 func (e *engine) fetch(ctx context.Context, init fetch.RequestInit) *FetchStep {
-	fs := &FetchStep{Init: init, Client: e.page.Client(), At: e.b.Now(), Profile: e.b.Profile(), servers: e.b.Network().Snapshot()}
+	fs := &FetchStep{Init: init, Client: e.page.Client(), At: e.b.Now(), Profile: e.b.Profile(), servers: e.b.Network().Snapshot(),
+		cookiesBefore: e.b.Cookies()}
 	var out *browser.Outcome
 	if init.Initiator == fetch.InitiatorXHR {
 		out = e.page.XHR(ctx, init.Method, init.URL, browser.XHRRequest{

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
@@ -313,6 +314,9 @@ type FetchStep struct {
 	// Cookies is the number of cookies in the browser's jar after the
 	// fetch, partitioned ones included.
 	Cookies int
+	// cookiesBefore is the jar before the fetch, for the explanation's
+	// re-runs.
+	cookiesBefore []cookie.Cookie
 	// Profile is the browser's profile.
 	Profile fetch.Profile
 
@@ -325,7 +329,7 @@ type FetchStep struct {
 
 // Subject is the fetch as package explain takes it.
 func (f *FetchStep) Subject() explain.Subject {
-	return explain.Subject{Profile: f.Profile, Client: f.Client, Init: f.Init, Outcome: f.Browser, Servers: f.servers}
+	return explain.Subject{Profile: f.Profile, Client: f.Client, Init: f.Init, Outcome: f.Browser, Servers: f.servers, Cookies: f.cookiesBefore}
 }
 
 // Explain returns the explanation of the fetch in its browser alone
