@@ -49,4 +49,3 @@ func TestCookieFailureStory(t *testing.T) {
 		}
 	}
 }
-
