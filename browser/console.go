@@ -31,6 +31,11 @@ type dialect struct {
 	// built; rawURL is the URL exactly as the script passed it (the
 	// failure's Subject is redacted).
 	constructError func(init fetch.Initiator, f *policy.Failure, rawURL string) string
+	// xhrURLWithoutUserinfo: an XMLHttpRequest opened with a URL with
+	// userinfo reports responseURL without it (WebKit, observed in
+	// WebKitGTK 2.50). Zero: responseURL keeps the userinfo of the URL as
+	// opened (Chromium 156 and Firefox 153 ESR, conformance suites).
+	xhrURLWithoutUserinfo bool
 }
 
 // dialects is the table of dialects keyed by profile family (the part of

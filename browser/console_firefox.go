@@ -22,7 +22,7 @@ var firefoxDialect = dialect{
 	render:         firefoxConsole,
 	warn:           firefoxWarn,
 	respond:        nil,
-	constructError: genericConstructError,
+	constructError: firefoxConstructError,
 }
 
 // firefoxMDN is the MDN page of CORS errors (browsers.md §2.8).
@@ -42,7 +42,57 @@ func firefoxLine(c *blockContext, id, page, reason string) []ConsoleMessage {
 	}}
 }
 
+// firefoxConsole is the console of a blocked request: the line of the
+// failed check (firefoxReason), then — after a failure in the preflight,
+// or of a check on a redirect response, or of a redirect itself (the
+// limit, a Location with credentials) — a second line, CORSDidNotSucceed2
+// with status "(null)": observed in Firefox 153 ESR (conformance suite,
+// every preflight failure of the corpus and labs/05-redirects,
+// scenarios/redirect-limit, redirect-location-credentials,
+// redirect-response-needs-acao). Gecko cancels the channel at such a
+// failure, and nsCORSListenerProxy::OnStartRequest then fails the
+// cancelled channel's check too (browsers.md §2.6 step 2). A failure of
+// the final response's check gets one line.
 func firefoxConsole(c *blockContext) []ConsoleMessage {
+	out := firefoxReason(c)
+	if !firefoxCancelled(c) {
+		return out
+	}
+	if c.preflight && c.code == fetch.CodePreflightRedirect {
+		// The redirect line, then the preflight's own status failure
+		// (observed: scenarios/preflight-redirect, "Status code: 301.").
+		out = append(out, firefoxLine(c, "CORSPreflightDidNotSucceed3", "CORSPreflightDidNotSucceed", "(Reason: CORS preflight response did not succeed). Status code: "+c.status()+".")...)
+	}
+	if n := len(out); n > 0 && out[n-1].ID == "CORSDidNotSucceed2" {
+		return out
+	}
+	return append(out, firefoxLine(c, "CORSDidNotSucceed2", "CORSDidNotSucceed", "(Reason: CORS request did not succeed). Status code: (null).")...)
+}
+
+// firefoxCancelled reports whether Firefox cancelled the channel at the
+// failure (see firefoxConsole): a preflight failure, a failed check of a
+// redirect response, or a failed redirect, in a CORS request.
+func firefoxCancelled(c *blockContext) bool {
+	if c.tainting != fetch.TaintingCORS && !c.preflight {
+		return false
+	}
+	switch {
+	case c.preflight:
+		return true
+	case c.code == fetch.CodeRedirectLimit || c.code == fetch.CodeRedirectHasCredentials:
+		return true
+	case c.resp != nil && policy.IsRedirectStatus(c.resp.Status):
+		switch c.code {
+		case policy.CodeMissingAllowOrigin, policy.CodeWildcardOriginWithCredentials, policy.CodeAllowOriginMismatch, policy.CodeAllowCredentialsNotTrue:
+			return true
+		}
+	}
+	return false
+}
+
+// firefoxReason is the line of the check that failed (nil for failures
+// Firefox reports without a CORS line).
+func firefoxReason(c *blockContext) []ConsoleMessage {
 	switch c.code {
 	case fetch.CodeTransportError:
 		if c.tainting != fetch.TaintingCORS {
@@ -86,11 +136,48 @@ func firefoxConsole(c *blockContext) []ConsoleMessage {
 		// (browsers.md §2.4), which is the failure's Subject.
 		name := strings.ToLower(c.err.Subject)
 		return firefoxLine(c, "CORSMissingAllowHeaderFromPreflight2", "CORSMissingAllowHeaderFromPreflight", "(Reason: header ‘"+name+"’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response).")
+	case fetch.CodeSameOriginModeCrossOrigin:
+		// caps.properties CheckSameOriginError, category "SOP", with the
+		// document's URL (the page at its origin's root): observed in
+		// Firefox 153 ESR (scenarios/same-origin-mode).
+		return []ConsoleMessage{{
+			Level:  LevelError,
+			Source: "SOP",
+			Text:   "Security Error: Content at " + c.origin + "/ may not load data from " + c.url + ".",
+		}}
 	}
-	// Aborts, same-origin mode, redirect mode error, redirect limit, a
-	// redirect URL with credentials (NS_ERROR_DOM_BAD_URI): no CORS line
-	// (browsers.md §2.7).
+	// Aborts, redirect mode error, and the redirect limit and a redirect
+	// URL with credentials (NS_ERROR_DOM_BAD_URI; their line is
+	// firefoxConsole's second): no line of their own (browsers.md §2.7).
 	return nil
+}
+
+// firefoxConstructError is the TypeError of a fetch() that fails before
+// any request, as observed in Firefox 153 ESR (conformance suite:
+// scenarios/forbidden-method, no-cors-unsafe-method, get-with-body,
+// fetch-mode-navigate, url-with-credentials). Others, and XMLHttpRequest,
+// keep the generic wording.
+func firefoxConstructError(init fetch.Initiator, f *policy.Failure, rawURL string) string {
+	if init == fetch.InitiatorXHR {
+		return genericConstructError(init, f, rawURL)
+	}
+	const prefix = "TypeError: Window.fetch: "
+	switch f.Code {
+	case fetch.CodeForbiddenMethod, fetch.CodeNoCORSUnsafeMethod:
+		return prefix + "Invalid request method " + f.Subject + "."
+	case fetch.CodeBodyWithGetOrHead:
+		return prefix + "HEAD or GET Request cannot have a body."
+	case CodeNavigateMode:
+		return prefix + "Invalid request mode navigate."
+	case fetch.CodeURLHasCredentials:
+		// The URL as the script wrote it, password included.
+		u := rawURL
+		if u == "" {
+			u = f.Subject
+		}
+		return prefix + u + " is an url with embedded credentials."
+	}
+	return genericConstructError(init, f, rawURL)
 }
 
 // firefoxWarn is CORSAllowHeaderFromPreflightDeprecation, logged when "*"

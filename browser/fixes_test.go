@@ -88,8 +88,9 @@ func TestStatusConsoleLine(t *testing.T) {
 }
 
 // TestFetchModeNavigateThrows: fetch() with mode navigate throws as new
-// Request() does (Fetch §5.4 new Request() step 17), in Chromium with the
-// text Chromium 156 printed (conformance suite); no request is made.
+// Request() does (Fetch §5.4 new Request() step 17), in Chromium, Firefox
+// and WebKit with the texts Chromium 156, Firefox 153 ESR and WebKitGTK
+// 2.50 printed (conformance suites); no request is made.
 func TestFetchModeNavigateThrows(t *testing.T) {
 	for _, p := range []fetch.Profile{Chromium, Firefox, WebKit, Spec} {
 		t.Run(p.Name, func(t *testing.T) {
@@ -102,8 +103,13 @@ func TestFetchModeNavigateThrows(t *testing.T) {
 				t.Errorf("a request was made: %+v", o)
 			}
 			want := "TypeError: " + o.RequestErr.Message
-			if p.Name == NameChromium {
+			switch p.Name {
+			case NameChromium:
 				want = "TypeError: Failed to execute 'fetch' on 'Window': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."
+			case NameFirefox:
+				want = "TypeError: Window.fetch: Invalid request mode navigate." // Firefox 153 ESR, conformance suite
+			case NameWebKit: // observed in WebKitGTK 2.50 (conformance suite)
+				want = "TypeError: Request constructor does not accept navigate fetch mode."
 			}
 			if o.JSError != want {
 				t.Errorf("JSError = %q, want %q", o.JSError, want)
@@ -147,6 +153,26 @@ func TestXHRURLCredentialsStripped(t *testing.T) {
 	// fetch() still throws for the same URL.
 	if f := s.page.Fetch(context.Background(), "https://user:pw@api.example/data", fetch.RequestInit{}); f.RequestErr == nil {
 		t.Error("fetch() accepted a URL with credentials")
+	}
+}
+
+// TestXHRResponseURLWebKit: WebKitGTK 2.50 reports responseURL without the
+// userinfo the XHR was opened with (conformance suite,
+// scenarios/xhr-url-credentials); Chromium and Firefox keep it.
+func TestXHRResponseURLWebKit(t *testing.T) {
+	for _, tc := range []struct {
+		p    fetch.Profile
+		want string
+	}{
+		{WebKit, "https://api.example/data"},
+		{Firefox, "https://user:pw@api.example/data"},
+		{Chromium, "https://user:pw@api.example/data"},
+	} {
+		s := newScenario(t, tc.p, allowAll(""))
+		o := s.page.XHR(context.Background(), "GET", "https://user:pw@api.example/data", XHRRequest{})
+		if o.XHR == nil || o.XHR.ResponseURL != tc.want {
+			t.Errorf("%s: responseURL = %+v, want %q", tc.p.Name, o.XHR, tc.want)
+		}
 	}
 }
 

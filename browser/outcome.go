@@ -276,7 +276,7 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	}
 	if init.Initiator == fetch.InitiatorXHR {
 		out.XHR = xhrState(req, res)
-		if userinfo != nil && out.XHR.ResponseURL != "" && len(res.URLList) <= 1 && res.Response.URL != nil {
+		if userinfo != nil && !b.dialect.xhrURLWithoutUserinfo && out.XHR.ResponseURL != "" && len(res.URLList) <= 1 && res.Response.URL != nil {
 			// responseURL keeps the userinfo of the URL as opened
 			// (Chromium 156, conformance harness).
 			u := *res.Response.URL

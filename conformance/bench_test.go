@@ -26,8 +26,8 @@ func BenchmarkCorpusFetchSteps(b *testing.B) {
 		if l.sc.Skip != "" {
 			continue
 		}
-		for _, p := range profilesOf(l.sc) {
-			if Check(l.sc, p) == nil {
+		for _, p := range variantProfiles("chromium", l.sc) {
+			if Check(l.sc, p, LaunchOptions{}) == nil {
 				jobs = append(jobs, job{l, p})
 			}
 		}

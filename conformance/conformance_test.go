@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +18,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/corsim/corsim/conformance/chromium"
 	"github.com/corsim/corsim/sim"
 	"github.com/corsim/corsim/sim/scenario"
 )
@@ -49,11 +49,11 @@ var testHandlers = func() Handlers {
 }()
 
 // known lists the disagreements that are understood but whose fix lies in
-// another package, by "scenario path:line" (as in the summary). A listed
-// step that still disagrees is reported as known instead of failing; a
-// listed step that agrees fails, so that the entry gets removed. Every
-// entry is in docs/conformance.md's log.
-var known = map[string]string{}
+// another package, by engine, then by "scenario path:line" (as in the
+// summary). A listed step that still disagrees is reported as known
+// instead of failing; a listed step that agrees fails, so that the entry
+// gets removed. Every entry is in docs/conformance.md's log.
+var known = map[string]map[string]string{}
 
 type loaded struct {
 	path string
@@ -93,33 +93,26 @@ func loadCorpus(t testing.TB, dirs []string) []loaded {
 	return out
 }
 
-// profilesOf lists the Chromium profiles sc is replayed under: plain
-// chromium always, and each chromium+Feature its browsers command names.
-func profilesOf(sc *scenario.Scenario) []string {
-	out := []string{"chromium"}
-	for _, p := range sc.Browsers {
-		if scenario.Family(p) == "chromium" && p != "chromium" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// summary is what the suite prints at the end.
+// summary is what an engine's suite prints at the end.
 type summary struct {
-	scenarios, steps, agreements int
-	skipped, known               []string
-	disagreements                []string
-	chromeTime, corsimTime       time.Duration
-	chromeWall, corsimWall       time.Duration
-	chromeSteps, corsimSteps     int
-	launch                       time.Duration
-	version                      string
+	engine                   string
+	scenarios, steps         int
+	agreements               int
+	skipped, known           []string
+	disagreements            []string
+	engineTime, corsimTime   time.Duration
+	engineWall, corsimWall   time.Duration
+	engineSteps, corsimSteps int
+	launch                   time.Duration
+	version                  string
+	refusedSeen              map[Refuser]int // refusals already checked, per browser
 }
 
+// String is the suite's report: the disagreements, known disagreements
+// and skips, the timings, and last the summary line (Line).
 func (s *summary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "conformance: %s\n", s.version)
+	fmt.Fprintf(&b, "conformance: %s %s\n", s.engine, s.version)
 	fmt.Fprintf(&b, "  scenarios compared: %d (skipped: %d)\n", s.scenarios, len(s.skipped))
 	fmt.Fprintf(&b, "  fetch steps compared: %d, agreements: %d, known disagreements: %d, disagreements: %d\n", s.steps, s.agreements, len(s.known), len(s.disagreements))
 	for _, d := range s.disagreements {
@@ -131,21 +124,46 @@ func (s *summary) String() string {
 	for _, k := range s.skipped {
 		fmt.Fprintf(&b, "    skip %s\n", k)
 	}
-	if s.chromeSteps > 0 && s.corsimSteps > 0 {
-		c := s.chromeTime / time.Duration(s.chromeSteps)
+	if s.engineSteps > 0 && s.corsimSteps > 0 {
+		c := s.engineTime / time.Duration(s.engineSteps)
 		m := s.corsimTime / time.Duration(s.corsimSteps)
 		ratio := float64(c) / float64(max(m, 1))
-		fmt.Fprintf(&b, "  time per fetch step, the fetch alone: chromium %v, corsim %v (mean of %d replays); chromium/corsim = %.0f×\n", c, m, corsimReps, ratio)
-		cw := s.chromeWall / time.Duration(s.chromeSteps)
+		fmt.Fprintf(&b, "  time per fetch step, the fetch alone: %s %v, corsim %v (mean of %d replays); %s/corsim = %.0f×\n", s.engine, c, m, corsimReps, s.engine, ratio)
+		cw := s.engineWall / time.Duration(s.engineSteps)
 		mw := s.corsimWall / time.Duration(s.corsimSteps)
-		fmt.Fprintf(&b, "  time per fetch step, whole replays without waits: chromium %v, corsim %v; chromium/corsim = %.0f×\n", cw, mw, float64(cw)/float64(max(mw, 1)))
+		fmt.Fprintf(&b, "  time per fetch step, whole replays without waits: %s %v, corsim %v; %s/corsim = %.0f×\n", s.engine, cw, mw, s.engine, float64(cw)/float64(max(mw, 1)))
 	}
 	fmt.Fprintf(&b, "  browser launch: %v\n", s.launch)
+	b.WriteString(s.Line())
+	b.WriteString("\n")
 	return b.String()
 }
 
-// TestConformance replays every scenario in corsim's Chromium profile and
-// in a real headless Chromium and fails on any difference in a fetch step.
+// Line is the one line that ends every engine's suite, in a shape scripts
+// can read:
+//
+//	conformance: firefox 153.8.0esr: 159 steps compared, 159 agree, 0 disagree, 4 skipped; corsim 4.1 µs/step, firefox 11.2 ms/step (2700x)
+//
+// "disagree" counts known disagreements too; "skipped" counts scenarios.
+// The times are the fetch alone, per step, corsim timed in a phase of its
+// own.
+func (s *summary) Line() string {
+	var c, m time.Duration
+	if s.engineSteps > 0 {
+		c = s.engineTime / time.Duration(s.engineSteps)
+	}
+	if s.corsimSteps > 0 {
+		m = s.corsimTime / time.Duration(s.corsimSteps)
+	}
+	ratio := float64(c) / float64(max(m, 1))
+	return fmt.Sprintf("conformance: %s %s: %d steps compared, %d agree, %d disagree, %d skipped; corsim %.1f µs/step, %s %.1f ms/step (%.0fx)",
+		s.engine, s.version, s.steps, s.agreements, len(s.disagreements)+len(s.known), len(s.skipped),
+		float64(m)/float64(time.Microsecond), s.engine, float64(c)/float64(time.Millisecond), ratio)
+}
+
+// TestConformance replays every scenario in corsim and in each registered
+// engine (subtests "chromium", "firefox", …), under each profile the
+// engine judges, and fails on any difference in a fetch step.
 func TestConformance(t *testing.T) {
 	dirs := corpusDirs
 	if *corpusFlag != "" {
@@ -155,82 +173,94 @@ func TestConformance(t *testing.T) {
 	if len(corpus) == 0 {
 		t.Skip("no scenarios in " + strings.Join(corpusDirs, ", "))
 	}
-	runCorpus(t, corpus)
+	for _, e := range Engines() {
+		t.Run(e.Name(), func(t *testing.T) { runCorpus(t, e, corpus) })
+	}
 }
 
-// runCorpus launches one browser per Chromium feature set the corpus
-// needs and replays each scenario in a fresh browser context.
-func runCorpus(t *testing.T, corpus []loaded) {
-	if _, err := chromium.FindBinary(chromium.Options{}); err != nil {
+// group is the scenarios of one profile that share a browser: all on the
+// same clock.
+type group struct {
+	profile string
+	clock   LaunchOptions
+	origins []string
+}
+
+// runCorpus launches one browser per profile (and clock rate) the corpus
+// needs on engine e and replays each scenario in a fresh session.
+func runCorpus(t *testing.T, e Engine, corpus []loaded) {
+	if err := e.Find(); err != nil {
 		if os.Getenv(requireEnv) != "" {
 			t.Fatalf("%v (%s is set)", err, requireEnv)
 		}
-		t.Skipf("%v; install it with: apt-get install -y chromium (or set %s=1 to fail instead)", err, requireEnv)
+		t.Skipf("%v (or set %s=1 to fail instead)", err, requireEnv)
 	}
-	// Group by profile; every origin any scenario of a group uses is in
-	// its browser's pool.
-	origins := map[string][]string{}
+	sum := &summary{engine: e.Name()}
+	// Group by profile and clock rate; every origin any scenario of a
+	// group uses is in its browser's pool.
+	var groups []*group
+	groupOf := map[string]*group{}
 	var profiles []string
 	for _, l := range corpus {
-		if l.sc.Skip != "" {
+		if why := l.sc.SkipReason(e.Name()); why != "" {
+			sum.skipped = append(sum.skipped, l.path+": "+why)
 			continue
 		}
-		for _, p := range profilesOf(l.sc) {
-			if _, ok := origins[p]; !ok {
+		for _, p := range e.Profiles(l.sc) {
+			if !slices.Contains(profiles, p) {
 				profiles = append(profiles, p)
 			}
+			clock := clockFor(e, l.sc, p)
+			key := fmt.Sprintf("%s@%v", p, clock)
+			g := groupOf[key]
+			if g == nil {
+				g = &group{profile: p, clock: clock}
+				groupOf[key] = g
+				groups = append(groups, g)
+			}
 			for _, o := range Origins(l.sc, p) {
-				if !slices.Contains(origins[p], o) {
-					origins[p] = append(origins[p], o)
+				if !slices.Contains(g.origins, o) {
+					g.origins = append(g.origins, o)
 				}
 			}
 		}
 	}
-	sum := &summary{}
-	for _, l := range corpus {
-		if l.sc.Skip != "" {
-			sum.skipped = append(sum.skipped, l.path+": "+l.sc.Skip)
-		}
-	}
-	timeCorsim(t, corpus, profiles, sum)
-	for _, p := range profiles {
-		if len(origins[p]) == 0 {
-			continue
-		}
-		_, _, err := Profile(p)
-		if err != nil {
-			t.Errorf("profile %s: %v", p, err)
+	timeCorsim(t, e, corpus, profiles, sum)
+	for _, g := range groups {
+		if len(g.origins) == 0 {
 			continue
 		}
 		ctx := context.Background()
+		opts := g.clock
 		start := time.Now()
-		b, err := chromium.Launch(ctx, LaunchOptions(p, origins[p]))
+		b, err := e.Launch(ctx, g.profile, g.origins, opts)
 		if err != nil {
-			t.Fatalf("launching Chromium for %s: %v", p, err)
+			t.Fatalf("launching %s for %s: %v", e.Name(), g.profile, err)
 		}
 		sum.launch += time.Since(start)
 		sum.version = b.Version()
 		for _, l := range corpus {
-			if l.sc.Skip != "" || !slices.Contains(profilesOf(l.sc), p) {
+			p := g.profile
+			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || clockFor(e, l.sc, p) != g.clock {
 				continue
 			}
-			name := scenarioName(l.path, p)
-			if own := needsOwnBrowser(l.sc, p, origins[p]); own {
+			name := scenarioName(l.path, p, e.Name())
+			if needsOwnBrowser(l.sc, p, g.origins) {
 				// A fetch to an origin this scenario does not serve must
 				// fail to resolve, as in corsim's network; in the shared
 				// pool it would reach a listener, so the scenario gets a
 				// browser of its own.
 				t.Run(name, func(t *testing.T) {
-					ob, err := chromium.Launch(ctx, LaunchOptions(p, Origins(l.sc, p)))
+					ob, err := e.Launch(ctx, p, Origins(l.sc, p), opts)
 					if err != nil {
-						t.Fatalf("launching Chromium: %v", err)
+						t.Fatalf("launching %s: %v", e.Name(), err)
 					}
 					defer ob.Close()
-					replay(t, ob, l.sc, p, name, sum)
+					replay(t, ob, l.sc, p, name, e.Name(), sum)
 				})
 				continue
 			}
-			t.Run(name, func(t *testing.T) { replay(t, b, l.sc, p, name, sum) })
+			t.Run(name, func(t *testing.T) { replay(t, b, l.sc, p, name, e.Name(), sum) })
 		}
 		if err := b.Close(); err != nil {
 			t.Logf("closing the browser: %v", err)
@@ -238,15 +268,38 @@ func runCorpus(t *testing.T, corpus []loaded) {
 	}
 	t.Log("\n" + sum.String())
 	if testing.Verbose() {
-		fmt.Println(sum.String())
+		fmt.Print(sum.String())
 	}
+}
+
+// clockFor is the clock sc is replayed on under profile on e: real time
+// when its advances fit in MaxWait; else a fake clock if e has one; else
+// the smallest power of ten of a scaled clock that makes them fit, if e's
+// clock goes that fast; else real time (and replay reports the scenario
+// as one that cannot be replayed).
+func clockFor(e Engine, sc *scenario.Scenario, profile string) LaunchOptions {
+	wait := Advance(sc, profile)
+	if wait <= MaxWait {
+		return LaunchOptions{}
+	}
+	if f, ok := e.(FakeClocker); ok && f.CanFakeClock() {
+		return LaunchOptions{FakeClock: true}
+	}
+	if c, ok := e.(ClockScaler); ok {
+		for rate := 10.0; rate <= c.MaxClockRate(); rate *= 10 {
+			if time.Duration(float64(wait)/rate) <= MaxWait {
+				return LaunchOptions{ClockRate: rate}
+			}
+		}
+	}
+	return LaunchOptions{}
 }
 
 // scenarioName is how the suite names a scenario file replayed under
 // profile: its path under testdata, with "@profile" for a feature profile.
-func scenarioName(path, profile string) string {
+func scenarioName(path, profile, engine string) string {
 	name := strings.TrimPrefix(filepath.ToSlash(path), "../testdata/")
-	if profile != "chromium" {
+	if profile != engine {
 		name += "@" + profile
 	}
 	return name
@@ -255,20 +308,20 @@ func scenarioName(path, profile string) string {
 // timeCorsim times corsim's side: every scenario the browser will replay
 // is replayed corsimReps times in corsim with RunCorsim (a fresh browser,
 // servers and pages each time; only the fetch steps are timed), in a
-// phase of its own before any Chromium is launched. On a 2-core machine a
-// live Chromium, even between steps, slows corsim's code down 1.5-2x
-// (docs/conformance.md), and Chromium's steps are likewise timed while
-// corsim is idle. The replays run back to back; then each must equal the
-// scenario runner's steps.
-func timeCorsim(t *testing.T, corpus []loaded, profiles []string, sum *summary) {
+// phase of its own before the engine's browser is launched. On a 2-core
+// machine a live browser, even between steps, slows corsim's code down
+// 1.5-2x (docs/conformance.md), and the engine's steps are likewise timed
+// while corsim is idle. The replays run back to back; then each must
+// equal the scenario runner's steps.
+func timeCorsim(t *testing.T, e Engine, corpus []loaded, profiles []string, sum *summary) {
 	ctx := context.Background()
 	replays := make([]*Run, corsimReps)
 	for _, p := range profiles {
 		for _, l := range corpus {
-			if l.sc.Skip != "" || !slices.Contains(profilesOf(l.sc), p) || Check(l.sc, p) != nil {
+			if l.sc.SkipReason(e.Name()) != "" || !slices.Contains(e.Profiles(l.sc), p) || Check(l.sc, p, clockFor(e, l.sc, p)) != nil {
 				continue // replay reports a scenario that cannot be replayed
 			}
-			name := scenarioName(l.path, p)
+			name := scenarioName(l.path, p, e.Name())
 			simRun, _, err := RunSim(ctx, l.sc, p, testHandlers)
 			if err != nil {
 				t.Errorf("%s: corsim: %v", name, err)
@@ -297,9 +350,10 @@ func timeCorsim(t *testing.T, corpus []loaded, profiles []string, sum *summary) 
 }
 
 // replay runs one scenario on both sides and compares them step by step.
-func replay(t *testing.T, b *chromium.Browser, sc *scenario.Scenario, profile, name string, sum *summary) {
-	if err := Check(sc, profile); err != nil {
-		t.Fatalf("%v; mark the scenario with: conformance skip 'reason'", err)
+func replay(t *testing.T, b Browser, sc *scenario.Scenario, profile, name, engine string, sum *summary) {
+	e, _ := EngineOf(engine)
+	if err := Check(sc, profile, clockFor(e, sc, profile)); err != nil {
+		t.Fatalf("%v; mark the scenario with: conformance skip %s 'reason'", err, engine)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -310,26 +364,47 @@ func replay(t *testing.T, b *chromium.Browser, sc *scenario.Scenario, profile, n
 	for _, f := range simRes.Failures() {
 		t.Logf("note: the scenario's own expectation fails in corsim: %v", f)
 	}
+	hideConsole(e, simRun.Steps)
 	needs := make([]bool, len(simRun.Outcomes))
 	for i, o := range simRun.Outcomes {
 		needs[i] = NeedsPreflight(o)
 	}
-	chrome, err := RunChromium(ctx, b, sc, profile, testHandlers, needs)
+	// Refusals since the previous scenario on b ended count too: the
+	// browser's background activity between scenarios is checked with
+	// this one.
+	refuser, _ := b.(Refuser)
+	refusedBefore := sum.refusedSeen[refuser]
+	s, err := b.NewSession(ctx)
 	if err != nil {
-		t.Fatalf("chromium: %v", err)
+		t.Fatalf("%s: new session: %v", engine, err)
+	}
+	real, err := RunEngine(ctx, s, sc, profile, testHandlers, needs)
+	if cerr := s.Close(); cerr != nil && err == nil {
+		t.Logf("%s: closing the session: %v", engine, cerr)
+	}
+	if refuser != nil {
+		all := refuser.Refused()
+		checkRefused(t, engine, sc, profile, all[refusedBefore:])
+		if sum.refusedSeen == nil {
+			sum.refusedSeen = map[Refuser]int{}
+		}
+		sum.refusedSeen[refuser] = len(all)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", engine, err)
 	}
 	sum.scenarios++
-	sum.chromeTime += chrome.FetchTime
-	sum.chromeWall += chrome.Wall
-	sum.chromeSteps += len(chrome.Steps)
-	if len(chrome.Steps) != len(simRun.Steps) {
-		t.Fatalf("chromium ran %d fetch steps, corsim %d", len(chrome.Steps), len(simRun.Steps))
+	sum.engineTime += real.FetchTime
+	sum.engineWall += real.Wall
+	sum.engineSteps += len(real.Steps)
+	if len(real.Steps) != len(simRun.Steps) {
+		t.Fatalf("%s ran %d fetch steps, corsim %d", engine, len(real.Steps), len(simRun.Steps))
 	}
 	for i := range simRun.Steps {
 		sum.steps++
 		key := fmt.Sprintf("%s:%d", strings.TrimSuffix(name, "@"+profile), simRun.Steps[i].Line)
-		d := cmp.Diff(chrome.Steps[i], simRun.Steps[i])
-		if why, ok := known[key]; ok && profile == "chromium" {
+		d := cmp.Diff(real.Steps[i], simRun.Steps[i])
+		if why, ok := known[engine][key]; ok && profile == engine {
 			if d == "" {
 				t.Errorf("line %d: listed as a known disagreement but both sides agree now: remove %q from known", simRun.Steps[i].Line, key)
 				continue
@@ -339,17 +414,48 @@ func replay(t *testing.T, b *chromium.Browser, sc *scenario.Scenario, profile, n
 			continue
 		}
 		if d != "" {
-			t.Errorf("line %d: %s: Chromium (-) and corsim's %s profile (+) disagree:\n%s", simRun.Steps[i].Line, simRun.Steps[i].Command, profile, d)
+			t.Errorf("line %d: %s: %s (-) and corsim's %s profile (+) disagree:\n%s", simRun.Steps[i].Line, simRun.Steps[i].Command, engine, profile, d)
 			if *dumpFlag {
-				cj, _ := json.MarshalIndent(chrome.Steps[i], "", "  ")
+				cj, _ := json.MarshalIndent(real.Steps[i], "", "  ")
 				sj, _ := json.MarshalIndent(simRun.Steps[i], "", "  ")
-				t.Logf("chromium:\n%s\ncorsim:\n%s", cj, sj)
+				t.Logf("%s:\n%s\ncorsim:\n%s", engine, cj, sj)
 			}
-			sum.disagreements = append(sum.disagreements, fmt.Sprintf("%s:%d: %s: %s", name, simRun.Steps[i].Line, simRun.Steps[i].Command, diffFields(chrome.Steps[i], simRun.Steps[i])))
+			sum.disagreements = append(sum.disagreements, fmt.Sprintf("%s:%d: %s: %s", name, simRun.Steps[i].Line, simRun.Steps[i].Command, diffFields(real.Steps[i], simRun.Steps[i])))
 			continue
 		}
 		sum.agreements++
 	}
+}
+
+// checkRefused fails t for each authority the lab's proxy refused during
+// the scenario that is not the host[:port] of one of its fetch URLs (which
+// it may fetch to see a name fail to resolve): the browser tried to reach
+// the outside world.
+func checkRefused(t *testing.T, engine string, sc *scenario.Scenario, profile string, refused []string) {
+	var own []string
+	for _, cmd := range sc.Commands {
+		if cmd.Fetch == nil || !cmd.Applies(profile) {
+			continue
+		}
+		if u, err := url.Parse(cmd.Fetch.Init.URL); err == nil && u.Host != "" {
+			own = append(own, strings.ToLower(u.Host), strings.ToLower(u.Hostname())+":"+portOf(u))
+		}
+	}
+	for _, a := range refused {
+		if !slices.Contains(own, strings.ToLower(a)) {
+			t.Errorf("%s tried to reach %s, which is neither the lab's nor the scenario's", engine, a)
+		}
+	}
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
 }
 
 // diffFields names the Step fields in which a and b differ.
@@ -370,7 +476,7 @@ func diffFields(a, b Step) string {
 	add("preflight", a.Preflight != b.Preflight)
 	add("requests", !cmp.Equal(a.Requests, b.Requests))
 	add("console", !cmp.Equal(a.Console, b.Console))
-	add("corsError", !cmp.Equal(a.CorsErrors, b.CorsErrors))
+	add("codes", !cmp.Equal(a.Codes, b.Codes))
 	return strings.Join(f, ", ")
 }
 

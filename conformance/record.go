@@ -3,11 +3,12 @@ package conformance
 import (
 	"errors"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/corsim/corsim/browser"
-	"github.com/corsim/corsim/conformance/chromium"
+	"github.com/corsim/corsim/conformance/lab"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -77,9 +78,11 @@ type Step struct {
 	Requests []Request
 	// Console holds the console lines as "source/level: text".
 	Console []string
-	// CorsErrors are the DevTools CORS error codes of the step
-	// (Network.loadingFailed corsErrorStatus.corsError), in order.
-	CorsErrors []string
+	// Codes are the engine's machine codes of the step, in order:
+	// Chromium's DevTools CORS error codes (Network.loadingFailed
+	// corsErrorStatus.corsError), Firefox's security.properties keys;
+	// corsim's side has its console lines' IDs.
+	Codes []string
 }
 
 // normalizeHeaders turns header lines into what script iterates: names
@@ -190,7 +193,7 @@ func FromOutcome(o *browser.Outcome) Step {
 	for _, m := range o.Console {
 		st.Console = append(st.Console, m.String())
 	}
-	st.CorsErrors = CorsErrors(o)
+	st.Codes = Codes(o)
 	return st
 }
 
@@ -205,12 +208,12 @@ func xhrErrorEvent(events []string) string {
 	return "error"
 }
 
-// FromResult reduces what real Chromium did in one step to a Step.
+// FromResult reduces what a real browser did in one step to a Step.
 // needsPreflight says whether the request is one that needs a
 // CORS-preflight (not a simple request): the browser does not say so when
 // its preflight cache answers, so a step in which a request that needs one
 // reached the server without a preflight counts as PreflightCached.
-func FromResult(r *chromium.Result, needsPreflight bool) Step {
+func FromResult(r *lab.Result, needsPreflight bool) Step {
 	st := Step{Resolved: r.Resolved, Error: r.Error, Preflight: PreflightNone}
 	if r.Resolved {
 		st.Type, st.Status, st.URL, st.Body = r.Type, r.Status, r.URL, r.Body
@@ -239,15 +242,17 @@ func FromResult(r *chromium.Result, needsPreflight bool) Step {
 		st.Preflight = PreflightCached
 	}
 	for _, c := range r.Console {
-		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+c.Text)
+		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+pageURLs.ReplaceAllString(c.Text, "$1/"))
 	}
-	for _, f := range r.Failures {
-		if f.CorsError != "" {
-			st.CorsErrors = append(st.CorsErrors, f.CorsError)
-		}
-	}
+	st.Codes = slices.Clone(r.Codes)
 	return st
 }
+
+// pageURLs matches the URL of the lab's page (lab.PagePath, with any query)
+// in a console text. corsim's page is a document at its origin's root, so
+// the suite reads the lab's page URL as origin + "/" (Firefox quotes the
+// document's URL in its same-origin-mode line).
+var pageURLs = regexp.MustCompile(`(https?://[^/\s]+)` + regexp.QuoteMeta(lab.PagePath) + `(\?\S*)?`)
 
 // NeedsPreflight reports whether corsim found that the fetch is not a
 // simple request on its first hop (main fetch step 12: the

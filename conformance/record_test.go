@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/corsim/corsim/conformance/chromium"
+	"github.com/corsim/corsim/conformance/lab"
 	"github.com/corsim/corsim/sim/scenario"
 )
 
@@ -24,21 +24,21 @@ func TestNormalizeHeaders(t *testing.T) {
 }
 
 func TestFromResultPreflight(t *testing.T) {
-	pre := chromium.Request{Server: "https://api.test", Method: "OPTIONS", Target: "/x", Origin: "https://app.test", HasOrigin: true, RequestMethod: "PUT"}
-	put := chromium.Request{Server: "https://api.test", Method: "PUT", Target: "/x", Origin: "https://app.test", HasOrigin: true}
-	get := chromium.Request{Server: "https://api.test", Method: "GET", Target: "/x"}
+	pre := lab.Request{Server: "https://api.test", Method: "OPTIONS", Target: "/x", Origin: "https://app.test", HasOrigin: true, RequestMethod: "PUT"}
+	put := lab.Request{Server: "https://api.test", Method: "PUT", Target: "/x", Origin: "https://app.test", HasOrigin: true}
+	get := lab.Request{Server: "https://api.test", Method: "GET", Target: "/x"}
 	for _, tc := range []struct {
 		name  string
-		reqs  []chromium.Request
+		reqs  []lab.Request
 		needs bool
 		want  string
 	}{
-		{"preflight reached the server", []chromium.Request{pre, put}, true, PreflightSent},
-		{"needed, not sent, actual sent: cache hit", []chromium.Request{put}, true, PreflightCached},
+		{"preflight reached the server", []lab.Request{pre, put}, true, PreflightSent},
+		{"needed, not sent, actual sent: cache hit", []lab.Request{put}, true, PreflightCached},
 		{"needed, nothing sent", nil, true, PreflightNone},
-		{"simple request", []chromium.Request{get}, false, PreflightNone},
+		{"simple request", []lab.Request{get}, false, PreflightNone},
 	} {
-		st := FromResult(&chromium.Result{Requests: tc.reqs}, tc.needs)
+		st := FromResult(&lab.Result{Requests: tc.reqs}, tc.needs)
 		if st.Preflight != tc.want {
 			t.Errorf("%s: Preflight = %q, want %q", tc.name, st.Preflight, tc.want)
 		}
@@ -46,7 +46,7 @@ func TestFromResultPreflight(t *testing.T) {
 			t.Errorf("%s: %d requests, want %d", tc.name, len(st.Requests), len(tc.reqs))
 		}
 	}
-	st := FromResult(&chromium.Result{Requests: []chromium.Request{get}}, false)
+	st := FromResult(&lab.Result{Requests: []lab.Request{get}}, false)
 	if st.Requests[0].Origin != noOrigin {
 		t.Errorf("absent Origin recorded as %q, want %q", st.Requests[0].Origin, noOrigin)
 	}
@@ -104,7 +104,7 @@ func TestRunCorsimSteps(t *testing.T) {
 	}
 }
 
-func TestCorsErrorsFromConsole(t *testing.T) {
+func TestCodesFromConsole(t *testing.T) {
 	sc := parse(t, `# blocked
 page https://app.test
 server https://api.test config api.conf
@@ -117,7 +117,7 @@ origins https://other.test
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := [][]string{run.Steps[0].CorsErrors, run.Steps[1].CorsErrors}
+	got := [][]string{run.Steps[0].Codes, run.Steps[1].Codes}
 	want := [][]string{{"MissingAllowOriginHeader"}, {"PreflightMissingAllowOriginHeader"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -125,21 +125,32 @@ origins https://other.test
 }
 
 func TestCheck(t *testing.T) {
-	if err := Check(parse(t, testScenario), "chromium"); err != nil {
+	if err := Check(parse(t, testScenario), "chromium", LaunchOptions{}); err != nil {
 		t.Errorf("replayable scenario: %v", err)
 	}
 	long := parse(t, "# long\npage https://app.test\nfetch https://app.test/\nadvance 2h\n")
-	if err := Check(long, "chromium"); !errors.Is(err, ErrUnsupported) {
+	if err := Check(long, "chromium", LaunchOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("2h wait: err = %v, want ErrUnsupported", err)
 	}
 	stream := parse(t, "# stream\npage https://app.test\nfetch https://app.test/ --body stream -d x\n")
-	if err := Check(stream, "chromium"); !errors.Is(err, ErrUnsupported) {
+	if err := Check(stream, "chromium", LaunchOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("stream body: err = %v, want ErrUnsupported", err)
 	}
 	// Conditions count: a long wait under another profile only is fine.
 	cond := parse(t, "# cond\npage https://app.test\nfetch https://app.test/\n[firefox] advance 2h\n")
-	if err := Check(cond, "chromium"); err != nil {
+	if err := Check(cond, "chromium", LaunchOptions{}); err != nil {
 		t.Errorf("firefox-only wait: %v", err)
+	}
+	// A clock 1000 times faster makes a 2 h wait 7.2 s; 100 times, 72 s.
+	if err := Check(long, "chromium", LaunchOptions{ClockRate: 1000}); err != nil {
+		t.Errorf("2h wait on a clock 1000x: %v", err)
+	}
+	if err := Check(long, "chromium", LaunchOptions{ClockRate: 100}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("2h wait on a clock 100x: err = %v, want ErrUnsupported", err)
+	}
+	// On a fake clock a 2 h wait is a jump.
+	if err := Check(long, "chromium", LaunchOptions{FakeClock: true}); err != nil {
+		t.Errorf("2h wait on a fake clock: %v", err)
 	}
 }
 
@@ -160,11 +171,12 @@ func TestOrigins(t *testing.T) {
 }
 
 func TestProfileFeatures(t *testing.T) {
-	p, feats, err := Profile("chromium+CorsNonWildcardRequestHeadersSupport")
+	p, err := Profile("chromium+CorsNonWildcardRequestHeadersSupport")
+	feats := features(p.Name)
 	if err != nil || p.WildcardCoversAuthorization || !cmp.Equal(feats, []string{"CorsNonWildcardRequestHeadersSupport"}) {
 		t.Errorf("Profile = %v, %v, %v", p.Name, feats, err)
 	}
-	if _, _, err := Profile("chromium+NoSuchFeature"); err == nil {
+	if _, err := Profile("chromium+NoSuchFeature"); err == nil {
 		t.Error("unknown feature accepted")
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/browser"
-	"github.com/corsim/corsim/conformance/chromium"
+	"github.com/corsim/corsim/conformance/lab"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
@@ -20,7 +20,9 @@ import (
 
 // MaxWait bounds the real time a scenario may spend in advance commands
 // when it is replayed in a real browser; a scenario that advances its
-// clock further must say "conformance skip 'reason'".
+// clock further is replayed in a browser with a fake clock
+// (LaunchOptions.FakeClock) where the engine has one, or must say
+// "conformance skip [ENGINE] 'reason'".
 const MaxWait = 8 * time.Second
 
 // ErrUnsupported is returned (wrapped) for a scenario the suite cannot
@@ -41,17 +43,19 @@ type Run struct {
 	// FetchTime is the total time spent in the fetch steps.
 	FetchTime time.Duration
 	// Wall is the time the whole replay took, without advance waits
-	// (corsim: browser, servers and pages included; Chromium: the fresh
-	// browser context, navigations and console settling included).
+	// (corsim: browser, servers and pages included; an engine: the fresh
+	// session, navigations and console settling included).
 	Wall time.Duration
 }
 
 // Profile returns the corsim profile for a scenario profile name:
-// "chromium" or "chromium+Feature+…", and its features.
-func Profile(name string) (fetch.Profile, []string, error) {
-	features := features(name)
-	p, err := browser.ChromiumWithFeatures(features...)
-	return p, features, err
+// "chromium", "chromium+Feature+…", "firefox", "webkit".
+func Profile(name string) (fetch.Profile, error) {
+	p, ok := browser.ProfileByName(name)
+	if !ok {
+		return fetch.Profile{}, fmt.Errorf("conformance: unknown profile %q", name)
+	}
+	return p, nil
 }
 
 // Instances makes one fresh handler per name, in the form sim.Options
@@ -98,22 +102,6 @@ func RunSim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handl
 	return run, res, nil
 }
 
-// LaunchOptions are the chromium.Launch options for a scenario profile:
-// its Chromium features as --enable-features, except the user setting
-// browser.SettingAllowThirdPartyCookies, which is the profile preference
-// cookie_controls_mode 0 (chromium-harness.md).
-func LaunchOptions(profile string, origins []string) chromium.Options {
-	o := chromium.Options{Origins: origins}
-	for _, f := range features(profile) {
-		if f == browser.SettingAllowThirdPartyCookies {
-			o.AllowThirdPartyCookies = true
-			continue
-		}
-		o.EnableFeatures = append(o.EnableFeatures, f)
-	}
-	return o
-}
-
 // features returns the "+Feature" parts of a profile name, nil for a
 // plain one ("chromium+A+B" → [A B]).
 func features(name string) []string {
@@ -124,10 +112,22 @@ func features(name string) []string {
 	return strings.Split(rest, "+")
 }
 
-// Check reports why sc cannot be replayed in a real browser (nil when it
-// can): an element initiator, a stream body, or more than MaxWait of
-// advance commands under profile.
-func Check(sc *scenario.Scenario, profile string) error {
+// Advance is the total of sc's advance commands under profile.
+func Advance(sc *scenario.Scenario, profile string) time.Duration {
+	var wait time.Duration
+	for _, cmd := range sc.Commands {
+		if cmd.Applies(profile) && cmd.Name == "advance" {
+			wait += cmd.Advance
+		}
+	}
+	return wait
+}
+
+// Check reports why sc cannot be replayed in a real browser on the clock
+// opts asks for (nil when it can): an element initiator, a stream body,
+// or, unless the browser runs on a fake clock, more than MaxWait of
+// advance commands under profile once divided by opts.ClockRate.
+func Check(sc *scenario.Scenario, profile string, opts LaunchOptions) error {
 	var wait time.Duration
 	for _, cmd := range sc.Commands {
 		if !cmd.Applies(profile) {
@@ -146,7 +146,11 @@ func Check(sc *scenario.Scenario, profile string) error {
 			}
 		}
 	}
-	if wait > MaxWait {
+	rate := max(opts.ClockRate, 1)
+	if time.Duration(float64(wait)/rate) > MaxWait && !opts.FakeClock {
+		if rate > 1 {
+			return fmt.Errorf("%w: advances %v in all, more than %v even on a clock %g times faster", ErrUnsupported, wait, MaxWait, rate)
+		}
 		return fmt.Errorf("%w: advances %v in all, more than the %v a real browser waits", ErrUnsupported, wait, MaxWait)
 	}
 	return nil
@@ -154,7 +158,7 @@ func Check(sc *scenario.Scenario, profile string) error {
 
 // RunCorsim replays sc in corsim's simulated browser under profile.
 func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handlers) (*Run, error) {
-	p, _, err := Profile(profile)
+	p, err := Profile(profile)
 	if err != nil {
 		return nil, err
 	}
@@ -244,25 +248,22 @@ func handler(s *scenario.Server, hs Handlers) (http.Handler, error) {
 	return mk(), nil
 }
 
-// RunChromium replays sc in a real Chromium session on b. needsPreflight
-// (parallel to the fetch steps; from corsim's run) says which fetches need a
-// preflight, to tell a preflight-cache hit from a simple request.
-func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario, profile string, hs Handlers, needsPreflight []bool) (*Run, error) {
+// RunEngine replays sc in a real browser's session s (fresh, as
+// Browser.NewSession makes it). needsPreflight (parallel to the fetch
+// steps; from corsim's run) says which fetches need a preflight, to tell a
+// preflight-cache hit from a simple request.
+func RunEngine(ctx context.Context, s Session, sc *scenario.Scenario, profile string, hs Handlers, needsPreflight []bool) (*Run, error) {
 	start := time.Now()
 	var waited time.Duration
-	s, err := b.NewSession(ctx, chromium.Plan{})
-	if err != nil {
-		return nil, err
-	}
 	run := &Run{}
 	defer func() { run.Wall = time.Since(start) - waited }()
-	defer s.Close()
 	opened := false
 	for _, cmd := range sc.Commands {
 		if !cmd.Applies(profile) {
 			continue
 		}
 		where := func(err error) error { return fmt.Errorf("%s:%d: %s: %w", sc.Name, cmd.Line, cmd.Text, err) }
+		var err error
 		switch {
 		case cmd.Page != nil:
 			switch {
@@ -292,26 +293,31 @@ func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario
 				return nil, where(err)
 			}
 		case cmd.Cookie != nil:
-			if err := s.SetCookie(ctx, cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
+			cs, ok := s.(CookieSetter)
+			if !ok {
+				return nil, where(fmt.Errorf("%w: this engine's harness cannot seed cookies (say conformance skip ENGINE 'reason')", ErrUnsupported))
+			}
+			if err := cs.SetCookie(ctx, cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
 				return nil, where(err)
 			}
 		case cmd.Name == "advance":
+			t0 := time.Now()
 			if err := s.Wait(ctx, cmd.Advance); err != nil {
 				return nil, where(err)
 			}
-			waited += cmd.Advance
+			waited += time.Since(t0)
 		case cmd.Fetch != nil:
 			if !opened {
 				return nil, where(errors.New("fetch before page"))
 			}
 			in := cmd.Fetch.Init
-			var res *chromium.Result
+			var res *lab.Result
 			if in.Initiator == fetch.InitiatorXHR {
-				res, err = s.XHR(ctx, chromium.XHRRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
+				res, err = s.XHR(ctx, lab.XHRRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
 					WithCredentials: in.Credentials == fetch.CredentialsInclude, UploadListeners: in.UploadListeners})
 			} else {
-				res, err = s.Fetch(ctx, chromium.FetchRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
+				res, err = s.Fetch(ctx, lab.FetchRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
 					Mode: string(in.Mode), Credentials: string(in.Credentials), Redirect: string(in.Redirect), Cache: string(in.Cache)})
 			}
@@ -328,10 +334,10 @@ func RunChromium(ctx context.Context, b *chromium.Browser, sc *scenario.Scenario
 	return run, nil
 }
 
-func headers(l policy.HeaderList) []chromium.Header {
-	out := make([]chromium.Header, len(l))
+func headers(l policy.HeaderList) []lab.Header {
+	out := make([]lab.Header, len(l))
 	for i, h := range l {
-		out[i] = chromium.Header{Name: h.Name, Value: h.Value}
+		out[i] = lab.Header{Name: h.Name, Value: h.Value}
 	}
 	return out
 }

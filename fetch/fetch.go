@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/corsim/corsim/policy"
@@ -66,6 +67,9 @@ type run struct {
 	taint     int  // redirect-taint of urls
 	count     int  // redirect count
 	opaqueRdr bool // the response is an opaque-redirect
+	// corsCheckFailed: the failure is a response's failed CORS check
+	// (HTTP fetch step 4.4), for ClearCacheOnCORSCheckFailure.
+	corsCheckFailed bool
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
@@ -185,7 +189,12 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 		return wr, err
 	}
 	r.event(Event{Step: StepPreflightDecision, Spec: anchorMainFetch, Outcome: OutcomeNone})
-	return r.httpFetch(false)
+	wr, err := r.httpFetch(false)
+	if err != nil && r.corsCheckFailed && r.p.ClearCacheOnCORSCheckFailure {
+		r.corsCheckFailed = false // once, not again in each hop's main fetch
+		r.clearCache()
+	}
+	return wr, err
 }
 
 // schemeFetch is scheme fetch (https://fetch.spec.whatwg.org/#concept-scheme-fetch)
@@ -198,6 +207,9 @@ func (r *run) schemeFetch() (*WireResponse, *policy.Failure) {
 		return r.httpFetch(false)
 	case "data":
 		if wr := dataResponse(cur); wr != nil {
+			if r.p.DataURLContentLength {
+				wr.Header = append(wr.Header, policy.Header{Name: "Content-Length", Value: strconv.Itoa(len(wr.Body))})
+			}
 			return wr, nil
 		}
 		err := failure(CodeSchemeNotSupported, anchorSchemeFetch, cur.String(), "the data: URL does not parse")

@@ -27,6 +27,7 @@ func (r *run) httpFetch(makePreflight bool) (*WireResponse, *policy.Failure) {
 		if cerr := policy.CORSCheck(wr.Header, r.serializedOrigin(), r.credentialsInclude()); cerr != nil {
 			ferr := asFailure(cerr, policy.CodeAllowOriginMismatch, anchorCORSCheck)
 			r.event(Event{Step: StepCORSCheck, Spec: anchorCORSCheck, Outcome: OutcomeFail, Err: ferr})
+			r.corsCheckFailed = true
 			return nil, ferr
 		}
 		r.event(Event{Step: StepCORSCheck, Spec: anchorCORSCheck, Outcome: OutcomeOK})

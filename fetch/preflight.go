@@ -94,7 +94,7 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	// Step 6, HTTP-network-or-cache fetch of the preflight: its tainting is
 	// cors, so Origin is always appended; its credentials mode is the
 	// default same-origin with cors tainting, so no credentials.
-	h = append(h, policy.Header{Name: "Origin", Value: r.serializedOrigin()})
+	h = append(h, policy.Header{Name: "Origin", Value: r.preflightOrigin()})
 	wreq := &WireRequest{Method: "OPTIONS", URL: wireURL(r.currentURL()), Header: h, Preflight: true}
 	rep.Request = wreq
 	wr, err := r.send(wreq, true)
@@ -113,8 +113,20 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 		return err
 	}
 	r.event(Event{Step: StepPreflightChecked, Spec: anchorPreflight, Preflight: true, Outcome: OutcomeOK})
-	r.storePreflight(wr, methods, headerNames)
+	if !r.p.StoreBeforeMethodCheck {
+		r.storePreflight(wr, methods, headerNames)
+	}
 	return nil
+}
+
+// preflightOrigin is the origin a preflight sends and is checked against:
+// the byte-serialized request origin, or the untainted one under
+// Profile.PreflightUntaintedOrigin.
+func (r *run) preflightOrigin() string {
+	if r.p.PreflightUntaintedOrigin {
+		return r.originStr
+	}
+	return r.serializedOrigin()
 }
 
 func (r *run) statusFailure(wr *WireResponse) *policy.Failure {
@@ -133,7 +145,8 @@ func (r *run) statusFailure(wr *WireResponse) *policy.Failure {
 // checkPreflight is CORS-preflight fetch steps 7–8: the CORS check and
 // ok status (else step 8, network error), then the Access-Control-Allow-*
 // checks (7.1–7.7). It returns the extracted methods and header names for
-// storePreflight (7.8–7.15), which runs only once the checks passed.
+// storePreflight (7.8–7.15), which runs only once the checks passed
+// (under Profile.StoreBeforeMethodCheck: here, before 7.5).
 func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerNames []string, _ *policy.Failure) {
 	if r.p.PreflightRedirectFirst && policy.IsRedirectStatus(wr.Status) {
 		return nil, nil, r.statusFailure(wr)
@@ -142,7 +155,7 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 	// response's status is an ok status" — the CORS check uses the actual
 	// request's credentials mode.
 	corsCheck := func() *policy.Failure {
-		return asFailure(policy.CORSCheck(wr.Header, r.serializedOrigin(), r.credentialsInclude()), policy.CodeAllowOriginMismatch, anchorCORSCheck)
+		return asFailure(policy.CORSCheck(wr.Header, r.preflightOrigin(), r.credentialsInclude()), policy.CodeAllowOriginMismatch, anchorCORSCheck)
 	}
 	if r.p.PreflightStatusFirst {
 		if err := r.statusFailure(wr); err != nil {
@@ -173,6 +186,9 @@ func (r *run) checkPreflight(wr *WireResponse, names []string) (methods, headerN
 	// 7.4: methods null and use-CORS-preflight flag → « request's method ».
 	if methods == nil && r.req.UseCORSPreflight {
 		methods = []string{r.method}
+	}
+	if r.p.StoreBeforeMethodCheck {
+		r.storePreflight(wr, methods, headerNames)
 	}
 	// 7.5: the method check.
 	if err := policy.CheckPreflightMethod(r.method, methods, r.credentialsInclude()); err != nil {

@@ -131,10 +131,29 @@ type Profile struct {
 	// VALIDATE/BYPASS/DISABLE load flags ≈ no-store, reload, no-cache [I];
 	// Firefox on LOAD_BYPASS_CACHE ≈ reload, no-store [I].
 	CacheBypassModes []CacheMode
+	// StoreBeforeMethodCheck stores the preflight result (CORS-preflight
+	// fetch steps 7.8–7.15) as soon as Access-Control-Allow-Methods and
+	// -Headers parse, before the method and header checks (7.5–7.7): a
+	// result that refuses this request still covers a later one. WebKit's
+	// validatePreflightResponse appends the cache item before
+	// validateMethodAndHeaders (browsers.md §3.4; observed in WebKitGTK
+	// 2.50, scenarios/patch-case-sensitive). Zero: store only once every
+	// check passed (spec, Chromium, Firefox).
+	StoreBeforeMethodCheck bool
 	// KeepCacheOnFailure: main fetch does not clear the request's cache
 	// entries after a network error in the preflight branch. Zero: clear
 	// (spec; Firefox on a failed actual CORS check).
 	KeepCacheOnFailure bool
+	// ClearCacheOnCORSCheckFailure: a failed CORS check of a response
+	// (HTTP fetch step 4.4) also clears the request's cache entries when
+	// the request did not go through the preflight branch (a simple
+	// request). Zero: the spec clears only after a network error in the
+	// preflight branch (main fetch step 12). Firefox:
+	// nsCORSListenerProxy::OnStartRequest removes the URL's entries after
+	// any failed check (issue 12 item 10); observed in Firefox 153 ESR
+	// (scenarios/cache-cleared-after-simple-failure: a PUT preflighted
+	// again after a simple GET to its URL failed the check).
+	ClearCacheOnCORSCheckFailure bool
 
 	// --- Preflight response evaluation (fetch#cors-preflight-fetch-0 step 7) ---
 
@@ -149,6 +168,16 @@ type Profile struct {
 	// Zero: a 3xx is simply not an ok status; it is reported as
 	// CodePreflightRedirect only when the CORS check passed.
 	PreflightRedirectFirst bool
+	// PreflightUntaintedOrigin: a preflight sent for a later hop of a
+	// redirect-tainted request carries the request's own origin in Origin
+	// (and its CORS check compares against that origin), while the actual
+	// request says "null". Zero: the spec's byte-serialized request origin
+	// on both ("null" once tainted). Firefox: observed in Firefox 153 ESR
+	// (the preflight to the redirect's target carried the page's origin,
+	// the PUT after it "null"); its preflight is a new channel built from
+	// the loading principal (nsCORSListenerProxy StartCORSPreflight), from
+	// which the check's origin is inferred.
+	PreflightUntaintedOrigin bool
 	// WildcardCoversAuthorization: "Access-Control-Allow-Headers: *" in the
 	// preflight response (step 7.7) also allows Authorization. Zero: no —
 	// Authorization is the CORS non-wildcard request-header name (spec;
@@ -174,6 +203,11 @@ type Profile struct {
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
 	// none is appended, which keeps traces free of a UA-chosen value.
 	AcceptLanguage string
+	// DataURLContentLength: a data: URL's response also has a
+	// Content-Length header with the body's length. Zero: the spec's data:
+	// URL processor answers with Content-Type only (and Chromium 156,
+	// observed). Firefox: observed in Firefox 153 ESR.
+	DataURLContentLength bool
 	// RedirectLimit is the number of redirects after which HTTP-redirect
 	// fetch fails. Zero means 20 (spec and all engines).
 	RedirectLimit int

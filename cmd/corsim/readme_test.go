@@ -222,7 +222,7 @@ func TestREADMECommands(t *testing.T) {
 // testCommand is the README's command for the whole test suite: the main
 // module and the two modules beside it (conformance, examples), which the
 // go.work file at the top puts in one workspace.
-const testCommand = "go test -race ./... ./conformance/... ./examples/..."
+const testCommand = "go test -race -timeout 30m ./... ./conformance/... ./examples/..."
 
 // checkInstallLine checks the install command: from a checkout, the path
 // of this module's main package (the module is not published, so an

@@ -6,14 +6,14 @@
 //
 // # Model
 //
-// [Launch] starts one listener per origin of a fixed pool (127.0.0.1, a
-// random port, TLS for https origins) and one browser whose
-// --host-resolver-rules map exactly host:port of each origin to its listener
-// ("MAP api.test:443 127.0.0.1:41234"; every other name fails to resolve).
-// So URLs, Origin headers and console texts keep their real spelling —
-// https://api.test, not https://api.test:41234. HTTPS origins share one
-// self-signed key made at launch, with a SAN per host; the browser trusts
-// exactly that key (--ignore-certificate-errors-spki-list). Because the
+// [Launch] starts a lab (package conformance/lab: one listener per origin
+// of a fixed pool, 127.0.0.1, a random port, TLS for https origins) and one
+// browser whose --host-resolver-rules map exactly host:port of each origin
+// to its listener ("MAP api.test:443 127.0.0.1:41234"; every other name
+// fails to resolve). So URLs, Origin headers and console texts keep their
+// real spelling — https://api.test, not https://api.test:41234. HTTPS
+// origins share one leaf certificate made at launch, with a SAN per host;
+// the browser trusts exactly that key (--ignore-certificate-errors-spki-list). Because the
 // rules are a launch flag, every origin any scenario will use must be in
 // [Options.Origins]; features such as CorsNonWildcardRequestHeadersSupport
 // are launch flags too ([Options.EnableFeatures]), so a run that compares

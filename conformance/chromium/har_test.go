@@ -40,7 +40,7 @@ func TestHARFromChromium(t *testing.T) {
 	if err := s.Open(ctx, "https://app.test"); err != nil {
 		t.Fatal(err)
 	}
-	put := FetchRequest{URL: "https://api.test/items/42", Method: "PUT", Headers: []Header{{"Content-Type", "application/json"}}, BodyKind: BodyText, Body: `{"done":true}`}
+	put := FetchRequest{URL: "https://api.test/items/42", Method: "PUT", Headers: []Header{{Name: "Content-Type", Value: "application/json"}}, BodyKind: BodyText, Body: `{"done":true}`}
 	if _, err := s.Fetch(ctx, put); err != nil {
 		t.Fatal(err)
 	}

@@ -7,15 +7,15 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
+
+	"github.com/corsim/corsim/conformance/lab"
 )
 
 // DefaultBinary is where Debian's chromium package installs the browser
@@ -33,7 +33,7 @@ var ErrNoBrowser = errors.New("chromium: no browser binary")
 // ErrUnknownOrigin is returned (wrapped) when a Plan or step names an origin
 // that the browser was not launched with: host-resolver rules are fixed at
 // launch, so every origin must be declared in Options.Origins up front.
-var ErrUnknownOrigin = errors.New("chromium: origin not in the launched pool")
+var ErrUnknownOrigin = lab.ErrUnknownOrigin
 
 // DefaultOrigins is the origin pool Launch uses when Options.Origins is
 // empty: http and https for four .test hosts.
@@ -63,6 +63,11 @@ type Options struct {
 	// AllowThirdPartyCookies seeds the profile so that cross-site cookies
 	// are stored and sent (cookie_controls_mode 0).
 	AllowThirdPartyCookies bool
+	// FakeClock runs the browser with its clocks (wall and monotonic) at
+	// the real ones plus an offset that Session.Wait moves forward: the
+	// browser sees the wait pass at once (lab.FakeClock; needs a C
+	// compiler, see lab.CanFakeClock).
+	FakeClock bool
 	// Output, if set, receives the browser's stdout and stderr.
 	Output io.Writer
 }
@@ -74,12 +79,9 @@ type Browser struct {
 	opts     Options
 	binary   string
 	version  string
-	cert     *testCert
-	servers  map[string]*originServer // by serialised origin
-	origins  []string                 // sorted serialised origins
-	active   atomic.Pointer[Session]
-	sessions chan struct{} // one-slot semaphore: one Session at a time
+	lab      *lab.Servers
 	userData string
+	clock    *lab.FakeClock // nil unless Options.FakeClock
 
 	allocCancel context.CancelFunc
 	ctx         context.Context // chromedp context owning the browser
@@ -118,43 +120,17 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if len(origins) == 0 {
 		origins = DefaultOrigins
 	}
-	b := &Browser{opts: opts, binary: bin, servers: map[string]*originServer{}, sessions: make(chan struct{}, 1)}
-	var specs []originSpec
-	hosts := map[string]bool{}
-	for _, o := range origins {
-		spec, err := parseOrigin(o)
-		if err != nil {
-			return nil, err
-		}
-		if _, dup := b.servers[spec.origin]; dup {
-			continue
-		}
-		b.servers[spec.origin] = nil
-		specs = append(specs, spec)
-		hosts[spec.host] = true
-	}
-	hostList := make([]string, 0, len(hosts))
-	for h := range hosts {
-		hostList = append(hostList, h)
-	}
-	sort.Strings(hostList)
-	if b.cert, err = newTestCert(hostList); err != nil {
+	b := &Browser{opts: opts, binary: bin}
+	if b.lab, err = lab.Start(origins); err != nil {
 		return nil, err
 	}
 	var rules []string
-	for _, spec := range specs {
-		s, err := startOriginServer(spec, b.cert, &b.active)
-		if err != nil {
-			b.closeServers()
-			return nil, err
-		}
-		b.servers[spec.origin] = s
-		b.origins = append(b.origins, spec.origin)
+	for _, o := range b.lab.Origins() {
+		spec, _ := b.lab.Lookup(o)
 		// net/base/host_mapping_rules.cc: a pattern is matched against the
 		// host, then against host:port; the replacement may carry a port.
-		rules = append(rules, "MAP "+spec.hostPort()+" "+s.addr)
+		rules = append(rules, "MAP "+spec.HostPort()+" "+b.lab.Addr(o))
 	}
-	sort.Strings(b.origins)
 	// Anything else must not leave the machine.
 	rules = append(rules, "MAP * ~NOTFOUND")
 
@@ -188,7 +164,14 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 		chromedp.Flag("use-mock-keychain", true),
 		chromedp.UserDataDir(b.userData),
 		chromedp.Flag("host-resolver-rules", strings.Join(rules, ", ")),
-		chromedp.Flag("ignore-certificate-errors-spki-list", b.cert.spki),
+		chromedp.Flag("ignore-certificate-errors-spki-list", b.lab.Cert().SPKI),
+	}
+	if opts.FakeClock {
+		if b.clock, err = lab.NewFakeClock(b.userData); err != nil {
+			b.Close()
+			return nil, err
+		}
+		flags = append(flags, chromedp.Env(b.clock.Env()...))
 	}
 	if len(opts.EnableFeatures) > 0 {
 		flags = append(flags, chromedp.Flag("enable-features", strings.Join(opts.EnableFeatures, ",")))
@@ -246,7 +229,10 @@ func (b *Browser) Version() string { return b.version }
 func (b *Browser) LaunchTime() time.Duration { return b.launchTime }
 
 // Origins lists the serialised origins of the pool, sorted.
-func (b *Browser) Origins() []string { return slices.Clone(b.origins) }
+func (b *Browser) Origins() []string { return b.lab.Origins() }
+
+// Lab is the browser's loopback servers.
+func (b *Browser) Lab() *lab.Servers { return b.lab }
 
 // Features lists the features the browser was launched with
 // (--enable-features).
@@ -254,16 +240,7 @@ func (b *Browser) Features() []string { return slices.Clone(b.opts.EnableFeature
 
 // ListenerAddr returns the loopback address (127.0.0.1:PORT) that stands in
 // for origin, or "" when origin is not in the pool.
-func (b *Browser) ListenerAddr(origin string) string {
-	spec, err := parseOrigin(origin)
-	if err != nil {
-		return ""
-	}
-	if s := b.servers[spec.origin]; s != nil {
-		return s.addr
-	}
-	return ""
-}
+func (b *Browser) ListenerAddr(origin string) string { return b.lab.Addr(origin) }
 
 // Close stops the browser, removes its profile and stops the servers. It is
 // safe to call more than once.
@@ -285,9 +262,7 @@ func (b *Browser) Close() error {
 }
 
 func (b *Browser) closeServers() {
-	for _, s := range b.servers {
-		if s != nil {
-			_ = s.close()
-		}
+	if b.lab != nil {
+		b.lab.Close()
 	}
 }

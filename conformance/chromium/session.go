@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"github.com/corsim/corsim/conformance/lab"
 )
 
 // Plan is the server side of one scenario: for each origin (serialised,
@@ -24,15 +26,6 @@ import (
 // without a handler answer 404 (and their requests are still recorded).
 type Plan struct {
 	Servers map[string]http.Handler
-}
-
-// ConsoleMessage is one Log.entryAdded entry: where Chromium's CORS errors
-// and the "Failed to load resource: net::ERR_FAILED" line appear.
-type ConsoleMessage struct {
-	Source string // "javascript", "network", …
-	Level  string // "error", "warning", …
-	Text   string
-	URL    string
 }
 
 // LoadingFailure is one Network.loadingFailed event, with the URL and method
@@ -57,8 +50,8 @@ type sentRequest struct {
 // handlers behind the origin listeners. Only one Session per Browser exists
 // at a time; NewSession waits for the previous one to Close.
 type Session struct {
-	b        *Browser
-	handlers map[string]http.Handler
+	b   *Browser
+	log *lab.Log
 
 	tabCtx    context.Context
 	tabCancel context.CancelFunc
@@ -71,7 +64,6 @@ type Session struct {
 	page        string // URL of the document steps run in
 
 	mu        sync.Mutex
-	requests  []Request
 	console   []ConsoleMessage
 	failures  []LoadingFailure
 	issues    []string
@@ -85,24 +77,18 @@ type Session struct {
 // browser context and tab and installs plan's handlers. Every origin in plan
 // must be in b's pool.
 func (b *Browser) NewSession(ctx context.Context, plan Plan) (*Session, error) {
-	s := &Session{b: b, handlers: map[string]http.Handler{},
-		sent: map[network.RequestID]sentRequest{}, frameCtxs: map[cdp.FrameID]runtime.ExecutionContextID{}}
-	for o, h := range plan.Servers {
-		spec, err := b.lookup(o)
-		if err != nil {
-			return nil, err
+	s := &Session{b: b, sent: map[network.RequestID]sentRequest{}, frameCtxs: map[cdp.FrameID]runtime.ExecutionContextID{}}
+	var err error
+	if s.log, err = b.lab.Begin(ctx.Done(), plan.Servers); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		s.handlers[spec.origin] = h
-	}
-	select {
-	case b.sessions <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, err
 	}
 	s.tabCtx, s.tabCancel = chromedp.NewContext(b.ctx,
 		chromedp.WithNewBrowserContext(), chromedp.WithListener(s.onEvent))
 	s.evalCtx = s.tabCtx
-	err := firstRun(ctx, s.tabCtx, func(c context.Context) error {
+	err = firstRun(ctx, s.tabCtx, func(c context.Context) error {
 		if err := chromedp.Do(c); err != nil {
 			return err
 		}
@@ -111,42 +97,19 @@ func (b *Browser) NewSession(ctx context.Context, plan Plan) (*Session, error) {
 	})
 	if err != nil {
 		s.tabCancel()
-		<-b.sessions
+		b.lab.End(s.log)
 		return nil, fmt.Errorf("chromium: new browser context: %w", err)
 	}
-	b.active.Store(s)
 	return s, nil
 }
 
 // Serve installs h as the handler of origin for the rest of the session
 // (nil removes it: the origin then answers 404), as a scenario's server
 // command does midway. origin must be in the browser's pool.
-func (s *Session) Serve(origin string, h http.Handler) error {
-	spec, err := s.b.lookup(origin)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if h == nil {
-		delete(s.handlers, spec.origin)
-	} else {
-		s.handlers[spec.origin] = h
-	}
-	return nil
-}
+func (s *Session) Serve(origin string, h http.Handler) error { return s.log.Serve(origin, h) }
 
 // lookup canonicalises origin and checks that it is in the pool.
-func (b *Browser) lookup(origin string) (originSpec, error) {
-	spec, err := parseOrigin(origin)
-	if err != nil {
-		return spec, err
-	}
-	if b.servers[spec.origin] == nil {
-		return spec, fmt.Errorf("%w: %s (launched with %v)", ErrUnknownOrigin, spec.origin, b.origins)
-	}
-	return spec, nil
-}
+func (b *Browser) lookup(origin string) (lab.Origin, error) { return b.lab.Lookup(origin) }
 
 // run calls f with a context derived from the session's current evaluation
 // context that also ends when ctx does.
@@ -179,15 +142,6 @@ func firstRun(ctx, cdpCtx context.Context, f func(context.Context) error) error 
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// record appends a server request to the log and returns the handler for
-// its origin (nil when the plan has none). Called by the origin listeners.
-func (s *Session) record(r Request) http.Handler {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, r)
-	return s.handlers[r.Server]
 }
 
 // onEvent receives the tab's (and an attached frame's) DevTools events in
@@ -240,7 +194,7 @@ func (s *Session) Open(ctx context.Context, origin string) error {
 		return err
 	}
 	s.leaveFrame()
-	u := spec.origin + PagePath
+	u := spec.Serialized + PagePath
 	if err := runIn(ctx, s.tabCtx, func(c context.Context) error { return chromedp.Do(c, chromedp.Navigate(u)) }); err != nil {
 		return fmt.Errorf("chromium: opening %s: %w", u, err)
 	}
@@ -257,7 +211,7 @@ func (s *Session) OpenSandboxed(ctx context.Context, origin string) error {
 		return err
 	}
 	s.leaveFrame()
-	u := spec.origin + PagePath + "?sandbox=1"
+	u := spec.Serialized + PagePath + "?sandbox=1"
 	if err := runIn(ctx, s.tabCtx, func(c context.Context) error { return chromedp.Do(c, chromedp.Navigate(u)) }); err != nil {
 		return fmt.Errorf("chromium: opening %s: %w", u, err)
 	}
@@ -278,8 +232,8 @@ func (s *Session) OpenFrame(ctx context.Context, top, frame string) error {
 		return err
 	}
 	s.leaveFrame()
-	frameURL := frameSpec.origin + PagePath
-	topURL := topSpec.origin + PagePath + "?frame=" + url.QueryEscape(frameURL)
+	frameURL := frameSpec.Serialized + PagePath
+	topURL := topSpec.Serialized + PagePath + "?frame=" + url.QueryEscape(frameURL)
 	if err := runIn(ctx, s.tabCtx, func(c context.Context) error { return chromedp.Do(c, chromedp.Navigate(topURL)) }); err != nil {
 		return fmt.Errorf("chromium: opening %s: %w", topURL, err)
 	}
@@ -383,10 +337,14 @@ func (s *Session) leaveFrame() {
 // Page is the URL of the document the next step runs in ("" before Open).
 func (s *Session) Page() string { return s.page }
 
-// Wait sleeps for d in real time (the browser's clocks cannot be advanced),
-// e.g. to let a preflight cache entry expire. It returns early with ctx's
-// error.
+// Wait lets d of the browser's time pass, e.g. to let a preflight cache
+// entry expire: it sleeps for d in real time (returning early with ctx's
+// error), or, on a fake clock (Options.FakeClock), moves the browser's
+// clocks forward by d at once.
 func (s *Session) Wait(ctx context.Context, d time.Duration) error {
+	if s.b.clock != nil {
+		return s.b.clock.Advance(d)
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -399,11 +357,7 @@ func (s *Session) Wait(ctx context.Context, d time.Duration) error {
 
 // Requests returns every server request of the session so far, in arrival
 // order.
-func (s *Session) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
+func (s *Session) Requests() []Request { return s.log.Requests() }
 
 // Console returns every console entry of the session so far.
 func (s *Session) Console() []ConsoleMessage {
@@ -425,7 +379,6 @@ func (s *Session) Close() error {
 	s.leaveFrame()
 	err := chromedp.Cancel(s.tabCtx)
 	s.tabCancel()
-	s.b.active.CompareAndSwap(s, nil)
-	<-s.b.sessions
+	s.b.lab.End(s.log)
 	return err
 }

@@ -73,7 +73,7 @@ func TestSimpleGetAllowed(t *testing.T) {
 		t.Errorf("got %+v", res)
 	}
 	// Only CORS-safelisted response headers are readable; x-secret is not.
-	mustEqual(t, "headers", res.Headers, []Header{{"content-length", "5"}, {"content-type", "text/plain; charset=utf-8"}})
+	mustEqual(t, "headers", res.Headers, []Header{{Name: "content-length", Value: "5"}, {Name: "content-type", Value: "text/plain; charset=utf-8"}})
 	mustEqual(t, "requests", summary(res.Requests), []string{"GET https://api.test/data?x=1 origin=https://app.test"})
 	if len(res.Console) != 0 || len(res.Failures) != 0 {
 		t.Errorf("console %v failures %v, want none", res.Console, res.Failures)
@@ -127,7 +127,7 @@ func TestXHRMissingACAO(t *testing.T) {
 func TestPreflightPutJSON(t *testing.T) {
 	b := browserFor(t)
 	put := FetchRequest{URL: "https://api.test/item", Method: "PUT",
-		Headers: []Header{{"Content-Type", "application/json"}}, BodyKind: BodyText, Body: `{"a":1}`}
+		Headers: []Header{{Name: "Content-Type", Value: "application/json"}}, BodyKind: BodyText, Body: `{"a":1}`}
 
 	t.Run("allowed", func(t *testing.T) {
 		s, ctx := session(t, b, Plan{Servers: map[string]http.Handler{
@@ -231,7 +231,7 @@ func TestRedirectToThirdOriginSendsNullOrigin(t *testing.T) {
 
 func TestWildcardAllowHeadersAndAuthorization(t *testing.T) {
 	h := preflighting(map[string]string{"Access-Control-Allow-Headers": "*"})
-	req := FetchRequest{URL: "https://api.test/auth", Headers: []Header{{"Authorization", "Bearer x"}}}
+	req := FetchRequest{URL: "https://api.test/auth", Headers: []Header{{Name: "Authorization", Value: "Bearer x"}}}
 	run := func(t *testing.T, b *Browser) *Result {
 		s, ctx := session(t, b, Plan{Servers: map[string]http.Handler{"https://api.test": h}})
 		if err := s.Open(ctx, "https://app.test"); err != nil {

@@ -2,12 +2,13 @@ package chromium
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/corsim/corsim/conformance/lab"
 )
 
 // consoleGrace bounds how long a step waits, after a rejection, for the
@@ -19,189 +20,34 @@ const consoleGrace = 500 * time.Millisecond
 // never answers cannot hang the run.
 const stepTimeout = 15 * time.Second
 
-// Header is one request or response header, in order.
-type Header struct {
-	Name, Value string
-}
-
-// Body kinds for FetchRequest.BodyKind and XHRRequest.BodyKind.
-const (
-	BodyNone        = ""                // no body
-	BodyText        = "text"            // a string; fetch sets text/plain;charset=UTF-8 unless a Content-Type is given
-	BodyURLEncoded  = "urlsearchparams" // new URLSearchParams(data): application/x-www-form-urlencoded;charset=UTF-8
-	BodyBlob        = "blob"            // new Blob([data], {type: BodyType}): BodyType becomes the Content-Type
-	BodyFormData    = "formdata"        // FormData built from data parsed as a query string: multipart/form-data
-	BodyArrayBuffer = "bytes"           // the UTF-8 bytes of data as a Uint8Array: no Content-Type
-)
-
-// FetchRequest is the argument of one fetch() call. Empty fields are left out
-// of the RequestInit, so the browser's defaults apply.
-type FetchRequest struct {
-	URL         string
-	Method      string
-	Headers     []Header
-	BodyKind    string // one of the Body* constants
-	Body        string
-	BodyType    string // the Blob's type, for BodyBlob
-	Mode        string // "cors", "no-cors", "same-origin"
-	Credentials string // "omit", "same-origin", "include"
-	Redirect    string // "follow", "error", "manual"
-	Cache       string // "default", "no-store", "reload", …
-}
-
-// XHRRequest is one asynchronous XMLHttpRequest.
-type XHRRequest struct {
-	URL             string
-	Method          string // default GET
-	Headers         []Header
-	BodyKind        string
-	Body            string
-	BodyType        string
-	WithCredentials bool
-	// UploadListeners registers a listener on xhr.upload before send(),
-	// which sets the use-CORS-preflight flag.
-	UploadListeners bool
-}
-
-// Result is what one fetch or XHR step produced, from both ends.
+// Result is what one fetch or XHR step produced (lab.Result: Console holds
+// the Log.entryAdded entries, Codes the corsErrorStatus.corsError of each
+// Network.loadingFailed event that has one), with Chromium's own records:
+// Failures, the Network.loadingFailed events, and Issues, the DevTools
+// Audits issue codes (e.g. "CorsIssue", "DeprecationIssue").
 type Result struct {
-	// Resolved is true when the promise resolved (XHR: the load event
-	// fired); Error is the rejection as String(e) — "TypeError: Failed to
-	// fetch" — or, for XHR, "error" / "abort" / "timeout" (the event type),
-	// or a thrown exception's text.
-	Resolved bool
-	Error    string
-	// Response, when resolved. Type is response.type ("" for XHR).
-	// Headers are what JavaScript can read, lower-cased names, in the order
-	// response.headers iterates them (XHR: getAllResponseHeaders order).
-	Type       string
-	Status     int
-	StatusText string
-	URL        string
-	Redirected bool
-	Headers    []Header
-	Body       string
-	// Console holds the Log.entryAdded entries during the step;
-	// Failures the Network.loadingFailed events; Issues the DevTools
-	// Audits issue codes (e.g. "CorsIssue", "DeprecationIssue").
-	Console  []ConsoleMessage
+	lab.Result
 	Failures []LoadingFailure
 	Issues   []string
-	// Requests are the server requests that arrived during the step.
-	Requests []Request
-	// Duration is the wall time of the step in the browser, from sending
-	// the script to its result (without the console grace wait).
-	Duration time.Duration
-}
-
-// jsOutcome is what the in-page scripts return, JSON-encoded.
-type jsOutcome struct {
-	OK         bool        `json:"ok"`
-	Error      string      `json:"error"`
-	Type       string      `json:"type"`
-	Status     int         `json:"status"`
-	StatusText string      `json:"statusText"`
-	URL        string      `json:"url"`
-	Redirected bool        `json:"redirected"`
-	Headers    [][2]string `json:"headers"`
-	Body       string      `json:"body"`
-}
-
-// jsBody turns a body spec into a JS expression evaluated inside the page
-// (where `spec` is bound).
-const jsBody = `function corsimBody(spec) {
-  switch (spec.bodyKind) {
-  case "": return undefined;
-  case "text": return spec.body;
-  case "urlsearchparams": return new URLSearchParams(spec.body);
-  case "blob": return new Blob([spec.body], {type: spec.bodyType});
-  case "formdata": { const f = new FormData(); for (const [k, v] of new URLSearchParams(spec.body)) f.append(k, v); return f; }
-  case "bytes": return new TextEncoder().encode(spec.body);
-  }
-  throw new Error("corsim: unknown body kind " + spec.bodyKind);
-}`
-
-const jsFetch = `(async (spec) => {
-  ` + jsBody + `
-  try {
-    const init = {};
-    for (const k of ["method", "mode", "credentials", "redirect", "cache"]) if (spec[k]) init[k] = spec[k];
-    if (spec.headers && spec.headers.length) init.headers = spec.headers;
-    const body = corsimBody(spec);
-    if (body !== undefined) init.body = body;
-    const r = await fetch(spec.url, init);
-    const headers = [];
-    for (const [k, v] of r.headers) headers.push([k, v]);
-    let text = "";
-    try { text = await r.text(); } catch (e) { text = ""; }
-    return JSON.stringify({ok: true, type: r.type, status: r.status, statusText: r.statusText, url: r.url, redirected: r.redirected, headers, body: text});
-  } catch (e) {
-    return JSON.stringify({ok: false, error: String(e)});
-  }
-})(%s)`
-
-const jsXHR = `new Promise((resolve) => {
-  const spec = %s;
-  ` + jsBody + `
-  try {
-    const x = new XMLHttpRequest();
-    x.open(spec.method || "GET", spec.url, true);
-    for (const [k, v] of (spec.headers || [])) x.setRequestHeader(k, v);
-    x.withCredentials = !!spec.withCredentials;
-    if (spec.uploadListeners) x.upload.addEventListener("progress", () => {});
-    x.onload = () => {
-      const headers = [];
-      for (const line of x.getAllResponseHeaders().split("\r\n")) {
-        const i = line.indexOf(": ");
-        if (i > 0) headers.push([line.slice(0, i), line.slice(i + 2)]);
-      }
-      resolve(JSON.stringify({ok: true, type: "", status: x.status, statusText: x.statusText, url: x.responseURL, redirected: false, headers, body: x.responseText}));
-    };
-    for (const t of ["error", "abort", "timeout"]) x.addEventListener(t, () => resolve(JSON.stringify({ok: false, error: t})));
-    x.send(corsimBody(spec) ?? null);
-  } catch (e) {
-    resolve(JSON.stringify({ok: false, error: String(e)}));
-  }
-})`
-
-type jsSpec struct {
-	URL             string      `json:"url"`
-	Method          string      `json:"method,omitempty"`
-	Headers         [][2]string `json:"headers"`
-	BodyKind        string      `json:"bodyKind"`
-	Body            string      `json:"body"`
-	BodyType        string      `json:"bodyType"`
-	Mode            string      `json:"mode,omitempty"`
-	Credentials     string      `json:"credentials,omitempty"`
-	Redirect        string      `json:"redirect,omitempty"`
-	Cache           string      `json:"cache,omitempty"`
-	WithCredentials bool        `json:"withCredentials,omitempty"`
-	UploadListeners bool        `json:"uploadListeners,omitempty"`
-}
-
-func pairs(hs []Header) [][2]string {
-	out := make([][2]string, 0, len(hs))
-	for _, h := range hs {
-		out = append(out, [2]string{h.Name, h.Value})
-	}
-	return out
 }
 
 // Fetch runs fetch(req.URL, init) in the current page and reports the
 // outcome together with the console, network and server records it caused.
 func (s *Session) Fetch(ctx context.Context, req FetchRequest) (*Result, error) {
-	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
-		Body: req.Body, BodyType: req.BodyType, Mode: req.Mode, Credentials: req.Credentials,
-		Redirect: req.Redirect, Cache: req.Cache}
-	return s.step(ctx, jsFetch, spec)
+	expr, err := lab.FetchScript(req)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, expr)
 }
 
 // XHR runs an asynchronous XMLHttpRequest in the current page.
 func (s *Session) XHR(ctx context.Context, req XHRRequest) (*Result, error) {
-	spec := jsSpec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
-		Body: req.Body, BodyType: req.BodyType, WithCredentials: req.WithCredentials,
-		UploadListeners: req.UploadListeners}
-	return s.step(ctx, jsXHR, spec)
+	expr, err := lab.XHRScript(req)
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, expr)
 }
 
 // marks are the lengths of the session's logs at the start of a step.
@@ -210,18 +56,13 @@ type marks struct{ requests, console, failures, issues, sent int }
 func (s *Session) mark() marks {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return marks{len(s.requests), len(s.console), len(s.failures), len(s.issues), len(s.sent)}
+	return marks{s.log.Len(), len(s.console), len(s.failures), len(s.issues), len(s.sent)}
 }
 
-func (s *Session) step(ctx context.Context, script string, spec jsSpec) (*Result, error) {
+func (s *Session) step(ctx context.Context, expr string) (*Result, error) {
 	if s.page == "" {
 		return nil, fmt.Errorf("chromium: a step needs a page: call Open first")
 	}
-	arg, err := json.Marshal(spec)
-	if err != nil {
-		return nil, fmt.Errorf("chromium: encoding the step: %w", err)
-	}
-	expr := fmt.Sprintf(script, arg)
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, stepTimeout)
@@ -230,7 +71,7 @@ func (s *Session) step(ctx context.Context, script string, spec jsSpec) (*Result
 	m := s.mark()
 	start := time.Now()
 	var raw string
-	err = s.run(ctx, func(c context.Context) error {
+	err := s.run(ctx, func(c context.Context) error {
 		var err error
 		raw, err = chromedp.Run(c, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise, func(p *runtime.EvaluateParams) {
 			p.ContextID = s.contextID
@@ -241,24 +82,26 @@ func (s *Session) step(ctx context.Context, script string, spec jsSpec) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("chromium: running the step: %w", err)
 	}
-	var out jsOutcome
-	if err := json.Unmarshal([]byte(raw), &out); err != nil {
-		return nil, fmt.Errorf("chromium: decoding the step's result %q: %w", raw, err)
+	out, err := lab.DecodeOutcome(raw)
+	if err != nil {
+		return nil, err
 	}
-	if !out.OK {
+	if !out.Resolved {
 		s.settle(ctx, m)
 	}
-	res := &Result{Resolved: out.OK, Error: out.Error, Type: out.Type, Status: out.Status, StatusText: out.StatusText,
-		URL: out.URL, Redirected: out.Redirected, Body: out.Body, Duration: dur}
-	for _, h := range out.Headers {
-		res.Headers = append(res.Headers, Header{Name: h[0], Value: h[1]})
-	}
+	res := &Result{Result: *out}
+	res.Duration = dur
+	res.Requests = s.log.Since(m.requests)
 	s.mu.Lock()
-	res.Requests = append(res.Requests, s.requests[m.requests:]...)
 	res.Console = append(res.Console, s.console[m.console:]...)
 	res.Failures = append(res.Failures, s.failures[m.failures:]...)
 	res.Issues = append(res.Issues, s.issues[m.issues:]...)
 	s.mu.Unlock()
+	for _, f := range res.Failures {
+		if f.CorsError != "" {
+			res.Codes = append(res.Codes, f.CorsError)
+		}
+	}
 	return res, nil
 }
 

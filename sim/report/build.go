@@ -35,7 +35,7 @@ func JSON(w io.Writer, results ...*sim.Result) error {
 func BuildScenario(r *sim.Result) *Scenario {
 	s := &Scenario{Name: r.Name, OK: r.OK(), Runs: []*ProfileRun{}}
 	if sc := r.Scenario; sc != nil {
-		s.Title, s.Spec, s.ConformanceSkip = sc.Title, sc.Spec, sc.Skip
+		s.Title, s.Spec, s.ConformanceSkip, s.ConformanceSkipFor = sc.Title, sc.Spec, sc.Skip, sc.SkipFor
 	}
 	if r.Err != nil {
 		s.Error = r.Err.Error()

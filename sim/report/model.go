@@ -15,13 +15,16 @@ type Document struct {
 
 // Scenario is one scenario's result.
 type Scenario struct {
-	Name            string        `json:"name"`
-	Title           string        `json:"title"`
-	Spec            string        `json:"spec"`
-	ConformanceSkip string        `json:"conformanceSkip,omitempty"`
-	OK              bool          `json:"ok"`
-	Error           string        `json:"error,omitempty"`
-	Runs            []*ProfileRun `json:"runs"`
+	Name            string `json:"name"`
+	Title           string `json:"title"`
+	Spec            string `json:"spec"`
+	ConformanceSkip string `json:"conformanceSkip,omitempty"`
+	// ConformanceSkipFor holds the per-engine reasons of "conformance
+	// skip ENGINE 'reason'", by engine.
+	ConformanceSkipFor map[string]string `json:"conformanceSkipFor,omitempty"`
+	OK                 bool              `json:"ok"`
+	Error              string            `json:"error,omitempty"`
+	Runs               []*ProfileRun     `json:"runs"`
 }
 
 // ProfileRun is the scenario run under one profile.

@@ -13,6 +13,7 @@ import (
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
+	"github.com/corsim/corsim/sim/scenario"
 )
 
 // Text writes the plain-text story of a result: each profile's run step by
@@ -33,6 +34,11 @@ func Text(w io.Writer, r *sim.Result) error {
 		}
 		if sc.Skip != "" {
 			p("  (not replayed in a real browser: %s)\n", sc.Skip)
+		}
+		for _, e := range scenario.Engines {
+			if why := sc.SkipFor[e]; why != "" {
+				p("  (not replayed in %s: %s)\n", e, why)
+			}
 		}
 	}
 	if r.Err != nil {

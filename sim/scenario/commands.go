@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,7 +104,7 @@ var Vocabulary = []Usage{
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
 	{"cookie", "URL 'SET-COOKIE-LINE'", "the user already has this cookie, as if URL's server had set it on a first-party visit"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
-	{"conformance", "skip REASON", "mark the scenario as not replayable in a real browser"},
+	{"conformance", "skip [ENGINE] REASON", "mark the scenario as not replayable in a real browser (or in one engine: chromium, firefox, webkit)"},
 }
 
 // command fills the typed payload of cmd and checks its arguments; it
@@ -119,8 +120,24 @@ func (p *parser) command(cmd *Command) string {
 		if len(cmd.Conds) > 0 {
 			return "conformance cannot have conditions"
 		}
-		if len(cmd.Args) != 2 || cmd.Args[0] != "skip" {
-			return "usage: conformance skip 'reason'"
+		if len(cmd.Args) < 2 || len(cmd.Args) > 3 || cmd.Args[0] != "skip" {
+			return "usage: conformance skip [ENGINE] 'reason'"
+		}
+		if len(cmd.Args) == 3 {
+			engine := cmd.Args[1]
+			if !slices.Contains(Engines, engine) {
+				return fmt.Sprintf("unknown engine %q (want one of %s)", engine, strings.Join(Engines, ", "))
+			}
+			if l, ok := p.skipFor[engine]; ok {
+				return fmt.Sprintf("skip %s given twice (first at line %d)", engine, l)
+			}
+			if p.skipFor == nil {
+				p.skipFor = map[string]int{}
+				p.sc.SkipFor = map[string]string{}
+			}
+			p.skipFor[engine] = cmd.Line
+			p.sc.SkipFor[engine] = cmd.Args[2]
+			return ""
 		}
 		if p.skipL > 0 {
 			return fmt.Sprintf("given twice (first at line %d)", p.skipL)

@@ -32,9 +32,12 @@ type Scenario struct {
 	// Browsers lists the profiles to run under, in order (default
 	// chromium).
 	Browsers []string
-	// Skip is the reason given by "conformance skip", "" when the scenario
-	// can be replayed in a real browser.
+	// Skip is the reason given by "conformance skip 'reason'", "" when the
+	// scenario can be replayed in a real browser.
 	Skip string
+	// SkipFor holds the reasons given by "conformance skip ENGINE
+	// 'reason'", by engine: a scenario that one engine cannot replay.
+	SkipFor map[string]string
 	// Commands are the script's commands in order.
 	Commands []*Command
 	// Files holds the archive's files by name.
@@ -162,6 +165,7 @@ type parser struct {
 	errs      []error
 	browsersL int // line of the browsers command
 	skipL     int
+	skipFor   map[string]int // line of each engine's conformance skip
 	fileOrder []string
 	words     []words.Word // reused by line
 	sawPage   bool
@@ -273,6 +277,20 @@ func (p *parser) cond(n int, w string) (Cond, bool) {
 func Family(name string) string {
 	base, _, _ := strings.Cut(name, "+")
 	return base
+}
+
+// Engines are the real browsers a per-engine "conformance skip ENGINE
+// 'reason'" can name.
+var Engines = []string{"chromium", "firefox", "webkit"}
+
+// SkipReason is why the scenario is not replayed on engine ("chromium",
+// "firefox", "webkit"): the reason of "conformance skip" for every engine,
+// else of "conformance skip ENGINE", else "".
+func (sc *Scenario) SkipReason(engine string) string {
+	if sc.Skip != "" {
+		return sc.Skip
+	}
+	return sc.SkipFor[engine]
 }
 
 func knownProfile(name string) bool { return slices.Contains(Profiles, Family(name)) }

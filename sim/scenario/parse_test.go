@@ -25,6 +25,7 @@ advance 1500ms
 expect requests 'OPTIONS /x' 'PUT https://api.example/x'
 expect request 1 header X-Y ''
 conformance skip 'waits too long'
+conformance skip firefox 'no such thing'
 -- api.conf --
 origins https://app.example
 -- other/GET / --
@@ -43,14 +44,17 @@ func TestParseGood(t *testing.T) {
 	if diff := cmp.Diff([]string{"chromium", "webkit"}, sc.Browsers); diff != "" {
 		t.Error(diff)
 	}
-	if sc.Skip != "waits too long" {
-		t.Errorf("skip %q", sc.Skip)
+	if sc.Skip != "waits too long" || sc.SkipFor["firefox"] != "no such thing" {
+		t.Errorf("skip %q, skip for %v", sc.Skip, sc.SkipFor)
+	}
+	if got := sc.SkipReason("webkit"); got != "waits too long" {
+		t.Errorf("SkipReason(webkit) = %q", got)
 	}
 	var names []string
 	for _, c := range sc.Commands {
 		names = append(names, c.Name)
 	}
-	want := []string{"browsers", "page", "server", "server", "server", "fetch", "expect", "fetch", "fetch", "advance", "expect", "expect", "conformance"}
+	want := []string{"browsers", "page", "server", "server", "server", "fetch", "expect", "fetch", "fetch", "advance", "expect", "expect", "conformance", "conformance"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Fatalf("commands (-want +got):\n%s", diff)
 	}
@@ -146,7 +150,9 @@ func TestParseErrors(t *testing.T) {
 		{"browsers netscape", `x.txtar:1: browsers: unknown profile "netscape"`},
 		{"server https://a.example config missing.conf", `x.txtar:1: server: no file "missing.conf" in the archive`},
 		{"server https://a.example config c\n-- c --\norigins https://b.example\nbogus x", "x.txtar:4: "},
-		{"conformance skip a b", "x.txtar:1: conformance: usage: conformance skip 'reason'"},
+		{"conformance skip a b", `x.txtar:1: conformance: unknown engine "a" (want one of chromium, firefox, webkit)`},
+		{"conformance skip a b c", "x.txtar:1: conformance: usage: conformance skip [ENGINE] 'reason'"},
+		{"conformance skip firefox a\nconformance skip firefox b", "x.txtar:2: conformance: skip firefox given twice (first at line 1)"},
 		{"cookie https://a.example/", "x.txtar:1: cookie: usage: cookie URL 'name=value; attributes'"},
 		{"cookie a.example 'x=1'", `x.txtar:1: cookie: "a.example": want an http: or https: URL`},
 		{"page https://a.example\nfetch https://b.example/\nexpect cookie eaten sid", `x.txtar:3: expect: "eaten": want sent, withheld, stored, deleted or rejected`},

@@ -1,8 +1,6 @@
-package chromium
+package lab
 
 import (
-	"errors"
-	"path/filepath"
 	"testing"
 )
 
@@ -24,19 +22,19 @@ func TestParseOrigin(t *testing.T) {
 		{in: "::", bad: true},
 	}
 	for _, tc := range tests {
-		spec, err := parseOrigin(tc.in)
+		spec, err := ParseOrigin(tc.in)
 		if tc.bad {
 			if err == nil {
-				t.Errorf("parseOrigin(%q) = %+v, want an error", tc.in, spec)
+				t.Errorf("ParseOrigin(%q) = %+v, want an error", tc.in, spec)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("parseOrigin(%q): %v", tc.in, err)
+			t.Errorf("ParseOrigin(%q): %v", tc.in, err)
 			continue
 		}
-		if spec.origin != tc.origin || spec.hostPort() != tc.hostPort {
-			t.Errorf("parseOrigin(%q) = %q, %q; want %q, %q", tc.in, spec.origin, spec.hostPort(), tc.origin, tc.hostPort)
+		if spec.Serialized != tc.origin || spec.HostPort() != tc.hostPort {
+			t.Errorf("ParseOrigin(%q) = %q, %q; want %q, %q", tc.in, spec.Serialized, spec.HostPort(), tc.origin, tc.hostPort)
 		}
 	}
 }
@@ -46,46 +44,32 @@ func FuzzParseOrigin(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		spec, err := parseOrigin(s)
+		spec, err := ParseOrigin(s)
 		if err != nil {
 			return
 		}
 		// A canonical origin parses to itself.
-		again, err := parseOrigin(spec.origin)
+		again, err := ParseOrigin(spec.Serialized)
 		if err != nil || again != spec {
-			t.Fatalf("parseOrigin(%q) = %+v; reparsing %q gives %+v, %v", s, spec, spec.origin, again, err)
+			t.Fatalf("ParseOrigin(%q) = %+v; reparsing %q gives %+v, %v", s, spec, spec.Serialized, again, err)
 		}
 	})
 }
 
-func TestFindBinaryMissing(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "no-chromium")
-	if _, err := FindBinary(Options{Binary: missing}); !errors.Is(err, ErrNoBrowser) {
-		t.Errorf("FindBinary(missing) = %v, want ErrNoBrowser", err)
-	}
-	t.Setenv(BinaryEnv, missing)
-	if _, err := FindBinary(Options{}); !errors.Is(err, ErrNoBrowser) {
-		t.Errorf("FindBinary with %s=%s: %v, want ErrNoBrowser", BinaryEnv, missing, err)
-	}
-	if _, err := Launch(t.Context(), Options{Binary: missing}); !errors.Is(err, ErrNoBrowser) {
-		t.Errorf("Launch(missing) = %v, want ErrNoBrowser", err)
-	}
-}
-
 func TestNewCertCoversHosts(t *testing.T) {
-	c, err := newTestCert([]string{"api.test", "127.0.0.1"})
+	c, err := NewCert([]string{"api.test", "127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range []string{"api.test", "127.0.0.1"} {
-		if err := c.tls.Leaf.VerifyHostname(h); err != nil {
+		if err := c.TLS.Leaf.VerifyHostname(h); err != nil {
 			t.Errorf("%s: %v", h, err)
 		}
 	}
-	if err := c.tls.Leaf.VerifyHostname("other.test"); err == nil {
+	if err := c.TLS.Leaf.VerifyHostname("other.test"); err == nil {
 		t.Errorf("certificate covers other.test")
 	}
-	if len(c.spki) != 44 {
-		t.Errorf("spki %q is not a base64 SHA-256", c.spki)
+	if len(c.SPKI) != 44 {
+		t.Errorf("spki %q is not a base64 SHA-256", c.SPKI)
 	}
 }
