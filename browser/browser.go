@@ -3,6 +3,7 @@ package browser
 import (
 	"time"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -29,6 +30,7 @@ type Browser struct {
 	dialect *dialect
 	// lnaPerm is the local-network permission pages open with.
 	lnaPerm policy.Permission
+	jar     *cookie.Jar
 }
 
 // Option configures a Browser in New.
@@ -104,9 +106,9 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 	if cf.net == nil {
 		cf.net = NewNetwork()
 	}
-	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
+	b := &Browser{net: cf.net, dialect: dialectFor(p.Name), jar: newJar(p, cf.clock, cf.psl)}
 	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl,
-		AddressSpaces: cf.net}
+		AddressSpaces: cf.net, Cookies: b.jar}
 	if cf.spaces != nil {
 		b.fetcher.AddressSpaces = cf.spaces
 	}

@@ -44,6 +44,9 @@ type Request struct {
 	// Access-Control-Request-Headers ("" when absent).
 	ACRM string
 	ACRH string
+	// Cookie is the Cookie header's value ("" when absent): the cookies
+	// the browser attached.
+	Cookie string
 }
 
 // noOrigin stands for an absent Origin header in Request.Origin.
@@ -125,6 +128,7 @@ func wireRequest(r *fetch.WireRequest) Request {
 	}
 	out.ACRM, _ = r.Header.Get("Access-Control-Request-Method")
 	out.ACRH, _ = r.Header.Get("Access-Control-Request-Headers")
+	out.Cookie, _ = r.Header.Get("Cookie")
 	return out
 }
 
@@ -223,7 +227,7 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 	actual := false
 	for _, q := range r.Requests {
 		rq := Request{Server: q.Server, Method: q.Method, Target: q.Target, Origin: noOrigin,
-			ACRM: q.RequestMethod, ACRH: q.RequestHeaders}
+			ACRM: q.RequestMethod, ACRH: q.RequestHeaders, Cookie: q.Header.Get("Cookie")}
 		if q.HasOrigin {
 			rq.Origin = q.Origin
 		}

@@ -234,6 +234,20 @@ func (j *Jar) All() []Cookie {
 	return out
 }
 
+// Restore adds copies of cs, in order, to the jar without applying any
+// rule: the jar as it was (cs as All returned it), for making a request
+// again in a fresh browser with the same cookies.
+func (j *Jar) Restore(cs []Cookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := range cs {
+		c := cs[i]
+		j.seq++
+		j.order[&c] = j.seq
+		j.cookies = append(j.cookies, &c)
+	}
+}
+
 // evictExpired removes expired cookies (§5.7, "The user agent MUST evict
 // all expired cookies").
 func (j *Jar) evictExpired(now time.Time) {
