@@ -117,9 +117,17 @@ func webkitGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 			{Level: LevelError, Source: "javascript", Text: api + c.url + " due to access control checks."},
 		}, true
 	case fetch.GateCORP:
-		// CrossOriginAccessControl.cpp validateCrossOriginResourcePolicy
-		// [I: read, not observed].
-		return []ConsoleMessage{{Level: LevelError, Source: "network", Text: "Cancelled load to " + c.url + " because it violates the resource's Cross-Origin-Resource-Policy response header."}}, true
+		// CrossOriginAccessControl.cpp validateCrossOriginResourcePolicy,
+		// then the loader's access-control line (WebKitGTK 2.50, webkit
+		// conformance suite: corp-same-origin-no-cors, corp-same-site-subdomain).
+		api := "Fetch API cannot load "
+		if c.initiator == fetch.InitiatorXHR {
+			api = "XMLHttpRequest cannot load "
+		}
+		return []ConsoleMessage{
+			{Level: LevelError, Source: "security", Text: "Cancelled load to " + c.url + " because it violates the resource's Cross-Origin-Resource-Policy response header."},
+			{Level: LevelError, Source: "javascript", Text: api + c.url + " due to access control checks."},
+		}, true
 	}
 	return nil, false
 }
