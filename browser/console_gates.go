@@ -113,7 +113,7 @@ func webkitGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 		}
 		return []ConsoleMessage{
 			{Level: LevelWarning, Source: "security", Text: "[blocked] The page at " + c.pageURL() + " requested insecure content from " + c.url + ". This content was blocked and must be served over HTTPS."},
-			{Level: LevelError, Source: "javascript", Text: "Not allowed to request resource"},
+			{Level: LevelError, Source: "security", Text: "Not allowed to request resource"},
 			{Level: LevelError, Source: "javascript", Text: api + c.url + " due to access control checks."},
 		}, true
 	case fetch.GateCORP:
