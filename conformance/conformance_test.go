@@ -282,6 +282,29 @@ func runCorpus(t *testing.T, e Engine, corpus []loaded) {
 	if testing.Verbose() {
 		fmt.Print(sum.String())
 	}
+	writeSummaryLine(t, sum.Line())
+}
+
+// summaryEnv names a file to which each engine's summary line is
+// appended, so that a run without -v (CI's) can still print the lines:
+// go test shows a passing package's output only with -v.
+const summaryEnv = "CORSIM_CONFORMANCE_SUMMARY"
+
+func writeSummaryLine(t *testing.T, line string) {
+	path := os.Getenv(summaryEnv)
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = fmt.Fprintln(f, line)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Errorf("%s: %v", summaryEnv, err)
+	}
 }
 
 // clockFor is the clock sc is replayed on under profile on e: real time

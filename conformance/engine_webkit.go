@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -45,10 +44,6 @@ func (webkitEngine) MaxClockRate() float64 { return 100 }
 // to Web Inspector (engines-harness.md), so the suite cannot see them and
 // leaves them out on both sides.
 var hiddenConsoleSources = []string{"network"}
-
-// drivePage matches the path of the page-driven run's document in a
-// console line (WebKit names the page in its mixed-content lines).
-var drivePage = regexp.MustCompile(regexp.QuoteMeta(webkit.DrivePath) + `/page\?n=[0-9]+`)
 
 func (webkitEngine) Launch(ctx context.Context, profile string, origins []string, opts LaunchOptions) (Browser, error) {
 	servers, err := lab.Start(origins)
@@ -244,9 +239,6 @@ func (s *webkitSession) step(ctx context.Context, script string) (*lab.Result, e
 		if src == "console-api" || slices.Contains(hiddenConsoleSources, src) {
 			continue
 		}
-		// The page-driven run's document is the harness's drive page;
-		// corsim's page is the origin's "/".
-		text = drivePage.ReplaceAllString(text, "/")
 		res.Console = append(res.Console, lab.ConsoleMessage{Source: src, Level: lv, Text: text})
 	}
 	return res, nil

@@ -256,7 +256,9 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 // in a console text. corsim's page is a document at its origin's root, so
 // the suite reads the lab's page URL as origin + "/" (Firefox quotes the
 // document's URL in its same-origin-mode line).
-var pageURLs = regexp.MustCompile(`(https?://[^/\s]+)` + regexp.QuoteMeta(lab.PagePath) + `(\?\S*)?`)
+// WebKit's page-driven run quotes its drive page (under /__corsim/drive,
+// conformance/webkit's DrivePath) the same way.
+var pageURLs = regexp.MustCompile(`(https?://[^/\s]+)(?:` + regexp.QuoteMeta(lab.PagePath) + `|/__corsim/drive/page)(\?\S*)?`)
 
 // NeedsPreflight reports whether corsim found that the fetch is not a
 // simple request on its first hop (main fetch step 12: the

@@ -210,6 +210,7 @@ func (r *run) mixedContent() *policy.Failure {
 		URL: r.currentURL(), Destination: r.destination(),
 		ClientOrigin: r.origin(), AncestorOrigins: r.ancestors(),
 		TopLevelNavigation: r.req.Mode == ModeNavigate && len(r.ancestors()) == 0,
+		LoopbackIsInsecure: r.p.MixedContentBlocksLoopback,
 	}
 	if r.p.LocalNetworkAccess {
 		mc.TargetAddressSpace, mc.ClientAddressSpace = r.targetAddressSpace(), r.clientAddressSpace()

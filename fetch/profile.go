@@ -247,6 +247,12 @@ type Profile struct {
 	// (network.http.max_response_header_size, modules/libpref/init/all.js).
 	// Zero: no limit (the Fetch standard sets none; WebKit's not found).
 	MaxResponseHeaderBytes int
+	// MixedContentBlocksLoopback: an http: URL on a loopback host
+	// (localhost, 127.0.0.0/8, [::1]) is mixed content like any other
+	// http: URL, though Secure Contexts calls it potentially trustworthy.
+	// Zero: loopback is not mixed content (the Mixed Content spec,
+	// Chromium, Firefox). WebKitGTK 2.50: observed.
+	MixedContentBlocksLoopback bool
 	// FetchMetadata appends the Sec-Fetch-* request headers where
 	// HTTP-network-or-cache fetch says ("append the Fetch metadata headers
 	// for httpRequest"), to potentially trustworthy URLs only (Fetch

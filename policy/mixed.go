@@ -1,6 +1,9 @@
 package policy
 
-import "net/url"
+import (
+	"net/url"
+	"slices"
+)
 
 // Spec anchor of the W3C Mixed Content specification (Level 2, 2026-01).
 const specMixedContent = "https://w3c.github.io/webappsec-mixed-content/"
@@ -36,6 +39,10 @@ type MixedContentRequest struct {
 	// ClientAddressSpace is the IP address space of the client's policy
 	// container (the page's server), or "" when unknown.
 	ClientAddressSpace AddressSpace
+	// LoopbackIsInsecure makes an http: URL on a loopback host mixed
+	// content too: an engine deviation (WebKitGTK 2.50 observed), not the
+	// spec, which treats loopback as potentially trustworthy.
+	LoopbackIsInsecure bool
 	// UserAllowsMixedContent models the per-site user setting that lets
 	// blockable mixed content load (#requirements-user-controls).
 	UserAllowsMixedContent bool
@@ -50,8 +57,28 @@ type MixedContentRequest struct {
 // requested an insecure resource '…'. This content should also be served
 // over HTTPS.") instead of the blocking error.
 func IsMixedContent(r MixedContentRequest) bool {
-	return r.URL != nil && !IsPotentiallyTrustworthyURL(r.URL) &&
-		ProhibitsMixedSecurityContexts(r.ClientOrigin, r.AncestorOrigins)
+	return r.URL != nil && !r.trustworthy() && r.prohibits()
+}
+
+// prohibits is ProhibitsMixedSecurityContexts for the request's client,
+// where under LoopbackIsInsecure an http: loopback origin is no more
+// trustworthy than any other http: origin.
+func (r MixedContentRequest) prohibits() bool {
+	if !r.LoopbackIsInsecure {
+		return ProhibitsMixedSecurityContexts(r.ClientOrigin, r.AncestorOrigins)
+	}
+	secure := func(o Origin) bool { return o.Scheme() != "http" && IsPotentiallyTrustworthyOrigin(o) }
+	return secure(r.ClientOrigin) || slices.ContainsFunc(r.AncestorOrigins, secure)
+}
+
+// trustworthy reports whether the request's URL is potentially
+// trustworthy for mixed content: as Secure Contexts says, less an http:
+// loopback URL under LoopbackIsInsecure.
+func (r MixedContentRequest) trustworthy() bool {
+	if r.LoopbackIsInsecure && r.URL.Scheme == "http" {
+		return false
+	}
+	return IsPotentiallyTrustworthyURL(r.URL)
 }
 
 // ProhibitsMixedSecurityContexts implements "Does settings prohibit mixed
@@ -144,9 +171,9 @@ func UpgradeMixedContent(r MixedContentRequest) (*url.URL, bool) {
 // content, never upgraded.
 func CheckMixedContent(r MixedContentRequest) error {
 	switch {
-	case !ProhibitsMixedSecurityContexts(r.ClientOrigin, r.AncestorOrigins):
+	case !r.prohibits():
 		return nil
-	case r.URL != nil && IsPotentiallyTrustworthyURL(r.URL):
+	case r.URL != nil && r.trustworthy():
 		return nil
 	case r.UserAllowsMixedContent:
 		return nil

@@ -202,8 +202,13 @@ func runCheck(ctx context.Context, e *env, c *command, o *checkOpts) int {
 	}
 	if err := ctx.Err(); err != nil {
 		fmt.Fprintf(e.stderr, "corsim check: interrupted\n")
-		return exitFail
+		return exitInterrupted
 	}
+	var all []fetchRun
+	for _, r := range results {
+		all = append(all, r.runs...)
+	}
+	incomplete := sayUnanswered(e, c, all)
 	w, closeOut, err := openOutput(e, o.out)
 	if err != nil {
 		return inputErr(e, c, err)
@@ -224,6 +229,9 @@ func runCheck(ctx context.Context, e *env, c *command, o *checkOpts) int {
 	}
 	if werr != nil {
 		return inputErr(e, c, werr)
+	}
+	if incomplete {
+		return exitIncomplete
 	}
 	for _, r := range results {
 		for i := range r.runs {

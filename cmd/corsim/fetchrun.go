@@ -101,13 +101,7 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		runs[i].ex = ex.Runs[i]
 		runs[i].explanation = ex
 	}
-	missing, n, total := unanswered(runs)
-	if missing != nil {
-		// Said first, before the story: the simulated browser's network
-		// error that follows is not a verdict on the server.
-		fmt.Fprintf(e.stderr, "corsim %s: incomplete: the live server could not be reached (%d of %d requests got no answer): %s; the network error below is not a CORS verdict\n",
-			c.name, n, total, oneLine(missing.Error))
-	}
+	missing := sayUnanswered(e, c, runs)
 	if o.asJSON {
 		if err := report.JSON(e.stdout, res); err != nil {
 			return inputErr(e, c, err)
@@ -119,7 +113,7 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 			return inputErr(e, c, err)
 		}
 	}
-	if missing != nil {
+	if missing {
 		return exitIncomplete
 	}
 	if o.expect != "" {
@@ -136,6 +130,20 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 // unanswered returns the first request of runs that got no answer at all
 // (report.Exchange.NoAnswer), nil when every request was answered or
 // deliberately not sent, with how many got none of how many were sent.
+// sayUnanswered says on stderr, before any story, that the live server
+// could not be reached for some of the runs' requests, and reports whether
+// it did: the simulated browser's network error for them is then not a
+// verdict on the server, and the command's result is incomplete.
+func sayUnanswered(e *env, c *command, runs []fetchRun) bool {
+	missing, n, total := unanswered(runs)
+	if missing == nil {
+		return false
+	}
+	fmt.Fprintf(e.stderr, "corsim %s: incomplete: the live server could not be reached (%d of %d requests got no answer): %s; the network error below is not a CORS verdict\n",
+		c.name, n, total, oneLine(missing.Error))
+	return true
+}
+
 func unanswered(runs []fetchRun) (first *report.Exchange, n, total int) {
 	for _, r := range runs {
 		for _, x := range r.rep.Wire {

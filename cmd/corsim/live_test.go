@@ -122,3 +122,25 @@ func TestLiveFetchProgress(t *testing.T) {
 		}
 	}
 }
+
+// check --live and replay --live against a server that is down are
+// incomplete (exit 3), said first, not "blocked" (exit 1) from the
+// simulated browser's network errors.
+func TestCheckReplayLiveNoAnswer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + ln.Addr().String()
+	ln.Close()
+	for _, args := range [][]string{
+		{"check", "--openapi", "testdata/openapi/api.yaml", "--from", "https://app.example", "--live", down},
+		{"replay", "--live", "testdata/har/chromium.har"},
+	} {
+		r := corsim(t, "", args...)
+		wantCode(t, r, exitIncomplete)
+		if !strings.Contains(r.stderr, "incomplete: the live server could not be reached") {
+			t.Errorf("corsim %s: stderr lacks the incomplete line:\n%s", args[0], r.stderr)
+		}
+	}
+}

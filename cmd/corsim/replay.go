@@ -138,7 +138,17 @@ func runReplay(ctx context.Context, e *env, c *command, l *har.Log, o replayOpts
 	}
 	if err := ctx.Err(); err != nil {
 		fmt.Fprintf(e.stderr, "corsim replay: interrupted\n")
-		return exitFail
+		return exitInterrupted
+	}
+	// A response the HAR lacks is an unknown verdict, said per request;
+	// a live server that does not answer makes the replay incomplete.
+	incomplete := false
+	if o.live {
+		var all []fetchRun
+		for _, r := range out {
+			all = append(all, r.runs...)
+		}
+		incomplete = sayUnanswered(e, c, all)
 	}
 	p := colours(e, e.stdoutTTY)
 	var b strings.Builder
@@ -149,6 +159,9 @@ func runReplay(ctx context.Context, e *env, c *command, l *har.Log, o replayOpts
 		}
 	} else if _, err := io.WriteString(e.stdout, b.String()); err != nil {
 		return inputErr(e, c, err)
+	}
+	if incomplete {
+		return exitIncomplete
 	}
 	if blocked > 0 {
 		return exitFail
