@@ -66,20 +66,32 @@ var firefoxCookies = cookie.Policy{
 }
 
 // webkitCookies is WebKitGTK 2.50's cookie rules as MiniBrowser runs it
-// (docs/gates-and-cookies.md; cookie TestObservedWebKitGTK250):
-//   - unset SameSite is None, observed;
-//   - SameSite=None without Secure is stored, observed;
-//   - third-party Set-Cookie refused, existing cookies still sent:
-//     WebsiteDataStore's ExclusivelyFromMainDocumentDomain (libsoup
-//     SOUP_COOKIE_JAR_ACCEPT_NO_THIRD_PARTY), observed;
-//   - a Secure cookie is refused on http://localhost, observed;
-//   - Partitioned not verified, so it is ignored.
+// (docs/gates-and-cookies.md; cookie TestObservedWebKitGTK250), each
+// observed in WebKitGTK 2.50 (conformance suite: the cookies seeded by a
+// first-party navigation, scenarios/cookie-*):
+//   - unset SameSite is None;
+//   - SameSite=None without Secure is stored;
+//   - third-party Set-Cookie refused, existing cookies still sent: the
+//     soup NetworkStorageSession's jar starts with
+//     SOUP_COOKIE_JAR_ACCEPT_NO_THIRD_PARTY (NetworkStorageSessionSoup.cpp),
+//     MiniBrowser's --cookies-policy default no-third-party;
+//   - a Secure cookie is refused on http://localhost;
+//   - __Host- and __Secure- prefixes are not enforced (IgnorePrefixes);
+//   - a Partitioned cookie set cross-site is refused like any other
+//     third-party cookie; Partitioned is otherwise ignored (first-party
+//     partitioning was not observed).
 //
-// Safari's Intelligent Tracking Prevention (which blocks third-party
-// cookies outright) is not WebKitGTK's default and was not observed.
+// Intelligent Tracking Prevention is off unless the application turns it
+// on (webkit_website_data_manager_set_itp_enabled; MiniBrowser
+// --enable-itp), and then the accept policy is ignored for ITP's own
+// blocking, ThirdPartyCookieBlockingMode::All on non-Cocoa ports
+// (WebsiteDataStore.cpp). Safari runs ITP with that mode: third-party
+// cookies are neither sent nor stored (short of the Storage Access API),
+// which this profile does not model.
 var webkitCookies = cookie.Policy{
-	UnsetIsNone: true,
-	ThirdParty:  cookie.ThirdPartyBlockNew,
+	UnsetIsNone:    true,
+	ThirdParty:     cookie.ThirdPartyBlockNew,
+	IgnorePrefixes: true,
 }
 
 // Cookies returns every cookie in the browser's jar, partitioned ones

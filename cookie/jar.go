@@ -102,6 +102,12 @@ type Policy struct {
 	// layered-cookies draft (Chromium: kPrefixCookieHttp and
 	// kPrefixCookieHostHttp, enabled by default in net/base/features.cc).
 	HTTPPrefixes bool
+	// IgnorePrefixes stores __Secure- and __Host- cookies whatever their
+	// attributes (no §5.7 steps 20-22): observed in WebKitGTK 2.50
+	// (conformance suite, scenarios/cookie-host-prefix), whose libsoup jar
+	// kept __Host- cookies without Secure, with a Domain or another Path,
+	// and __Secure- cookies without Secure.
+	IgnorePrefixes bool
 	// MaxLifetime caps Expires and Max-Age (§5.5); zero means 400 days.
 	MaxLifetime time.Duration
 	// SchemelessSameSite compares sites without their scheme when deciding

@@ -18,6 +18,7 @@ func genPolicy(t *rapid.T) Policy {
 		Partitioned:        rapid.Bool().Draw(t, "partitioned"),
 		SecureLocalhost:    rapid.Bool().Draw(t, "secureLocalhost"),
 		HTTPPrefixes:       rapid.Bool().Draw(t, "httpPrefixes"),
+		IgnorePrefixes:     rapid.Bool().Draw(t, "ignorePrefixes"),
 	}
 }
 
