@@ -55,14 +55,20 @@ var chromiumCookies = cookie.Policy{
 //   - CHIPS: network.cookie.CHIPS.enabled true;
 //   - http://localhost is secure for cookies, observed;
 //   - schemeless same-site: network.cookie.sameSite.schemeful is true in
-//     Nightly only.
+//     Nightly only; observed in Firefox 153 ESR (conformance suite,
+//     scenarios/cookie-schemeless-same-site): Strict and Lax cookies go
+//     from http://www.api.example to https://api.example;
+//   - and that request is no third-party context (the first-party jar,
+//     where a cookie it sets is stored): observed in Firefox 153 ESR
+//     (conformance suite, the same scenario).
 var firefoxCookies = cookie.Policy{
-	UnsetIsNone:        true,
-	NoneRequiresSecure: true,
-	ThirdParty:         cookie.ThirdPartyPartition,
-	Partitioned:        true,
-	SecureLocalhost:    true,
-	SchemelessSameSite: true,
+	UnsetIsNone:          true,
+	NoneRequiresSecure:   true,
+	ThirdParty:           cookie.ThirdPartyPartition,
+	Partitioned:          true,
+	SecureLocalhost:      true,
+	SchemelessSameSite:   true,
+	SchemelessThirdParty: true,
 }
 
 // webkitCookies is WebKitGTK 2.50's cookie rules as MiniBrowser runs it
@@ -77,6 +83,10 @@ var firefoxCookies = cookie.Policy{
 //     MiniBrowser's --cookies-policy default no-third-party;
 //   - a Secure cookie is refused on http://localhost;
 //   - __Host- and __Secure- prefixes are not enforced (IgnorePrefixes);
+//   - SameSite compares sites without their scheme: an http page's
+//     fetch to https on the same registrable domain carries Strict and
+//     Lax cookies (SchemelessSameSite), but a cookie that response sets
+//     is refused as third-party (the third-party check is schemeful);
 //   - a Partitioned cookie set cross-site is refused like any other
 //     third-party cookie; Partitioned is otherwise ignored (first-party
 //     partitioning was not observed).
@@ -89,9 +99,10 @@ var firefoxCookies = cookie.Policy{
 // cookies are neither sent nor stored (short of the Storage Access API),
 // which this profile does not model.
 var webkitCookies = cookie.Policy{
-	UnsetIsNone:    true,
-	ThirdParty:     cookie.ThirdPartyBlockNew,
-	IgnorePrefixes: true,
+	UnsetIsNone:        true,
+	ThirdParty:         cookie.ThirdPartyBlockNew,
+	IgnorePrefixes:     true,
+	SchemelessSameSite: true,
 }
 
 // Cookies returns every cookie in the browser's jar, partitioned ones

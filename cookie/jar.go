@@ -116,6 +116,13 @@ type Policy struct {
 	// schemeful; Firefox's network.cookie.sameSite.schemeful is true only in
 	// Nightly builds (modules/libpref/init/StaticPrefList.yaml).
 	SchemelessSameSite bool
+	// SchemelessThirdParty compares sites without their scheme when
+	// deciding whether a request is made in a third-party context, so a
+	// page on http://www.a.example reaches https://a.example with the
+	// first-party jar. Observed in Firefox 153 ESR (conformance suite,
+	// scenarios/cookie-schemeless-same-site; ThirdPartyUtil compares base
+	// domains); Chromium and WebKitGTK 2.50 are schemeful.
+	SchemelessThirdParty bool
 	// ConsiderRedirectChain makes a request cross-site when any URL of its
 	// redirect chain is cross-site, as Fetch's redirect-taint does.
 	// Chromium: kCookieSameSiteConsidersRedirectChain, disabled by default.
@@ -338,10 +345,14 @@ func (j *Jar) crossSiteOnlyByScheme(r Request) bool {
 // thirdParty reports whether the request is made in a third-party context:
 // its URL is not same site with the site for cookies (Chromium's
 // CookieSettingsBase::IsThirdPartyRequest: !site_for_cookies.IsFirstParty(url),
-// schemeful). Browser-initiated navigations are first-party.
+// schemeful; schemeless with Policy.SchemelessThirdParty). Browser-initiated
+// navigations are first-party.
 func (j *Jar) thirdParty(r Request) bool {
 	if r.BrowserInitiated {
 		return false
+	}
+	if j.policy.SchemelessThirdParty {
+		return !policy.SchemelesslySameSite(policy.OriginOf(r.URL), siteForCookies(r), j.psl)
 	}
 	return !policy.SameSite(policy.OriginOf(r.URL), siteForCookies(r), j.psl)
 }
