@@ -196,3 +196,44 @@ func TestObservedWebKitGTK250Prefixes(t *testing.T) {
 		}
 	}
 }
+
+// TestObservedSchemelessThirdParty replays scenarios/cookie-schemeless-same-site
+// through the jar: from a page on http://www.api.test, a cookie stored
+// first-party on https://api.test and one that the https response sets.
+// Firefox 153 ESR sent all and kept the new one (schemeless same-site and
+// third-party checks); WebKitGTK 2.50 sent all but refused the new one as
+// third-party (schemeless same-site, schemeful third-party).
+func TestObservedSchemelessThirdParty(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		policy Policy
+		want   []string
+	}{
+		{"Firefox 153 ESR", firefoxLike(), []string{"strict=1; none=3", "tp", "strict=1; none=3; tp=4"}},
+		{"WebKitGTK 2.50", Policy{UnsetIsNone: true, ThirdParty: ThirdPartyBlockNew, SchemelessSameSite: true}, []string{"strict=1; none=3", "", "strict=1; none=3"}},
+	} {
+		j, clk := newJar(tc.policy)
+		j.Store([]string{"strict=1; SameSite=Strict", "none=3; SameSite=None; Secure"}, firstParty(t, "https://api.test/"))
+		clk.Advance(time.Second)
+		r := from(t, "http://www.api.test", "https://api.test/me")
+		var got []string
+		got = append(got, j.Cookies(r).Header())
+		var stored []string
+		for _, res := range j.Store([]string{"tp=4; SameSite=None; Secure"}, r) {
+			if res.Rejected == nil {
+				stored = append(stored, res.Cookie.Name)
+			}
+		}
+		clk.Advance(time.Second)
+		got = append(got, strings.Join(stored, ","), j.Cookies(r).Header())
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-observed +jar):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// firefoxLike is the Firefox profile's cookie policy (browser/cookies.go).
+func firefoxLike() Policy {
+	return Policy{UnsetIsNone: true, NoneRequiresSecure: true, ThirdParty: ThirdPartyPartition, Partitioned: true,
+		SecureLocalhost: true, SchemelessSameSite: true, SchemelessThirdParty: true}
+}
