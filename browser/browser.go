@@ -1,6 +1,8 @@
 package browser
 
 import (
+	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/corsim/corsim/cookie"
@@ -31,6 +33,8 @@ type Browser struct {
 	// lnaPerm is the local-network permission pages open with.
 	lnaPerm policy.Permission
 	jar     *cookie.Jar
+	// pages counts the opaque origins OpenClient made up.
+	pages atomic.Int64
 }
 
 // Option configures a Browser in New.
@@ -196,12 +200,18 @@ func (b *Browser) OpenFrame(origin, top string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Page{b: b, client: fetch.Client{Origin: o, TopLevelOrigin: t, LocalNetworkPermission: b.lnaPerm}}, nil
+	return b.OpenClient(fetch.Client{Origin: o, TopLevelOrigin: t, LocalNetworkPermission: b.lnaPerm}), nil
 }
 
 // OpenClient opens a page for an arbitrary client, e.g. one with an opaque
 // origin (a sandboxed frame, whose requests carry Origin: null).
+//
+// A client whose origin is opaque without an ID (policy.ParseOrigin("null"))
+// gets a fresh one: each sandboxed page is an origin of its own.
 func (b *Browser) OpenClient(c fetch.Client) *Page {
+	if c.Origin.IsOpaque() && c.Origin.ID() == "" {
+		c.Origin = policy.OpaqueOrigin(fmt.Sprintf("page-%d", b.pages.Add(1)))
+	}
 	return &Page{b: b, client: c}
 }
 

@@ -72,9 +72,10 @@ type blockContext struct {
 	// URL list); initialURL the first.
 	url, initialURL string
 	redirected      bool
-	// origin is the page's serialized origin.
-	origin string
-	method string
+	// origin is the page's serialized origin; pageURL its URL
+	// (fetch.Client.URL, or the root of the origin).
+	origin, pageURL string
+	method          string
 	// credentials: the request's credentials mode is include.
 	credentials bool
 	// resp is the last response received (the one the failing check read),
@@ -100,10 +101,14 @@ func newBlockContext(p *Page, res *fetch.Result) *blockContext {
 		code:      res.Err.Code,
 		preflight: res.FailedInPreflight,
 		origin:    p.client.Origin.String(),
+		pageURL:   p.client.Origin.String() + "/",
 		req:       res.Request,
 		tainting:  res.Tainting,
 		tainted:   res.Tainted,
 		space:     lastSpace(res),
+	}
+	if p.client.URL != nil {
+		c.pageURL = p.client.URL.String()
 	}
 	if res.Request != nil {
 		c.initiator = res.Request.Initiator

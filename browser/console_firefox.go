@@ -108,7 +108,19 @@ func firefoxReason(c *blockContext) []ConsoleMessage {
 			st = "(null)"
 		}
 		return firefoxLine(c, "CORSDidNotSucceed2", "CORSDidNotSucceed", "(Reason: CORS request did not succeed). Status code: "+st+".")
-	case fetch.CodeSchemeNotHTTP, fetch.CodeRedirectSchemeNotHTTP:
+	case fetch.CodeRedirectSchemeNotHTTP:
+		if target := c.redirectTarget(); urlScheme(target) == "data" {
+			// Observed in Firefox 153 ESR (scenarios/redirect-errors-chromium):
+			// Gecko refuses a redirect to a data: URL before CORS looks at
+			// it (security.properties RedirectToDataURIBlocked under the
+			// DATA_URI_BLOCKED category), and the cancelled channel then
+			// fails its CORS check.
+			return append([]ConsoleMessage{{Level: LevelWarning, Source: "DATA_URI_BLOCKED",
+				Text: "Redirecting to data: URI not allowed (Blocked loading of: “" + target + "”)"}},
+				firefoxLine(c, "CORSDidNotSucceed2", "CORSDidNotSucceed", "(Reason: CORS request did not succeed). Status code: (null).")...)
+		}
+		return firefoxLine(c, "CORSRequestNotHttp", "CORSRequestNotHttp", "(Reason: CORS request not http).")
+	case fetch.CodeSchemeNotHTTP:
 		return firefoxLine(c, "CORSRequestNotHttp", "CORSRequestNotHttp", "(Reason: CORS request not http).")
 	case policy.CodeMissingAllowOrigin, policy.CodeWildcardOriginWithCredentials, policy.CodeAllowOriginMismatch, policy.CodeAllowCredentialsNotTrue:
 		// CheckOriginHeader counts raw lines first: more than one →
@@ -185,10 +197,19 @@ func firefoxConstructError(init fetch.Initiator, f *policy.Failure, rawURL strin
 }
 
 // firefoxWarn is CORSAllowHeaderFromPreflightDeprecation, logged when "*"
-// covers Authorization (browsers.md §2.4, §2.8).
+// covers Authorization (browsers.md §2.4, §2.8), and
+// ReferrerPolicyDisallowRelaxingMessage (category Security, an info line),
+// logged when a less strict referrer policy is ignored for a cross-site
+// request (observed in Firefox 153 ESR, scenarios/referrer-policy).
 func firefoxWarn(p *Page, res *fetch.Result) ([]ConsoleMessage, []Issue) {
 	var out []ConsoleMessage
 	for _, e := range res.Trace {
+		if e.Step == fetch.StepReferrerPolicy {
+			out = append(out, ConsoleMessage{Level: LevelInfo, Source: "Security",
+				Text: "Referrer Policy: Ignoring the less restricted referrer policy “" + string(referrerPolicyOf(res)) +
+					"” for the cross-site request: " + hopURL(res, e.Hop)})
+			continue
+		}
 		if e.Step != fetch.StepWarning {
 			continue
 		}
@@ -202,4 +223,16 @@ func firefoxWarn(p *Page, res *fetch.Result) ([]ConsoleMessage, []Issue) {
 		})
 	}
 	return out, nil
+}
+
+// referrerPolicyOf is the referrer policy the request asked for: its own,
+// else its page's.
+func referrerPolicyOf(res *fetch.Result) fetch.ReferrerPolicy {
+	if res.Request == nil {
+		return ""
+	}
+	if p := res.Request.ReferrerPolicy; p != "" {
+		return p
+	}
+	return res.Request.Client.ReferrerPolicy
 }

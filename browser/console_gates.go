@@ -10,10 +10,6 @@ import (
 // were observed here (harness, docs/gates-and-cookies.md) unless marked;
 // Firefox's and WebKit's are read from their sources and marked inferred.
 
-// pageURL is the page's URL as the console prints it: corsim's page is
-// its origin's root.
-func (c *blockContext) pageURL() string { return c.origin + "/" }
-
 // chromiumGate renders a gate's network error in Chromium's words; ok is
 // false for a code that is not a gate's.
 func chromiumGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
@@ -38,7 +34,7 @@ func chromiumGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 			what = "XMLHttpRequest endpoint"
 		}
 		return []ConsoleMessage{{Level: LevelError, Source: "security",
-			Text: "Mixed Content: The page at '" + c.pageURL() + "' was loaded over HTTPS, but requested an insecure " + what + " '" + c.url + "'. This request has been blocked; the content must be served over HTTPS."}}, true
+			Text: "Mixed Content: The page at '" + c.pageURL + "' was loaded over HTTPS, but requested an insecure " + what + " '" + c.url + "'. This request has been blocked; the content must be served over HTTPS."}}, true
 	case policy.CodeLocalNetworkInsecureContext:
 		return cors("InsecureLocalNetwork", "The request client is not a secure context and the resource is in more-private address space `"+c.space+"`."), true
 	case policy.CodeLocalNetworkPermissionDenied, policy.CodeLocalNetworkPermissionUnanswered:
@@ -52,6 +48,10 @@ func chromiumGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 	case fetch.CodeResponseHeadersTooBig:
 		// net_error_list.h RESPONSE_HEADERS_TOO_BIG [I: not observed].
 		return []ConsoleMessage{chromiumNet("ERR_RESPONSE_HEADERS_TOO_BIG")}, true
+	case fetch.CodeResponseHeaderByte:
+		// Chromium keeps such a value (observed); a profile that refuses
+		// it gets Chromium's line for an invalid response [I].
+		return []ConsoleMessage{chromiumNet("ERR_INVALID_HTTP_RESPONSE")}, true
 	case policy.CodeCORPSameOrigin:
 		return []ConsoleMessage{chromiumNet("ERR_BLOCKED_BY_RESPONSE.NotSameOrigin")}, true
 	case policy.CodeCORPSameSite:
@@ -93,7 +93,7 @@ func firefoxGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 		// 153.8.0esr (conformance suite).
 		return []ConsoleMessage{{Level: LevelError, Source: "COEP",
 			Text: "The resource at “" + c.url + "” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"}}, true
-	case fetch.GateLocalNetwork, fetch.GateResponseSize:
+	case fetch.GateLocalNetwork, fetch.GateResponseSize, fetch.GateResponseHeaders:
 		return nil, true
 	}
 	return nil, false
@@ -115,7 +115,7 @@ func webkitGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 	}
 	switch fetch.GateOf(c.err) {
 	case fetch.GateMixedContent:
-		warn := ConsoleMessage{Level: LevelWarning, Source: "security", Text: "[blocked] The page at " + c.pageURL() + " requested insecure content from " + c.url + ". This content was blocked and must be served over HTTPS."}
+		warn := ConsoleMessage{Level: LevelWarning, Source: "security", Text: "[blocked] The page at " + c.pageURL + " requested insecure content from " + c.url + ". This content was blocked and must be served over HTTPS."}
 		if c.redirected {
 			return []ConsoleMessage{warn,
 				{Level: LevelError, Source: "javascript", Text: api + c.initialURL + " due to access control checks."},
@@ -125,7 +125,7 @@ func webkitGate(c *blockContext) (msgs []ConsoleMessage, ok bool) {
 			{Level: LevelError, Source: "security", Text: "Not allowed to request resource"},
 			{Level: LevelError, Source: "javascript", Text: api + c.url + " due to access control checks."},
 		}, true
-	case fetch.GateResponseSize:
+	case fetch.GateResponseSize, fetch.GateResponseHeaders:
 		// Observed in WebKitGTK 2.50: no console line (a failure of the
 		// network stack goes to Web Inspector only).
 		return nil, true

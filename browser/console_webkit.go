@@ -88,10 +88,19 @@ func webkitConsole(c *blockContext) []ConsoleMessage {
 			{Level: LevelError, Source: "javascript", Text: last},
 		}
 	case fetch.CodeSameOriginModeCrossOrigin:
-		// Observed in WebKitGTK 2.50: the fetch is refused before any
-		// request, with one line and no description (NetworkLoadChecker's
-		// "Unsafe attempt to load URL …" of browsers.md §3.6 does not
-		// show).
+		if c.redirected {
+			// Observed in WebKitGTK 2.50 (scenarios/redirect-errors-chromium):
+			// a redirect to another origin is refused by the network
+			// process's load checker, which names the page's origin, then
+			// the access-control line for the redirect's target.
+			return []ConsoleMessage{
+				{Level: LevelError, Source: "security", Text: "Unsafe attempt to load URL " + c.url + " from origin " + c.origin + ". Domains, protocols and ports must match."},
+				{Level: LevelError, Source: "javascript", Text: api + c.url + " due to access control checks."},
+			}
+		}
+		// Observed in WebKitGTK 2.50: a cross-origin URL is refused before
+		// any request, with one line and no description (the load
+		// checker's "Unsafe attempt to load URL …" does not show).
 		return []ConsoleMessage{{Level: LevelError, Source: "javascript", Text: api + c.url + "."}}
 	case fetch.CodeSchemeNotHTTP, fetch.CodeSchemeNotSupported:
 		desc = "Cross origin requests are only supported for HTTP." // [U] not in browsers.md

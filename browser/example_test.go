@@ -84,3 +84,24 @@ func ExampleBrowser_Advance() {
 	// entries: 1
 	// entries: 0
 }
+
+// ExampleOutcome_ReadHeader reads a header the server did not expose, as
+// xhr.getResponseHeader does: null, and Chromium's console line.
+func ExampleOutcome_ReadHeader() {
+	b := browser.New(browser.Chromium)
+	_ = b.Serve("https://api.example", fetch.TransportFunc(func(context.Context, *fetch.WireRequest) (*fetch.WireResponse, error) {
+		return &fetch.WireResponse{Status: 200, Header: policy.HeaderList{
+			{Name: "Access-Control-Allow-Origin", Value: "https://app.example"},
+			{Name: "X-Secret", Value: "hidden"},
+		}}, nil
+	}))
+	page, err := b.Open("https://app.example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o := page.XHR(context.Background(), "GET", "https://api.example/data", browser.XHRRequest{})
+	rd := o.ReadHeader("X-Secret")
+	fmt.Println(rd.Null, rd.Console[0].Text)
+	// Output: true Refused to get unsafe header "X-Secret"
+}

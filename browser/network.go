@@ -31,6 +31,9 @@ type Network struct {
 	// spaces holds the declared IP address space of hosts (lowercase,
 	// without port), for Local Network Access.
 	spaces map[string]policy.AddressSpace
+	// fallback serves every origin without a server of its own
+	// (Serve("*", t)); nil for none.
+	fallback fetch.Transport
 }
 
 // netServer is one origin's server.
@@ -60,8 +63,15 @@ func NewNetwork() *Network { return &Network{} }
 // Serve registers t as the server of origin (a serialized origin such as
 // "https://api.example" or "http://localhost:8080"; a URL is accepted and
 // reduced to its origin). A later call for the same origin replaces the
-// server; a nil t removes it.
+// server; a nil t removes it. The origin "*" registers a catch-all server
+// that answers every origin without a server of its own.
 func (n *Network) Serve(origin string, t fetch.Transport) error {
+	if origin == "*" {
+		n.mu.Lock()
+		n.fallback = t
+		n.mu.Unlock()
+		return nil
+	}
 	o, err := parseServeOrigin(origin)
 	if err != nil {
 		return err
@@ -137,7 +147,7 @@ func parseServeOrigin(s string) (policy.Origin, error) {
 func (n *Network) Snapshot() *Network {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	c := &Network{servers: slices.Clone(n.servers), spaces: maps.Clone(n.spaces)}
+	c := &Network{servers: slices.Clone(n.servers), spaces: maps.Clone(n.spaces), fallback: n.fallback}
 	c.reindex()
 	return c
 }
@@ -181,6 +191,9 @@ func (n *Network) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch
 		if n.servers[i].origin.Host() == o.Host() {
 			hostKnown = true
 		}
+	}
+	if t == nil {
+		t = n.fallback
 	}
 	n.mu.RUnlock()
 	if t == nil {

@@ -86,3 +86,39 @@ func TestNetworkModel(t *testing.T) {
 		}
 	})
 }
+
+// TestNetworkCatchAll pins Serve("*"): it answers origins without a
+// server of their own, a named server wins, and nil removes it.
+func TestNetworkCatchAll(t *testing.T) {
+	reply := func(tag string) fetch.Transport {
+		return fetch.TransportFunc(func(context.Context, *fetch.WireRequest) (*fetch.WireResponse, error) {
+			return &fetch.WireResponse{Status: 200, Body: []byte(tag)}, nil
+		})
+	}
+	n := NewNetwork()
+	if err := n.Serve("https://api.example", reply("api")); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Serve("*", reply("any")); err != nil {
+		t.Fatal(err)
+	}
+	get := func(raw string) string {
+		u, _ := url.Parse(raw)
+		r, err := n.Snapshot().RoundTrip(context.Background(), &fetch.WireRequest{Method: "GET", URL: u})
+		if err != nil {
+			return "error"
+		}
+		return string(r.Body)
+	}
+	for raw, want := range map[string]string{"https://api.example/x": "api", "https://cdn.example/x": "any", "http://localhost:9/": "any"} {
+		if got := get(raw); got != want {
+			t.Errorf("%s: got %s, want %s", raw, got, want)
+		}
+	}
+	if err := n.Serve("*", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := get("https://cdn.example/x"); got != "error" {
+		t.Errorf("after removing the catch-all: got %s, want a network error", got)
+	}
+}

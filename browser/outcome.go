@@ -244,6 +244,9 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 		// WebIDL ignores an unknown dictionary member.
 		init.TargetAddressSpace = ""
 	}
+	if init.Body.Kind == fetch.BodyFormData && init.Body.Boundary == "" {
+		init.Body.Boundary = b.fetcher.Profile.FormBoundary
+	}
 	req, err := fetch.NewRequest(p.client, init)
 	if err != nil {
 		return p.reject(init, asFailure(err))
@@ -322,7 +325,7 @@ func redactedUserinfo(info *url.Userinfo) string {
 
 func hasWarning(res *fetch.Result) bool {
 	for i := range res.Trace {
-		if res.Trace[i].Step == fetch.StepWarning {
+		if s := res.Trace[i].Step; s == fetch.StepWarning || s == fetch.StepReferrerPolicy {
 			return true
 		}
 	}

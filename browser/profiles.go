@@ -51,7 +51,11 @@ var Chromium = fetch.Profile{
 	MaxAgeZero: fetch.MaxAgeRuleStoreExpired,
 	// preflight_cache.cc kMaxCacheEntries = 1024, MayPurge erases
 	// kPurgeUnit = 10 consecutive entries from base::RandInt (browsers.md
-	// §1.7); the randomness comes from the browser's seed.
+	// §1.7); the randomness comes from the browser's seed. The newest
+	// stored preflight_cache.{h,cc} instead keeps 32 entries per top-frame
+	// site (purge 4) and an LRU of 128 sites, but Chromium 156 reuses all
+	// of 33 results of one site (scenarios/cache-capacity-per-site): 156
+	// ships the one-table shape.
 	CacheCapacity:  1024,
 	Eviction:       fetch.EvictRandomRun,
 	EvictRunLength: 10,
@@ -63,6 +67,11 @@ var Chromium = fetch.Profile{
 	// Key = (initiator origin, URL, NetworkIsolationKey, address space);
 	// credentials are checked, not keyed (browsers.md §1.7).
 	KeyByUntaintedOrigin: true,
+	// harness: a CSP-sandboxed page preflights every request again, even
+	// one its own earlier preflight covered; preflight_cache.cc (url::Origin
+	// keys with a nonce) would predict reuse within the page
+	// (scenarios/cache-opaque-origin).
+	OpaqueOriginBypassesCache: true,
 	// NetworkIsolationKey: top-frame site (browsers.md §1.7); harness: an
 	// app.test frame inside other.test preflights again.
 	Partition: fetch.PartitionTopLevelSite,
@@ -72,6 +81,15 @@ var Chromium = fetch.Profile{
 	// preflight_cache.cc has no removal path on a failed request, only
 	// purge and ClearCache (browsers.md §1.7) [I].
 	KeepCacheOnFailure: true,
+	// preflight_result.cc EnsureAllowedCrossOriginMethod/Headers test
+	// `!credentials_ && *` with the flag the result was created with
+	// (read at 0256af45): a "*" stored by a credentialed preflight never
+	// matches (scenarios/cache-wildcard-stored-credentials).
+	WildcardByStoredCredentials: true,
+	// preflight_cache.cc CheckIfRequestCanSkipPreflight: "The cache entry
+	// is either stale or not sufficient. Remove the item" (read at
+	// 09875653; scenarios/cache-insufficient-entry-erased).
+	EraseInsufficientEntry: true,
 	// HandleRedirect → kPreflightDisallowedRedirect before any header
 	// check (browsers.md §1.4).
 	PreflightRedirectFirst: true,
@@ -92,6 +110,15 @@ var Chromium = fetch.Profile{
 	// cors.cc IsCorsSafelistedHeader: client hints and "intervention"
 	// (browsers.md §1.3).
 	Safelist: chromiumSafelist,
+	// Blink's HTTPHeaderMap::Add joins a repeated request header with ", "
+	// before cors.cc sees one value per name; harness: two 100-byte Accept
+	// values preflight (the joined 202 bytes pass 128), and the wire
+	// carries the joined value (scenarios/duplicate-request-headers).
+	CombineDuplicateHeaders: true,
+	// harness: a no-cors POST with referrerPolicy no-referrer or
+	// same-origin carries the page's origin, not the spec's null
+	// (scenarios/referrer-policy).
+	OriginIgnoresReferrerPolicy: true,
 	// cors_url_loader.cc: redirect_count_++ == 20 (browsers.md §1.8).
 	RedirectLimit: 20,
 	// Local Network Access since 142 (harness, Chromium 156): a loopback
@@ -118,6 +145,11 @@ var Chromium = fetch.Profile{
 // ect → a connection type; save-data → "on"; intervention → any. The
 // sec-ch-* hints are forbidden request-headers for script, so they are
 // left out.
+//
+// Range keeps the standard's case-sensitive "bytes": cors.cc (5b83ed46 and
+// a 2024 revision) lower-cases the value before ParseRangeHeader, which
+// reads as if "BYTES=0-1" were safelisted, but Chromium 156 preflights it
+// (harness, scenarios/range-unit-case): the engine wins.
 var chromiumSafelist = policy.Safelist{Extra: []policy.SafelistExtension{
 	{Name: "Device-Memory", Rule: policy.RuleDecimal},
 	{Name: "DPR", Rule: policy.RuleDecimal},
@@ -183,6 +215,21 @@ func ChromiumWithFeatures(features ...string) (fetch.Profile, error) {
 // security.properties (browsers.md §2).
 var Firefox = fetch.Profile{
 	Name: NameFirefox,
+	// Observed in Firefox 153 ESR: a sandboxed page reuses its own
+	// preflight, another sandboxed page preflights again
+	// (scenarios/cache-opaque-origin).
+	OpaqueOriginKeyedByPage: true,
+	// ReferrerInfo::ShouldIgnoreLessRestrictedPolicies with
+	// network.http.referer.disallowCrossSiteRelaxingDefault on: observed
+	// in Firefox 153 ESR, an unsafe-url fetch to another site logs
+	// ReferrerPolicyDisallowRelaxingMessage (scenarios/referrer-policy).
+	IgnoreRelaxedCrossSiteReferrerPolicy: true,
+	// Observed in Firefox 153 ESR: a FormData body of one field is 171
+	// bytes (169 once) where Chromium's is 141: the boundary is
+	// "----geckoformboundary" and up to 32 hex digits, written twice; 53
+	// characters, the longest and most frequent length, is modelled
+	// (scenarios/simple-post-formdata).
+	FormBoundary: "----geckoformboundary7d5f2a9c0b41e3865f0c2d4a9b7e1c63",
 	// PREFLIGHT_DEFAULT_EXPIRY_SECONDS 5 (browsers.md §2.5).
 	DefaultMaxAge: 5 * time.Second,
 	// std::min(age, 86400U) "Cap at 24 hours" (browsers.md §2.5).
@@ -275,6 +322,24 @@ var Firefox = fetch.Profile{
 // and how the network stack treats a URL's userinfo.
 var WebKit = fetch.Profile{
 	Name: NameWebKit,
+	// Observed in WebKitGTK 2.50: a second sandboxed page preflights
+	// again where the first page's entry would have served
+	// (scenarios/cache-opaque-origin).
+	OpaqueOriginKeyedByPage: true,
+	// Observed in WebKitGTK 2.50: repeated Accept or Content-Language
+	// entries whose join with ", " exceeds 128 bytes are preflighted
+	// (scenarios/duplicate-request-headers).
+	CombineDuplicateHeaders: true,
+	// HTTPParsers.cpp isCrossOriginSafeRequestHeader reads Range with
+	// parseRange, which matches "bytes" ignoring ASCII case; observed in
+	// WebKitGTK 2.50: "Range: BYTES=0-1" is sent without a preflight
+	// (scenarios/range-unit-case).
+	Safelist: policy.Safelist{RangeUnitIgnoresCase: true},
+	// Observed in WebKitGTK 2.50: a vertical tab in a response header
+	// value (Access-Control-Allow-Origin or another) fails the fetch with
+	// no console line, a tab does not
+	// (scenarios/console-escapes-control-bytes, response-header-control-byte).
+	RefuseControlBytesInResponseHeaders: true,
 	// defaultPreflightCacheTimeout = 5_s (browsers.md §3.5).
 	DefaultMaxAge: 5 * time.Second,
 	// maxPreflightCacheTimeout = 600_s (browsers.md §3.5); observed in

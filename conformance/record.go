@@ -1,10 +1,14 @@
 package conformance
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"mime"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corsim/corsim/browser"
@@ -44,6 +48,11 @@ type Request struct {
 	// Access-Control-Request-Headers ("" when absent).
 	ACRM string
 	ACRH string
+	// ContentLength is the Content-Length header's value ("" when absent):
+	// what HTTP-network-or-cache fetch steps 8–11 add.
+	ContentLength string
+	// Referer is the Referer header's value ("" when absent).
+	Referer string
 	// Cookie is the Cookie header's value ("" when absent): the cookies
 	// the browser attached.
 	Cookie string
@@ -83,6 +92,8 @@ type Step struct {
 	// corsErrorStatus.corsError), Firefox's security.properties keys;
 	// corsim's side has its console lines' IDs.
 	Codes []string
+	// Reads are the --read-header reads, "name: value" or "name: null".
+	Reads []string
 }
 
 // normalizeHeaders turns header lines into what script iterates: names
@@ -116,6 +127,23 @@ func headerList(l policy.HeaderList) []Header {
 	return normalizeHeaders(names, values)
 }
 
+// contentLength is the Content-Length value as the suite compares it. For
+// a multipart/form-data body the boundary's length is factored out, as
+// "N + K×boundary" (K the boundary's occurrences in body): engines pick a
+// random boundary, and Firefox's is not even of one length (observed in
+// Firefox 153 ESR: 169 and 171 bytes for the same one-field body), so only
+// the rest of the body can be judged.
+func contentLength(value, contentType string, body []byte) string {
+	mt, params, err := mime.ParseMediaType(contentType)
+	b := params["boundary"]
+	n, convErr := strconv.Atoi(value)
+	if err != nil || mt != "multipart/form-data" || b == "" || convErr != nil {
+		return value
+	}
+	k := bytes.Count(body, []byte(b))
+	return fmt.Sprintf("%d + %d×boundary", n-k*len(b), k)
+}
+
 // wireRequest reduces a request corsim's fetch put on the wire.
 func wireRequest(r *fetch.WireRequest) Request {
 	out := Request{Method: r.Method, Origin: noOrigin}
@@ -128,6 +156,10 @@ func wireRequest(r *fetch.WireRequest) Request {
 	}
 	out.ACRM, _ = r.Header.Get("Access-Control-Request-Method")
 	out.ACRH, _ = r.Header.Get("Access-Control-Request-Headers")
+	cl, _ := r.Header.Get("Content-Length")
+	ct, _ := r.Header.Get("Content-Type")
+	out.ContentLength = contentLength(cl, ct, r.Body)
+	out.Referer, _ = r.Header.Get("Referer")
 	out.Cookie, _ = r.Header.Get("Cookie")
 	return out
 }
@@ -227,7 +259,8 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 	actual := false
 	for _, q := range r.Requests {
 		rq := Request{Server: q.Server, Method: q.Method, Target: q.Target, Origin: noOrigin,
-			ACRM: q.RequestMethod, ACRH: q.RequestHeaders, Cookie: q.Header.Get("Cookie")}
+			ACRM: q.RequestMethod, ACRH: q.RequestHeaders, ContentLength: contentLength(q.Header.Get("Content-Length"), q.Header.Get("Content-Type"), q.Body),
+			Referer: pageAtRoot(q.Header.Get("Referer")), Cookie: q.Header.Get("Cookie")}
 		if q.HasOrigin {
 			rq.Origin = q.Origin
 		}
@@ -240,6 +273,9 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 	}
 	if st.Preflight == PreflightNone && needsPreflight && actual {
 		st.Preflight = PreflightCached
+	}
+	for _, rd := range r.Reads {
+		st.Reads = append(st.Reads, readLine(rd.Name, rd.Value, rd.Null))
 	}
 	for _, c := range r.Console {
 		st.Console = append(st.Console, c.Source+"/"+c.Level+": "+pageURLs.ReplaceAllString(c.Text, "$1/"))
@@ -273,4 +309,34 @@ func NeedsPreflight(o *browser.Outcome) bool {
 		}
 	}
 	return false
+}
+
+// pageAtRoot maps a Referer naming the harness's page (lab.PagePath)
+// to the root of its origin: corsim's pages are at the root of their
+// origin, as the scenario's page line says, while the harness serves them
+// at a reserved path.
+func pageAtRoot(ref string) string {
+	if base, ok := strings.CutSuffix(ref, lab.PagePath); ok {
+		return base + "/"
+	}
+	return ref
+}
+
+// AddReads makes script's --read-header reads of names on o and records
+// their results and console lines in st, as the scenario runner does.
+func AddReads(st *Step, o *browser.Outcome, names []string) {
+	for _, n := range names {
+		rd := o.ReadHeader(n)
+		st.Reads = append(st.Reads, readLine(n, rd.Value, rd.Null))
+		for _, m := range rd.Console {
+			st.Console = append(st.Console, m.String())
+		}
+	}
+}
+
+func readLine(name, value string, null bool) string {
+	if null {
+		return name + ": null"
+	}
+	return name + ": " + value
 }

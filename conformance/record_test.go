@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -178,5 +179,26 @@ func TestProfileFeatures(t *testing.T) {
 	}
 	if _, err := Profile("chromium+NoSuchFeature"); err == nil {
 		t.Error("unknown feature accepted")
+	}
+}
+
+// TestContentLengthFactorsOutBoundary: two multipart bodies that differ
+// only in their boundary's length compare equal; other bodies keep their
+// Content-Length as sent.
+func TestContentLengthFactorsOutBoundary(t *testing.T) {
+	body := func(b string) []byte {
+		return []byte("--" + b + "\r\nContent-Disposition: form-data; name=\"field\"\r\n\r\nvalue\r\n--" + b + "--\r\n")
+	}
+	short, long := "----WebKitFormBoundaryabcdefghijklmnop", "----geckoformboundary0123456789abcdef0123456789abcde"
+	a := contentLength(strconv.Itoa(len(body(short))), "multipart/form-data; boundary="+short, body(short))
+	b := contentLength(strconv.Itoa(len(body(long))), "multipart/form-data; boundary="+long, body(long))
+	if a != b || a != "65 + 2×boundary" {
+		t.Errorf("contentLength: %q and %q, want both %q", a, b, "65 + 2×boundary")
+	}
+	if got := contentLength("5", "text/plain", []byte("hello")); got != "5" {
+		t.Errorf("contentLength of a text body = %q, want 5", got)
+	}
+	if got := contentLength("", "", nil); got != "" {
+		t.Errorf("contentLength without the header = %q, want empty", got)
 	}
 }

@@ -97,6 +97,7 @@ func RunSim(ctx context.Context, sc *scenario.Scenario, profile string, hs Handl
 				return nil, res, fmt.Errorf("%s:%d: the runner kept no outcome", sc.Name, st.Command.Line)
 			}
 			step := FromOutcome(o)
+			AddReads(&step, o, st.Command.Fetch.ReadHeaders)
 			step.Line, step.Command = st.Command.Line, st.Command.Text
 			run.Steps = append(run.Steps, step)
 			run.Outcomes = append(run.Outcomes, o)
@@ -194,7 +195,7 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
 			}
-			if err := b.Serve(cmd.Server.Origin.String(), t); err != nil {
+			if err := b.Serve(cmd.Server.Target(), t); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
 			}
 		case cmd.Name == "advance":
@@ -227,6 +228,7 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 	// run back to back as a page's script would make them.
 	for i, o := range run.Outcomes {
 		st := FromOutcome(o)
+		AddReads(&st, o, cmds[i].Fetch.ReadHeaders)
 		st.Line, st.Command = cmds[i].Line, cmds[i].Text
 		run.Steps = append(run.Steps, st)
 	}
@@ -302,8 +304,14 @@ func RunEngine(ctx context.Context, s Session, sc *scenario.Scenario, profile st
 			if err != nil {
 				return nil, where(err)
 			}
-			if err := s.Serve(cmd.Server.Origin.String(), h); err != nil {
-				return nil, where(err)
+			targets := []string{cmd.Server.Origin.String()}
+			if cmd.Server.Any {
+				targets = catchAllOrigins(sc, profile)
+			}
+			for _, o := range targets {
+				if err := s.Serve(o, h); err != nil {
+					return nil, where(err)
+				}
 			}
 		case cmd.Cookie != nil:
 			cs, ok := s.(CookieSetter)
@@ -328,12 +336,13 @@ func RunEngine(ctx context.Context, s Session, sc *scenario.Scenario, profile st
 			if in.Initiator == fetch.InitiatorXHR {
 				res, err = s.XHR(ctx, lab.XHRRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
-					WithCredentials: in.Credentials == fetch.CredentialsInclude, UploadListeners: in.UploadListeners})
+					WithCredentials: in.Credentials == fetch.CredentialsInclude, UploadListeners: in.UploadListeners,
+					ReadHeaders: cmd.Fetch.ReadHeaders})
 			} else {
 				res, err = s.Fetch(ctx, lab.FetchRequest{URL: in.URL, Method: in.Method, Headers: headers(in.Header),
 					BodyKind: string(in.Body.Kind), Body: in.Body.Data, BodyType: in.Body.Type,
 					Mode: string(in.Mode), Credentials: string(in.Credentials), Redirect: string(in.Redirect), Cache: string(in.Cache),
-					TargetAddressSpace: in.TargetAddressSpace})
+					TargetAddressSpace: in.TargetAddressSpace, ReferrerPolicy: string(in.ReferrerPolicy), ReadHeaders: cmd.Fetch.ReadHeaders})
 			}
 			if err != nil {
 				return nil, where(err)
@@ -381,8 +390,34 @@ func Origins(sc *scenario.Scenario, profile string) []string {
 		case cmd.Page != nil:
 			add(cmd.Page.Origin)
 			add(cmd.Page.Top)
-		case cmd.Server != nil:
+		case cmd.Server != nil && !cmd.Server.Any:
 			add(cmd.Server.Origin)
+		case cmd.Server != nil:
+			for _, o := range catchAllOrigins(sc, profile) {
+				if po, err := policy.ParseOrigin(o); err == nil {
+					add(po)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// catchAllOrigins returns the origins a catch-all server ("server * …")
+// stands for in a real browser: the origins of sc's fetch URLs that no
+// server line names.
+func catchAllOrigins(sc *scenario.Scenario, profile string) []string {
+	named := map[string]bool{}
+	for _, cmd := range sc.Commands {
+		if cmd.Server != nil && !cmd.Server.Any && cmd.Applies(profile) {
+			named[cmd.Server.Origin.String()] = true
+		}
+	}
+	var out []string
+	for _, o := range FetchOrigins(sc, profile) {
+		if !named[o] {
+			named[o] = true
+			out = append(out, o)
 		}
 	}
 	return out
@@ -443,7 +478,7 @@ func Declares(sc *scenario.Scenario, profile string) bool {
 // from: the first origin sc serves.
 func sandboxHost(sc *scenario.Scenario, profile string) string {
 	for _, cmd := range sc.Commands {
-		if cmd.Server != nil && cmd.Applies(profile) {
+		if cmd.Server != nil && !cmd.Server.Any && cmd.Applies(profile) {
 			return cmd.Server.Origin.String()
 		}
 	}

@@ -232,6 +232,7 @@ func Verdict(o *browser.Outcome) string {
 var networkCodes = map[policy.Code]bool{
 	fetch.CodeTransportError:        true,
 	fetch.CodeResponseHeadersTooBig: true,
+	fetch.CodeResponseHeaderByte:    true,
 	fetch.CodeAborted:               true,
 	fetch.CodeRedirectLimit:         true,
 	fetch.CodeRedirectModeError:     true,

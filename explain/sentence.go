@@ -52,6 +52,8 @@ func Sentence(ev fetch.Event, res *fetch.Result) string {
 		return "Local Network Access: the server is in the more private " + ev.Detail + " address space and the permission is granted."
 	case fetch.StepResponseSize:
 		return "The response's header block (" + ev.Detail + " bytes) is larger than this browser reads: " + trimDot(errMsg) + "."
+	case fetch.StepResponseHeaderBytes:
+		return "The browser's network stack refuses the response: " + trimDot(errMsg) + "."
 	case fetch.StepCORP:
 		if ev.Outcome == fetch.OutcomeFail {
 			return "The cross-origin resource policy check blocks the opaque response: " + trimDot(errMsg) + "."

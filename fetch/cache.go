@@ -88,6 +88,8 @@ type cacheKnobs struct {
 	CacheWildcardCoversAuthorization bool
 	NoWildcardReuse                  bool
 	LiteralCredentialedWildcard      bool
+	WildcardByStoredCredentials      bool
+	EraseInsufficientEntry           bool
 	SeparateCredentials              bool
 }
 
@@ -103,6 +105,8 @@ func NewPreflightCache(p Profile, seed int64) *PreflightCache {
 		CacheWildcardCoversAuthorization: p.CacheWildcardCoversAuthorization,
 		NoWildcardReuse:                  p.NoWildcardReuse,
 		LiteralCredentialedWildcard:      p.LiteralCredentialedWildcard,
+		WildcardByStoredCredentials:      p.WildcardByStoredCredentials,
+		EraseInsufficientEntry:           p.EraseInsufficientEntry,
 		SeparateCredentials:              p.SeparateCredentials,
 	}}
 }
@@ -194,10 +198,14 @@ func (c *PreflightCache) bucketKey(k CacheKey, credentials bool) bucketKey {
 // requests whose credentials mode is not include.
 func matchCreds(entry, request bool) bool { return entry || !request }
 
-// wildcardOK reports whether a "*" entry may act as a wildcard for a
-// request with the given credentials (see Profile.LiteralCredentialedWildcard).
-func (c *PreflightCache) wildcardOK(credentials bool) bool {
-	return !c.p.NoWildcardReuse && (c.p.LiteralCredentialedWildcard || !credentials)
+// wildcardOK reports whether the "*" entry r may act as a wildcard for a
+// request with the given credentials (see Profile.LiteralCredentialedWildcard
+// and Profile.WildcardByStoredCredentials).
+func (c *PreflightCache) wildcardOK(r *record, credentials bool) bool {
+	if c.p.NoWildcardReuse || (c.p.WildcardByStoredCredentials && r.credentials) {
+		return false
+	}
+	return c.p.LiteralCredentialedWildcard || !credentials
 }
 
 func (c *PreflightCache) matchMethod(b *bucket, method string, credentials bool, now time.Time) bool {
@@ -206,7 +214,7 @@ func (c *PreflightCache) matchMethod(b *bucket, method string, credentials bool,
 		if !r.live(now) || !matchCreds(r.credentials, credentials) {
 			continue
 		}
-		if r.name == method || (r.name == "*" && c.wildcardOK(credentials)) {
+		if r.name == method || (r.name == "*" && c.wildcardOK(r, credentials)) {
 			return true
 		}
 	}
@@ -224,7 +232,7 @@ func (c *PreflightCache) matchHeader(b *bucket, name string, credentials bool, n
 		}
 		// Header-name cache entry match: "*" matches unless headerName is
 		// a CORS non-wildcard request-header name (Authorization).
-		if r.name == "*" && c.wildcardOK(credentials) &&
+		if r.name == "*" && c.wildcardOK(r, credentials) &&
 			(c.p.CacheWildcardCoversAuthorization || !strings.EqualFold(name, "authorization")) {
 			return true
 		}
@@ -276,6 +284,8 @@ func (c *PreflightCache) lookup(k CacheKey, credentials bool, method string, nee
 	if methodOK && missing == nil {
 		c.tick++
 		b.used = c.tick
+	} else if c.p.EraseInsufficientEntry {
+		delete(c.m, c.bucketKey(k, credentials))
 	}
 	return methodOK, missing
 }

@@ -37,8 +37,8 @@
 // max-age and only touches the entry with the same method/name and
 // credentials; cache capacity counts keys, not per-method entries; the
 // network partition key is the serialized top-level site (opaque → "null");
-// the Origin header of a non-CORS request follows the default referrer
-// policy strict-origin-when-cross-origin; FormData bodies use a fixed
-// boundary; Referer, User-Agent, Sec-Fetch-*, cookies, CSP, mixed content,
+// a page without a URL is at the root of its origin (the referrer source);
+// FormData bodies use a fixed boundary; a redirect's Referrer-Policy header
+// is not applied; User-Agent, Sec-Fetch-*, cookies, CSP, mixed content,
 // CORP, service workers and Private Network Access are not modelled.
 package fetch

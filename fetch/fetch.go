@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/corsim/corsim/policy"
@@ -74,6 +75,10 @@ type run struct {
 	// corsCheckFailed: the failure is a response's failed CORS check
 	// (HTTP fetch step 4.4), for ClearCacheOnCORSCheckFailure.
 	corsCheckFailed bool
+
+	// The request's referrer as main fetch step 8 last determined it.
+	referrer    *url.URL // nil: no referrer
+	referrerSet bool     // determined at least once
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req
@@ -110,6 +115,9 @@ func (f *Fetcher) Fetch(ctx context.Context, req *Request) *Result {
 	// and, if the user agent chooses, Accept-Language, when the author set
 	// none, to a copy of the request's header list.
 	r.header = slices.Clone(req.Header)
+	if r.p.CombineDuplicateHeaders {
+		r.header = combineDuplicates(r.header)
+	}
 	if !req.Header.Contains("Accept") {
 		r.header = append(r.header, policy.Header{Name: "Accept", Value: "*/*"})
 		res.Trace = append(res.Trace, Event{Step: StepFetch, Spec: anchorFetch, Outcome: OutcomeOK, Detail: "Accept: */*"})
@@ -149,6 +157,8 @@ func (r *run) mainFetch() (*WireResponse, *policy.Failure) {
 		return nil, err
 	}
 	cur := r.currentURL()
+	// Step 8: determine request's referrer, for this hop.
+	r.determineReferrer()
 	switch {
 	case (policy.SameOrigin(policy.OriginOf(cur), r.origin()) && r.tainting == TaintingBasic) ||
 		cur.Scheme == "data" || r.req.Mode == ModeNavigate:
@@ -298,4 +308,20 @@ func (r *run) serializedOrigin() string {
 		return "null"
 	}
 	return r.originStr
+}
+
+// combineDuplicates joins the values of entries with the same name
+// (case-insensitively) with ", " into the first such entry
+// (Profile.CombineDuplicateHeaders). l is not modified.
+func combineDuplicates(l policy.HeaderList) policy.HeaderList {
+	out := make(policy.HeaderList, 0, len(l))
+	for _, h := range l {
+		i := slices.IndexFunc(out, func(o policy.Header) bool { return strings.EqualFold(o.Name, h.Name) })
+		if i < 0 {
+			out = append(out, h)
+			continue
+		}
+		out[i].Value += ", " + h.Value
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"fmt"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -34,6 +35,9 @@ const (
 	// GateResponseSize: the response's header block was larger than the
 	// engine accepts.
 	GateResponseSize Gate = "response-size"
+	// GateResponseHeaders: the engine's network stack refused a byte in
+	// the response's header values.
+	GateResponseHeaders Gate = "response-headers"
 	// GateCORP: the cross-origin resource policy check.
 	GateCORP Gate = "corp"
 	// GateNetwork: the server could not be reached, or the fetch was aborted.
@@ -43,6 +47,10 @@ const (
 // CodeResponseHeadersTooBig: the response's header block exceeded the
 // profile's MaxResponseHeaderBytes (Chromium's ERR_RESPONSE_HEADERS_TOO_BIG).
 const CodeResponseHeadersTooBig policy.Code = "response-headers-too-big"
+
+// CodeResponseHeaderByte: a response header value held a control byte the
+// profile's network stack refuses (Profile.RefuseControlBytesInResponseHeaders).
+const CodeResponseHeaderByte policy.Code = "response-header-control-byte"
 
 // GateOf returns the gate a failure code belongs to ("" for nil).
 func GateOf(f *policy.Failure) Gate {
@@ -57,6 +65,8 @@ func GateOf(f *policy.Failure) Gate {
 		return GateLocalNetwork
 	case CodeResponseHeadersTooBig:
 		return GateResponseSize
+	case CodeResponseHeaderByte:
+		return GateResponseHeaders
 	case policy.CodeCORPSameOrigin, policy.CodeCORPSameSite:
 		return GateCORP
 	case CodeTransportError, CodeAborted:
@@ -84,6 +94,9 @@ const (
 	// StepResponseSize: the response header block was measured against
 	// the engine's limit (Detail: its size in bytes).
 	StepResponseSize Step = "response-size"
+	// StepResponseHeaderBytes: a response header value held a control
+	// byte the network stack refuses.
+	StepResponseHeaderBytes Step = "response-header-bytes"
 	// StepCORP: the cross-origin resource policy check of an opaque response.
 	StepCORP Step = "corp"
 )
@@ -290,6 +303,28 @@ func (r *run) responseSize(wr *WireResponse) *policy.Failure {
 			" bytes this browser accepts, so it drops the response (send fewer or smaller headers)")
 	r.event(Event{Step: StepResponseSize, Spec: anchorNetFetch, Outcome: OutcomeFail, Detail: strconv.Itoa(n), Err: f})
 	return f
+}
+
+// responseHeaderBytes fails a response with a header value that holds a
+// control byte other than tab under
+// Profile.RefuseControlBytesInResponseHeaders: the engine's HTTP parser
+// gives up on the response, which HTTP-network fetch sees as a network
+// error, though the request was sent.
+func (r *run) responseHeaderBytes(wr *WireResponse) *policy.Failure {
+	if !r.p.RefuseControlBytesInResponseHeaders {
+		return nil
+	}
+	for _, h := range wr.Header {
+		i := strings.IndexFunc(h.Value, func(c rune) bool { return (c < 0x20 && c != '\t') || c == 0x7f })
+		if i < 0 {
+			continue
+		}
+		f := failure(CodeResponseHeaderByte, anchorNetFetch, h.Name,
+			fmt.Sprintf("the response header %s holds the control byte 0x%02X, which this browser's network stack refuses, so it drops the response (send header values without control characters)", h.Name, h.Value[i]))
+		r.event(Event{Step: StepResponseHeaderBytes, Spec: anchorNetFetch, Outcome: OutcomeFail, Detail: h.Name, Err: f})
+		return f
+	}
+	return nil
 }
 
 // corp is HTTP fetch step 4 (https://fetch.spec.whatwg.org/#concept-http-fetch):

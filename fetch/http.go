@@ -3,6 +3,7 @@ package fetch
 import (
 	"encoding/base64"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/corsim/corsim/policy"
@@ -67,8 +68,8 @@ func (r *run) includeCredentials() bool {
 }
 
 // originHeader is "append a request Origin header"
-// (https://fetch.spec.whatwg.org/#append-a-request-origin-header). The
-// referrer policy is the default, strict-origin-when-cross-origin.
+// (https://fetch.spec.whatwg.org/#append-a-request-origin-header). With
+// Profile.OriginIgnoresReferrerPolicy the step-4.1 switch is skipped.
 func (r *run) originHeader() (string, bool) {
 	serialized := r.serializedOrigin()
 	if r.tainting == TaintingCORS {
@@ -77,7 +78,7 @@ func (r *run) originHeader() (string, bool) {
 	if r.method == "GET" || r.method == "HEAD" {
 		return "", false
 	}
-	if r.req.Mode != ModeCORS && r.origin().Scheme() == "https" && r.currentURL().Scheme != "https" {
+	if r.req.Mode != ModeCORS && !r.p.OriginIgnoresReferrerPolicy && r.originNullByPolicy() {
 		serialized = "null"
 	}
 	return serialized, true
@@ -100,7 +101,15 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	wreq := &WireRequest{Method: r.method, URL: wireURL(r.currentURL()), Credentials: r.includeCredentials()}
 	// The wire header list is a copy of the request's header list, plus
 	// Origin: each exchange keeps the list it was sent with.
-	h := append(make(policy.HeaderList, 0, len(r.header)+1), r.header...)
+	h := append(make(policy.HeaderList, 0, len(r.header)+2), r.header...)
+	if v, ok := r.contentLength(); ok {
+		h = append(h, policy.Header{Name: "Content-Length", Value: v})
+	}
+	// Step 12: Referer, when request's referrer is a URL (main fetch step 8
+	// determined it for this hop).
+	if ref := r.referrer; ref != nil {
+		h = append(h, policy.Header{Name: "Referer", Value: ref.String()})
+	}
 	if v, ok := r.originHeader(); ok {
 		h = append(h, policy.Header{Name: "Origin", Value: v})
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeOK, Detail: v})
@@ -111,7 +120,7 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	h, sentCookies := r.appendCookieHeader(h)
 	wreq.Header = h
 	if r.body.Kind != BodyNone {
-		wreq.Body = []byte(r.body.Data)
+		wreq.Body = r.body.wire()
 	}
 	wr, err := r.send(wreq, false)
 	if err != nil {
@@ -121,6 +130,22 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	ex.Cookies, ex.SetCookies = sentCookies, r.storeSetCookies(wr)
 	r.event(Event{Step: StepActualSent, Spec: anchorNetOrCache, Outcome: OutcomeOK})
 	return wr, nil
+}
+
+// contentLength is HTTP-network-or-cache fetch steps 8–11
+// (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch): the body's
+// length when it has one, "0" for a POST or PUT without a body, else no
+// header. A ReadableStream body has a null length, so it gets none.
+func (r *run) contentLength() (string, bool) {
+	switch {
+	case r.body.Kind == BodyStream:
+		return "", false
+	case r.body.Kind != BodyNone:
+		return strconv.Itoa(len(r.body.wire())), true
+	case r.method == "POST" || r.method == "PUT":
+		return "0", true
+	}
+	return "", false
 }
 
 // send hands a request to the Transport and records the exchange.
@@ -152,6 +177,9 @@ func (r *run) send(wreq *WireRequest, preflight bool) (*WireResponse, *policy.Fa
 	// The engine's network stack reads the header block into a bounded
 	// buffer: a larger one is a network error, the request was still sent.
 	if ferr := r.responseSize(wr); ferr != nil {
+		return nil, ferr
+	}
+	if ferr := r.responseHeaderBytes(wr); ferr != nil {
 		return nil, ferr
 	}
 	return wr, nil

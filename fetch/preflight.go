@@ -55,6 +55,8 @@ func (r *run) preflightIfNeeded() *policy.Failure {
 		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "no cache"})
 	case r.p.bypassesCache(r.req.Cache):
 		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "cache mode " + string(r.req.Cache)})
+	case r.p.OpaqueOriginBypassesCache && r.origin().IsOpaque():
+		r.event(Event{Step: StepCacheLookup, Spec: anchorHTTPFetch, Preflight: true, Outcome: OutcomeSkip, Detail: "opaque origin"})
 	default:
 		methodOK, missing = c.lookup(r.cacheKey(), r.credentialsInclude(), r.method, needMethod, names, r.f.now())
 		if methodOK && len(missing) == 0 {
@@ -90,6 +92,11 @@ func (r *run) corsPreflightFetch(rep *PreflightReport, names []string) *policy.F
 	}
 	if len(names) > 0 {
 		h = append(h, policy.Header{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
+	}
+	if r.referrer != nil {
+		// The preflight has request's referrer (CORS-preflight fetch step
+		// 1), and HTTP-network-or-cache fetch step 12 sends it.
+		h = append(h, policy.Header{Name: "Referer", Value: r.referrer.String()})
 	}
 	// Step 6, HTTP-network-or-cache fetch of the preflight: its tainting is
 	// cors, so Origin is always appended; its credentials mode is the
@@ -246,6 +253,9 @@ func (r *run) cacheKey() CacheKey {
 	origin := r.serializedOrigin()
 	if r.p.KeyByUntaintedOrigin {
 		origin = r.originStr
+	}
+	if o := r.origin(); r.p.OpaqueOriginKeyedByPage && o.IsOpaque() && o.ID() != "" {
+		origin += "#" + o.ID()
 	}
 	return CacheKey{Partition: r.partitionKey(), Origin: origin, URL: r.currentURL().String()}
 }

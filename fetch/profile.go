@@ -105,6 +105,24 @@ type Profile struct {
 	// give (step 7.5/7.7), and what every engine does (Chromium checks
 	// `!credentials_ && *`, WebKit `policy != Use`, Firefox never reuses *).
 	LiteralCredentialedWildcard bool
+	// WildcardByStoredCredentials: a cached "*" acts as a wildcard only if
+	// the preflight that stored it was made without credentials, whatever
+	// the later request's credentials mode. Chromium does this:
+	// preflight_result.cc tests `!credentials_ && *` with the credentials
+	// flag the result was created with, so a "*" stored by a credentialed
+	// preflight never matches later (scenarios/cache-wildcard-stored-credentials).
+	// Zero: the later request's credentials decide (see
+	// LiteralCredentialedWildcard), so an uncredentialed request reuses a
+	// "*" that a credentialed preflight stored.
+	WildcardByStoredCredentials bool
+	// EraseInsufficientEntry: when HTTP fetch's cache test finds entries
+	// for the request's key that do not cover the request, they are all
+	// removed, so a later request they would have covered preflights
+	// again. Chromium does this: preflight_cache.cc
+	// CheckIfRequestCanSkipPreflight erases an entry that is stale or "not
+	// sufficient". Zero: the spec leaves entries alone on a miss
+	// (fetch#concept-http-fetch step 2).
+	EraseInsufficientEntry bool
 	// SeparateCredentials: credentialed and uncredentialed results live
 	// under different keys, so an entry made by a credentialed preflight
 	// does not serve an uncredentialed request. Zero: the spec's
@@ -120,6 +138,23 @@ type Profile struct {
 	// the request is redirect-tainted (Chromium uses the initiator). Zero:
 	// the spec's byte-serialized request origin ("null" when tainted).
 	KeyByUntaintedOrigin bool
+	// OpaqueOriginBypassesCache: a request whose origin is opaque (a
+	// sandboxed page) never gets a cache hit; its preflight results are
+	// still stored. Chromium 156 does this for a CSP-sandboxed top-level
+	// page: every request preflights again, the same one from the same
+	// page too (harness, scenarios/cache-opaque-origin). The source
+	// predicts less: preflight_cache.cc keys by url::Origin, whose opaque
+	// form carries a nonce, so only two different sandboxed pages would
+	// not share entries; the engine wins. Zero: the spec keys by the
+	// serialized origin "null", which all sandboxed pages share.
+	OpaqueOriginBypassesCache bool
+	// OpaqueOriginKeyedByPage keys a preflight cache entry stored for an
+	// opaque origin by that origin itself (its ID), not by the
+	// serialization "null": a sandboxed page reuses its own entries, and
+	// two sandboxed pages never share one. Observed in Firefox 153 ESR and
+	// WebKitGTK 2.50 (scenarios/cache-opaque-origin). Zero: the spec's "null", which all
+	// sandboxed pages share.
+	OpaqueOriginKeyedByPage bool
 	// CacheExemptMethods replaces "method is a CORS-safelisted method" in
 	// HTTP fetch step 2's cache test: a method in this list needs no method
 	// cache entry. nil means GET, HEAD and POST (spec, Chromium, WebKit);
@@ -199,6 +234,39 @@ type Profile struct {
 	// client hints DPR, Width, Viewport-Width, Device-Memory, RTT,
 	// Downlink, ECT, Save-Data, and Intervention). Zero: the spec's list.
 	Safelist policy.Safelist
+	// FormBoundary is the multipart boundary of the profile's FormData
+	// bodies. Engines pick a random one; a fixed one of the engine's
+	// length keeps Content-Length as the engine's. Zero: one of
+	// Chromium's and WebKit's length, 38 ("----WebKitFormBoundary" and 16
+	// characters).
+	FormBoundary string
+	// CombineDuplicateHeaders: before fetch looks at the request's header
+	// list, entries with the same name (case-insensitively) become one,
+	// named as the first, at its place, its value the values joined with
+	// ", ". The safelist limits (128 bytes a value, 1024 in total) then
+	// apply to the joined value, and Access-Control-Request-Headers and
+	// the wire show it. Chromium does this: Blink's HTTPHeaderMap::Add
+	// joins a repeated name with ", " before the request reaches the
+	// network service's cors.cc (harness, scenarios/duplicate-request-headers).
+	// Zero: the spec keeps one header list entry per append and applies
+	// the limits per entry (fetch#cors-unsafe-request-header-names).
+	CombineDuplicateHeaders bool
+	// OriginIgnoresReferrerPolicy: the Origin header of a request whose
+	// mode is not cors and whose method is neither GET nor HEAD is the
+	// request's origin whatever the referrer policy, instead of null under
+	// no-referrer (and friends). Zero: the spec's switch
+	// (fetch#append-a-request-origin-header step 4.1).
+	OriginIgnoresReferrerPolicy bool
+	// IgnoreRelaxedCrossSiteReferrerPolicy: a referrer policy less strict
+	// than the default (unsafe-url, no-referrer-when-downgrade,
+	// origin-when-cross-origin) is ignored for a request to another site
+	// (compared without scheme) and the default,
+	// strict-origin-when-cross-origin, applies; the console says so.
+	// Firefox: ReferrerInfo::ShouldIgnoreLessRestrictedPolicies under the
+	// pref network.http.referer.disallowCrossSiteRelaxingDefault, observed
+	// on in Firefox 153 ESR (scenarios/referrer-policy). Zero: the
+	// request's policy applies (the spec, Chromium 156, WebKitGTK 2.50).
+	IgnoreRelaxedCrossSiteReferrerPolicy bool
 	// AcceptLanguage is the Accept-Language value fetch appends when the
 	// author set none (fetch#concept-fetch step 12: the UA "should"). Zero:
 	// none is appended, which keeps traces free of a UA-chosen value.
@@ -247,6 +315,14 @@ type Profile struct {
 	// (network.http.max_response_header_size, modules/libpref/init/all.js).
 	// Zero: no limit (the Fetch standard sets none; WebKit's not found).
 	MaxResponseHeaderBytes int
+	// RefuseControlBytesInResponseHeaders: a response whose header value
+	// holds a control byte other than tab (0x00–0x1F, 0x7F) is a network
+	// error. WebKitGTK 2.50: observed for a vertical tab, in
+	// Access-Control-Allow-Origin or any other header (the fetch fails
+	// with no console line; a tab passes); the other bytes are inferred.
+	// Zero: the value is kept (the spec; Chromium 156 and Firefox 153 ESR,
+	// observed for a vertical tab).
+	RefuseControlBytesInResponseHeaders bool
 	// MixedContentBlocksLoopback: an http: URL on a loopback host
 	// (localhost, 127.0.0.0/8, [::1]) is mixed content like any other
 	// http: URL, though Secure Contexts calls it potentially trustworthy.

@@ -91,8 +91,67 @@ const (
 // Body is a request body: its kind, its bytes and, for a Blob, its type.
 type Body struct {
 	Kind BodyKind
+	// Data is the body's content. For BodyFormData it is a query string
+	// ("a=1&b=2") whose pairs are the FormData entries, in order; the wire
+	// carries them encoded as multipart/form-data.
 	Data string
 	Type string // Blob type; "" means none
+	// Boundary is the multipart boundary of a FormData body; "" means
+	// defaultFormBoundary. The simulated browser sets its profile's.
+	Boundary string
+}
+
+// boundary is the body's multipart boundary.
+func (b Body) boundary() string {
+	if b.Boundary != "" {
+		return b.Boundary
+	}
+	return defaultFormBoundary
+}
+
+// wire returns the bytes the body puts on the wire: Data itself, or for
+// FormData the multipart/form-data encoding of its entries
+// (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#multipart/form-data-encoding-algorithm),
+// delimited by its boundary.
+func (b Body) wire() []byte {
+	if b.Kind != BodyFormData {
+		return []byte(b.Data)
+	}
+	var out []byte
+	for _, pair := range strings.Split(b.Data, "&") {
+		if pair == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		name, value = formUnescape(name), formUnescape(value)
+		out = append(out, "--"+b.boundary()+"\r\n"...)
+		out = append(out, "Content-Disposition: form-data; name=\""+formEscapeName(name)+"\"\r\n\r\n"...)
+		out = append(out, normalizeNewlines(value)+"\r\n"...)
+	}
+	return append(out, "--"+b.boundary()+"--\r\n"...)
+}
+
+// formUnescape decodes one application/x-www-form-urlencoded name or
+// value; an invalid escape is kept as it is.
+func formUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// formEscapeName escapes a multipart/form-data field name: LF, CR and
+// '"' become %0A, %0D and %22.
+func formEscapeName(s string) string {
+	return strings.NewReplacer("\n", "%0A", "\r", "%0D", "\"", "%22").Replace(s)
+}
+
+// normalizeNewlines turns every CR, LF or CRLF into CRLF, as the
+// multipart/form-data encoding does for string values.
+func normalizeNewlines(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.ReplaceAll(s, "\n", "\r\n")
 }
 
 // Client is the environment settings object that makes the request.
@@ -112,6 +171,13 @@ type Client struct {
 	// permission: granted, denied, or "" / prompt, when the browser asks
 	// and the user answers Profile.LocalNetworkPromptAnswer.
 	LocalNetworkPermission policy.Permission
+	// URL is the page's URL, the referrer source of its requests; nil
+	// means the root of Origin ("https://app.example/").
+	URL *url.URL
+	// ReferrerPolicy is the page's referrer policy (its policy
+	// container's); empty means the default,
+	// strict-origin-when-cross-origin.
+	ReferrerPolicy ReferrerPolicy
 }
 
 // topLevel returns the top-level origin, defaulting to Origin.
@@ -143,6 +209,9 @@ type RequestInit struct {
 	// fail with policy.CodeInvalidAddressSpace, as fetch() throws.
 	// See https://wicg.github.io/local-network-access/#fetch-api.
 	TargetAddressSpace string
+	// ReferrerPolicy is RequestInit's referrerPolicy; empty means the
+	// page's (Client.ReferrerPolicy).
+	ReferrerPolicy ReferrerPolicy
 }
 
 // Request is a validated request, ready for Fetcher.Fetch. Fetch never
@@ -162,6 +231,9 @@ type Request struct {
 	Cache       CacheMode
 	Initiator   Initiator
 	Client      Client
+	// ReferrerPolicy is the request's referrer policy; empty means the
+	// client's.
+	ReferrerPolicy ReferrerPolicy
 	// UseCORSPreflight is the use-CORS-preflight flag: XHR upload listeners
 	// or a stream body (https://fetch.spec.whatwg.org/#use-cors-preflight-flag).
 	UseCORSPreflight bool
@@ -189,9 +261,13 @@ func (r *Request) URL() *url.URL {
 	return r.URLList[len(r.URLList)-1]
 }
 
-// formBoundary is the multipart boundary of FormData bodies. Browsers pick a
-// random one; a fixed one keeps simulations reproducible.
-const formBoundary = "----corsimFormBoundary7MA4YWxkTrZu0gW"
+// defaultFormBoundary is the multipart boundary of FormData bodies unless
+// the profile names one (Profile.FormBoundary). Browsers pick a random
+// one; a fixed one keeps simulations reproducible. Its length (38) is that
+// of Chromium's and WebKit's ("----WebKitFormBoundary" and 16 characters),
+// so Content-Length agrees with theirs (observed in Chromium 156 and
+// WebKitGTK 2.50).
+const defaultFormBoundary = "----corsimFormBoundary7MA4YWxkTrZu0gWq"
 
 // NewRequest validates init as new Request() (or XMLHttpRequest open() and
 // send()) would, and returns the request fetch would run. A TypeError of
@@ -216,6 +292,8 @@ func NewRequest(client Client, init RequestInit) (*Request, error) {
 		Cache:       init.Cache,
 		Initiator:   init.Initiator,
 		Client:      client,
+
+		ReferrerPolicy: init.ReferrerPolicy,
 	}
 	if r.Method == "" {
 		r.Method = "GET"
@@ -351,6 +429,9 @@ func (r *Request) checkEnums() error {
 	default:
 		return bad("cache mode", string(r.Cache))
 	}
+	if !r.ReferrerPolicy.valid() {
+		return bad("referrer policy", string(r.ReferrerPolicy))
+	}
 	switch r.Initiator {
 	case InitiatorFetch, InitiatorXHR, InitiatorElement:
 	default:
@@ -434,7 +515,7 @@ func defaultContentType(b Body) string {
 	case BodyURLSearchParams:
 		return "application/x-www-form-urlencoded;charset=UTF-8"
 	case BodyFormData:
-		return "multipart/form-data; boundary=" + formBoundary
+		return "multipart/form-data; boundary=" + b.boundary()
 	case BodyBlob:
 		return b.Type
 	}

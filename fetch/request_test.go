@@ -155,7 +155,7 @@ func TestBodyExtractContentType(t *testing.T) {
 	}{
 		{Body{Kind: BodyText}, nil, "text/plain;charset=UTF-8"},
 		{Body{Kind: BodyURLSearchParams}, nil, "application/x-www-form-urlencoded;charset=UTF-8"},
-		{Body{Kind: BodyFormData}, nil, "multipart/form-data; boundary=" + formBoundary},
+		{Body{Kind: BodyFormData}, nil, "multipart/form-data; boundary=" + defaultFormBoundary},
 		{Body{Kind: BodyBlob, Type: "image/png"}, nil, "image/png"},
 		{Body{Kind: BodyBlob}, nil, ""},
 		{Body{Kind: BodyBytes}, nil, ""},

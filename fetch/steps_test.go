@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/corsim/corsim/policy"
@@ -182,7 +183,7 @@ func TestCORSPreflightFetchSteps1to6(t *testing.T) {
 	pre := res.Wire[0].Request
 	want := &WireRequest{Method: "OPTIONS", URL: mustURL(t, "https://api.example/a?b=c"), Preflight: true,
 		Header: hl("Accept", "*/*", "Access-Control-Request-Method", "PUT",
-			"Access-Control-Request-Headers", "authorization,content-type,x-a,x-b", "Origin", page)}
+			"Access-Control-Request-Headers", "authorization,content-type,x-a,x-b", "Referer", page+"/", "Origin", page)}
 	if d := cmp.Diff(want, pre); d != "" {
 		t.Errorf("preflight (-want +got):\n%s", d)
 	}
@@ -443,5 +444,59 @@ func TestCORSPreflightFetchTraceOrder(t *testing.T) {
 				t.Errorf("preflight events (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestDetermineReferrer pins the Referer header and the Origin-null rule
+// per referrer policy (https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer,
+// https://fetch.spec.whatwg.org/#append-a-request-origin-header step 4.1).
+func TestDetermineReferrer(t *testing.T) {
+	pageURL := mustURL(t, "https://app.example/dir/page?q=1#frag")
+	tests := []struct {
+		policy     ReferrerPolicy
+		target     string
+		mode       Mode
+		method     string
+		referer    string // "" = none
+		origin     string // "" = none
+		pagePolicy ReferrerPolicy
+	}{
+		{"", "https://api.example/x", ModeCORS, "GET", "https://app.example/", "https://app.example", ""},
+		{"", "https://app.example/x", ModeCORS, "GET", "https://app.example/dir/page?q=1", "", ""},
+		{"", "http://api.example/x", ModeNoCORS, "POST", "", "null", ""},
+		{ReferrerNoReferrer, "https://api.example/x", ModeCORS, "GET", "", "https://app.example", ""},
+		{ReferrerNoReferrer, "https://api.example/x", ModeNoCORS, "POST", "", "null", ""},
+		{"", "https://api.example/x", ModeNoCORS, "POST", "", "null", ReferrerNoReferrer},
+		{ReferrerUnsafeURL, "https://api.example/x", ModeCORS, "GET", "https://app.example/dir/page?q=1", "https://app.example", ReferrerNoReferrer},
+		{ReferrerUnsafeURL, "http://api.example/x", ModeNoCORS, "POST", "https://app.example/dir/page?q=1", "https://app.example", ""},
+		{ReferrerOrigin, "https://app.example/x", ModeCORS, "GET", "https://app.example/", "", ""},
+		{ReferrerSameOrigin, "https://api.example/x", ModeNoCORS, "POST", "", "null", ""},
+		{ReferrerSameOrigin, "https://app.example/x", ModeNoCORS, "POST", "https://app.example/dir/page?q=1", "https://app.example", ""},
+		{ReferrerStrictOrigin, "http://api.example/x", ModeNoCORS, "POST", "", "null", ""},
+		{ReferrerOriginWhenCrossOrigin, "http://api.example/x", ModeNoCORS, "POST", "https://app.example/", "https://app.example", ""},
+		{ReferrerNoReferrerWhenDowngrade, "https://api.example/x", ModeNoCORS, "POST", "https://app.example/dir/page?q=1", "https://app.example", ""},
+	}
+	for _, tc := range tests {
+		c := Client{Origin: policy.OriginOf(pageURL), URL: pageURL, ReferrerPolicy: tc.pagePolicy}
+		f, _ := newFetcher(Spec, allowAll)
+		req := mustRequest(t, c, RequestInit{Method: tc.method, URL: tc.target, Mode: tc.mode, ReferrerPolicy: tc.policy})
+		res := f.Fetch(context.Background(), req)
+		if strings.HasPrefix(tc.target, "http:") {
+			// The page is secure: mixed content (main fetch step 7) blocks
+			// the request before step 8 determines its referrer.
+			if len(res.Wire) != 0 || res.Err == nil || res.Err.Code != policy.CodeMixedContentBlocked {
+				t.Errorf("%s %s %s: sent %d, error %v; want it blocked as mixed content", tc.policy, tc.mode, tc.target, len(res.Wire), res.Err)
+			}
+			continue
+		}
+		if len(res.Wire) == 0 {
+			t.Fatalf("%s %s %s: nothing sent (%v)", tc.policy, tc.mode, tc.target, res.Err)
+		}
+		h := res.Wire[0].Request.Header
+		ref, _ := h.Get("Referer")
+		org, _ := h.Get("Origin")
+		if ref != tc.referer || org != tc.origin {
+			t.Errorf("policy %q (page %q) %s %s %s: Referer %q Origin %q, want %q and %q", tc.policy, tc.pagePolicy, tc.mode, tc.method, tc.target, ref, org, tc.referer, tc.origin)
+		}
 	}
 }

@@ -55,6 +55,9 @@ const (
 	// StepWarning: something a browser would warn about without blocking
 	// (e.g. "Access-Control-Allow-Headers: *" covering Authorization).
 	StepWarning Step = "warning"
+	// StepReferrerPolicy: the profile replaced the request's referrer
+	// policy (Profile.IgnoreRelaxedCrossSiteReferrerPolicy).
+	StepReferrerPolicy Step = "referrer-policy"
 )
 
 // Outcomes used in Event.Outcome.

@@ -14,7 +14,8 @@ type WireRequest struct {
 	// URL is the request's current URL.
 	URL *url.URL
 	// Header holds the header lines in the order the browser sends them,
-	// including the ones fetch adds (Origin, Access-Control-Request-*).
+	// including the ones fetch adds (Content-Length, Origin,
+	// Access-Control-Request-*).
 	Header policy.HeaderList
 	// Body is the request body, nil for none.
 	Body []byte
@@ -34,6 +35,12 @@ type WireResponse struct {
 	// StatusText is the reason phrase; "" means the standard one.
 	StatusText string
 	// Header holds the header lines in the order sent, duplicates kept.
+	// Each value is as an HTTP parser yields it: leading and trailing
+	// spaces and tabs removed (a field value excludes that whitespace,
+	// RFC 9110 §5.5), nothing else changed — fetch reads the values as
+	// given and does not trim them again. The transports of package
+	// sim/server trim what a handler or a canned file wrote, as Go's
+	// net/http and any HTTP/1.1 parser would on the way to the browser.
 	Header policy.HeaderList
 	// Body is the response body.
 	Body []byte

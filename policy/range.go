@@ -3,6 +3,7 @@ package policy
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // ByteRange is a single range header value, "bytes=" [Start] "-" [End].
@@ -34,7 +35,7 @@ func (r ByteRange) String() string {
 // present and start <= end.
 // See https://fetch.spec.whatwg.org/#simple-range-header-value.
 func ParseSingleRange(value string, allowWhitespace bool) (ByteRange, error) {
-	r, why := parseSingleRange(value, allowWhitespace)
+	r, why := parseSingleRange(value, allowWhitespace, false)
 	if why != "" {
 		return ByteRange{}, fail(CodeInvalidRange, specFetch+"#simple-range-header-value", value,
 			strconv.Quote(value)+" is not a single byte range: "+why)
@@ -42,7 +43,9 @@ func ParseSingleRange(value string, allowWhitespace bool) (ByteRange, error) {
 	return r, nil
 }
 
-func parseSingleRange(data string, ws bool) (ByteRange, string) {
+// parseSingleRange is ParseSingleRange's parser, saying why it failed;
+// foldUnit also accepts "bytes" in any ASCII case (Safelist.RangeUnitIgnoresCase).
+func parseSingleRange(data string, ws, foldUnit bool) (ByteRange, string) {
 	skip := func(pos int) int {
 		for ws && pos < len(data) && (data[pos] == ' ' || data[pos] == '\t') {
 			pos++
@@ -56,7 +59,7 @@ func parseSingleRange(data string, ws bool) (ByteRange, string) {
 		return pos
 	}
 	// Steps 2-3: "bytes" (case-sensitive).
-	if len(data) < 5 || data[:5] != "bytes" {
+	if len(data) < 5 || (data[:5] != "bytes" && !(foldUnit && strings.EqualFold(data[:5], "bytes"))) {
 		return ByteRange{}, "it does not start with \"bytes\""
 	}
 	pos := skip(5)

@@ -79,6 +79,9 @@ type SafelistExtension struct {
 // Accept, Accept-Language, Content-Language, Content-Type and Range.
 type Safelist struct {
 	Extra []SafelistExtension
+	// RangeUnitIgnoresCase accepts the Range unit "bytes" in any ASCII
+	// case (WebKit); the standard's "bytes" is case-sensitive.
+	RangeUnitIgnoresCase bool
 }
 
 // IsCORSSafelistedRequestHeader reports whether (name, value) is a
@@ -176,7 +179,7 @@ func (s Safelist) reason(name, value string) Code {
 			return CodeContentTypeNotSafelisted
 		}
 	case "range":
-		r, why := parseSingleRange(value, false)
+		r, why := parseSingleRange(value, false, s.RangeUnitIgnoresCase)
 		if why != "" {
 			return CodeRangeNotSimple
 		}
@@ -265,7 +268,7 @@ func (s Safelist) failure(code Code, name, value string) *Failure {
 		msg = fmt.Sprintf("Content-Type essence %s/%s is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain",
 			asciiLower(typ), asciiLower(sub))
 	case CodeRangeNotSimple:
-		_, why := parseSingleRange(value, false)
+		_, why := parseSingleRange(value, false, s.RangeUnitIgnoresCase)
 		msg = fmt.Sprintf("Range value %q is not a single byte range: %s", value, why)
 		return fail(code, specFetch+"#simple-range-header-value", value, msg)
 	case CodeRangeNoStart:

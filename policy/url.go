@@ -107,9 +107,12 @@ func parseSpecial(raw, scheme, rest string) (*url.URL, error) {
 		name, pass, hasPass := strings.Cut(ui, ":")
 		name, _ = url.PathUnescape(percentEncode(name, c0Set))
 		pass, _ = url.PathUnescape(percentEncode(pass, c0Set))
-		if hasPass {
+		// An empty username and password are no credentials: the URL
+		// serializer then writes no "@" (https://url.spec.whatwg.org/#url-serializing).
+		switch {
+		case hasPass && pass != "":
 			user = url.UserPassword(name, pass)
-		} else if name != "" {
+		case name != "":
 			user = url.User(name)
 		}
 		authority = authority[at+1:]

@@ -111,6 +111,9 @@ func (r *runner) check(e *scenario.Expect, fs *FetchStep) string {
 		return fmt.Sprintf("expected %s, got %s", a[0], fs.describe())
 	case "preflight":
 		got := PreflightState(res)
+		if a[0] == "not-sent" && got != "sent" {
+			return ""
+		}
 		if got != a[0] {
 			return fmt.Sprintf("expected preflight %s, got %s", a[0], got)
 		}
@@ -190,6 +193,17 @@ func (r *runner) check(e *scenario.Expect, fs *FetchStep) string {
 		return want(a[0], got)
 	case "reached-server":
 		return want(a[0], strconv.FormatBool(res != nil && res.ReachedServer))
+	case "read-header":
+		for _, rd := range fs.Reads {
+			if strings.EqualFold(rd.Name, a[0]) {
+				got := rd.Value
+				if rd.Null {
+					got = "null"
+				}
+				return want(a[1], got)
+			}
+		}
+		return fmt.Sprintf("the fetch read no header %s: add --read-header %s to it", a[0], a[0])
 	case "trace":
 		return checkTrace(a, res)
 	case "cache":
@@ -237,27 +251,34 @@ func wireLines(res *fetch.Result) []string {
 	return out
 }
 
-func checkRequests(want []string, res *fetch.Result) string {
+func wireRequests(res *fetch.Result) []*fetch.WireRequest {
 	var got []*fetch.WireRequest
 	if res != nil {
 		for _, x := range res.Wire {
 			got = append(got, x.Request)
 		}
 	}
+	return got
+}
+
+// matchRequest reports whether r has the method and the target: an
+// origin-form "/path?query" or a full URL.
+func matchRequest(r *fetch.WireRequest, method, target string) bool {
+	if r == nil || r.URL == nil || r.Method != method {
+		return false
+	}
+	if strings.HasPrefix(target, "/") {
+		return r.URL.RequestURI() == target
+	}
+	return r.URL.String() == target
+}
+
+func checkRequests(want []string, res *fetch.Result) string {
+	got := wireRequests(res)
 	ok := len(got) == len(want)
 	for i := 0; ok && i < len(want); i++ {
 		m, target, _ := strings.Cut(want[i], " ")
-		target = strings.TrimSpace(target)
-		r := got[i]
-		if r == nil || r.URL == nil || r.Method != m {
-			ok = false
-			break
-		}
-		if strings.HasPrefix(target, "/") {
-			ok = r.URL.RequestURI() == target
-		} else {
-			ok = r.URL.String() == target
-		}
+		ok = matchRequest(got[i], m, strings.TrimSpace(target))
 	}
 	if ok {
 		return ""
@@ -274,10 +295,25 @@ func checkRequests(want []string, res *fetch.Result) string {
 
 func checkRequest(e *scenario.Expect, res *fetch.Result) string {
 	a := e.Args
-	if res == nil || e.N > len(res.Wire) {
-		return fmt.Sprintf("expected a request #%d, but the servers got %d", e.N, len(wireLines(res)))
+	n := e.N
+	if n == 0 {
+		// 'METHOD TARGET': the first request with that method and target.
+		m, target, _ := strings.Cut(a[0], " ")
+		for i, x := range wireRequests(res) {
+			if matchRequest(x, m, strings.TrimSpace(target)) {
+				n = i + 1
+				break
+			}
+		}
+		if n == 0 {
+			return fmt.Sprintf("expected a request %s, got [%s]", a[0], strings.Join(wireLines(res), ", "))
+		}
 	}
-	req := res.Wire[e.N-1].Request
+	if res == nil || n > len(res.Wire) {
+		return fmt.Sprintf("expected a request #%d, but the servers got %d", n, len(wireLines(res)))
+	}
+	e = &scenario.Expect{What: e.What, Args: e.Args, N: n}
+	req := res.Wire[n-1].Request
 	field, name := a[1], ""
 	switch field {
 	case "origin":

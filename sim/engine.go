@@ -41,11 +41,16 @@ func (e *engine) open(origin, top policy.Origin, space policy.AddressSpace) {
 	e.page = e.b.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: top, AddressSpace: space, LocalNetworkPermission: e.perm})
 }
 
-func (e *engine) serve(origin policy.Origin, t fetch.Transport, space policy.AddressSpace) error {
-	if space != "" {
-		e.b.Network().DeclareAddressSpace(origin.Host(), space)
+// serve registers t for origin (serialized) or, for "*", every origin
+// without a server of its own; a space declares the host's IP address
+// space, for Local Network Access.
+func (e *engine) serve(origin string, t fetch.Transport, space policy.AddressSpace) error {
+	if space != "" && origin != "*" {
+		if o, err := policy.ParseOrigin(origin); err == nil {
+			e.b.Network().DeclareAddressSpace(o.Host(), space)
+		}
 	}
-	return e.b.Serve(origin.String(), t)
+	return e.b.Serve(origin, t)
 }
 
 func (e *engine) fetch(ctx context.Context, init fetch.RequestInit) *FetchStep {

@@ -259,7 +259,7 @@ func (r *runner) step(st *Step) {
 			r.fail(st, "%s", msg)
 			return
 		}
-		if err := r.eng.serve(cmd.Server.Origin, t, cmd.Server.Space); err != nil {
+		if err := r.eng.serve(cmd.Server.Target(), t, cmd.Server.Space); err != nil {
 			r.fail(st, "%v", err)
 		}
 	case cmd.Fetch != nil:
@@ -268,6 +268,11 @@ func (r *runner) step(st *Step) {
 			return
 		}
 		fs := r.eng.fetch(r.ctx, cmd.Fetch.Init)
+		for _, name := range cmd.Fetch.ReadHeaders {
+			rd := fs.Browser.ReadHeader(name)
+			fs.Reads = append(fs.Reads, HeaderRead{Name: name, HeaderRead: rd})
+			fs.Console = append(fs.Console, rd.Console...)
+		}
 		if len(r.opts.Transports) > 0 {
 			fs.servers = nil
 		}
@@ -330,6 +335,13 @@ func (r *runner) transport(s *scenario.Server) (fetch.Transport, string) {
 	return nil, fmt.Sprintf("no handler named %q (registered: %s)", s.Source, strings.Join(names, ", "))
 }
 
+// HeaderRead is one response header read of a fetch (--read-header).
+type HeaderRead struct {
+	// Name is the header name as script spelled it.
+	Name string
+	browser.HeaderRead
+}
+
 // FetchStep is one fetch as it ran.
 type FetchStep struct {
 	// Init is what the script passed.
@@ -353,6 +365,9 @@ type FetchStep struct {
 	Console []browser.ConsoleMessage
 	// Browser is the simulated browser's full account of the fetch.
 	Browser *browser.Outcome
+	// Reads are the fetch's --read-header reads, in order; their console
+	// lines are in Console too, after the fetch's own.
+	Reads []HeaderRead
 	// CacheEntries is the number of live preflight-cache entries after the
 	// fetch.
 	CacheEntries int

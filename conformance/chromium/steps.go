@@ -91,6 +91,10 @@ func (s *Session) step(ctx context.Context, expr string) (*Result, error) {
 	}
 	res := &Result{Result: *out}
 	res.Duration = dur
+	if len(out.Reads) > 0 {
+		// A read's console line comes as an event after the script returns.
+		s.settle(ctx, m)
+	}
 	res.Requests = s.log.Since(m.requests)
 	s.mu.Lock()
 	res.Console = append(res.Console, s.console[m.console:]...)

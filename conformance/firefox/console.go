@@ -14,7 +14,7 @@ import (
 // the web console would show — warnings too, which BiDi's log.entryAdded
 // leaves out — and keeps each nsIScriptError with its category (for the
 // CORS lines: the security.properties key, such as
-// CORSMissingAllowOrigin2), its flags (warning or error) and the inner
+// CORSMissingAllowOrigin2), its flags (warning, info or error) and the inner
 // window it belongs to. __corsimDrain() returns and forgets them.
 const consoleListener = `(() => {
   if (globalThis.__corsimDrain) return "again";
@@ -25,7 +25,7 @@ const consoleListener = `(() => {
       try { e = m.QueryInterface(Ci.nsIScriptError); } catch (x) {}
       if (!e) { kept.push({text: String(m.message), category: "", warning: false, window: 0, chrome: true}); return; }
       kept.push({text: e.errorMessage, category: e.category || "", warning: (e.flags & Ci.nsIScriptError.warningFlag) != 0,
-        window: e.innerWindowID, chrome: !!e.isFromChromeContext, source: e.sourceName || ""});
+        info: (e.flags & Ci.nsIScriptError.infoFlag) != 0, window: e.innerWindowID, chrome: !!e.isFromChromeContext, source: e.sourceName || ""});
     },
   });
   globalThis.__corsimDrain = () => JSON.stringify(kept.splice(0));
@@ -47,6 +47,7 @@ type consoleEntry struct {
 	Text     string `json:"text"`
 	Category string `json:"category"`
 	Warning  bool   `json:"warning"`
+	Info     bool   `json:"info"`
 	Window   int64  `json:"window"`
 	Chrome   bool   `json:"chrome"`
 	Source   string `json:"source"`

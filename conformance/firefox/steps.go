@@ -94,8 +94,11 @@ func (s *Session) step(ctx context.Context, expr string) (*Result, error) {
 			continue // the browser's own messages
 		}
 		m := lab.ConsoleMessage{Source: e.Category, Level: "error", Text: e.Text}
-		if e.Warning {
+		switch {
+		case e.Warning:
 			m.Level = "warning"
+		case e.Info:
+			m.Level = "info"
 		}
 		if isCORS(e.Category) {
 			m.Source, m.Code = "CORS", e.Category

@@ -37,6 +37,11 @@ type FetchRequest struct {
 	// TargetAddressSpace is fetch()'s targetAddressSpace ("public",
 	// "local", "loopback"; Local Network Access), "" for none.
 	TargetAddressSpace string
+	// ReferrerPolicy is RequestInit's referrerPolicy ("" for none).
+	ReferrerPolicy string
+	// ReadHeaders are response header names script reads with
+	// response.headers.get after the response arrived.
+	ReadHeaders []string
 }
 
 // XHRRequest is one asynchronous XMLHttpRequest.
@@ -51,6 +56,9 @@ type XHRRequest struct {
 	// UploadListeners registers a listener on xhr.upload before send(),
 	// which sets the use-CORS-preflight flag.
 	UploadListeners bool
+	// ReadHeaders are response header names script reads with
+	// getResponseHeader in the load handler.
+	ReadHeaders []string
 }
 
 // jsBody turns a body spec into the body value, inside the page (where
@@ -75,7 +83,7 @@ const FetchFunction = `(async (spec) => {
   ` + jsBody + `
   try {
     const init = {};
-    for (const k of ["method", "mode", "credentials", "redirect", "cache", "targetAddressSpace"]) if (spec[k]) init[k] = spec[k];
+    for (const k of ["method", "mode", "credentials", "redirect", "cache", "targetAddressSpace", "referrerPolicy"]) if (spec[k]) init[k] = spec[k];
     if (spec.headers && spec.headers.length) init.headers = spec.headers;
     const body = corsimBody(spec);
     if (body !== undefined) init.body = body;
@@ -84,7 +92,8 @@ const FetchFunction = `(async (spec) => {
     for (const [k, v] of r.headers) headers.push([k, v]);
     let text = "";
     try { text = await r.text(); } catch (e) { text = ""; }
-    return JSON.stringify({ok: true, type: r.type, status: r.status, statusText: r.statusText, url: r.url, redirected: r.redirected, headers, body: text});
+    const reads = (spec.readHeaders || []).map((n) => { const v = r.headers.get(n); return {name: n, value: v ?? "", null: v === null}; });
+    return JSON.stringify({ok: true, type: r.type, status: r.status, statusText: r.statusText, url: r.url, redirected: r.redirected, headers, body: text, reads});
   } catch (e) {
     return JSON.stringify({ok: false, error: String(e)});
   }
@@ -107,7 +116,8 @@ const XHRFunction = `((spec) => new Promise((resolve) => {
         const i = line.indexOf(": ");
         if (i > 0) headers.push([line.slice(0, i), line.slice(i + 2)]);
       }
-      resolve(JSON.stringify({ok: true, type: "", status: x.status, statusText: x.statusText, url: x.responseURL, redirected: false, headers, body: x.responseText}));
+      const reads = (spec.readHeaders || []).map((n) => { const v = x.getResponseHeader(n); return {name: n, value: v ?? "", null: v === null}; });
+      resolve(JSON.stringify({ok: true, type: "", status: x.status, statusText: x.statusText, url: x.responseURL, redirected: false, headers, body: x.responseText, reads}));
     };
     for (const t of ["error", "abort", "timeout"]) x.addEventListener(t, () => resolve(JSON.stringify({ok: false, error: t})));
     x.send(corsimBody(spec) ?? null);
@@ -129,9 +139,11 @@ type Spec struct {
 	Redirect    string      `json:"redirect,omitempty"`
 	Cache       string      `json:"cache,omitempty"`
 	// TargetAddressSpace is fetch()'s targetAddressSpace member.
-	TargetAddressSpace string `json:"targetAddressSpace,omitempty"`
-	WithCredentials    bool   `json:"withCredentials,omitempty"`
-	UploadListeners    bool   `json:"uploadListeners,omitempty"`
+	TargetAddressSpace string   `json:"targetAddressSpace,omitempty"`
+	ReferrerPolicy     string   `json:"referrerPolicy,omitempty"`
+	ReadHeaders        []string `json:"readHeaders,omitempty"`
+	WithCredentials    bool     `json:"withCredentials,omitempty"`
+	UploadListeners    bool     `json:"uploadListeners,omitempty"`
 }
 
 func pairs(hs []Header) [][2]string {
@@ -146,14 +158,15 @@ func pairs(hs []Header) [][2]string {
 func FetchSpec(req FetchRequest) Spec {
 	return Spec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
 		Body: req.Body, BodyType: req.BodyType, Mode: req.Mode, Credentials: req.Credentials,
-		Redirect: req.Redirect, Cache: req.Cache, TargetAddressSpace: req.TargetAddressSpace}
+		Redirect: req.Redirect, Cache: req.Cache, TargetAddressSpace: req.TargetAddressSpace,
+		ReferrerPolicy: req.ReferrerPolicy, ReadHeaders: req.ReadHeaders}
 }
 
 // XHRSpec is req as the in-page function's argument.
 func XHRSpec(req XHRRequest) Spec {
 	return Spec{URL: req.URL, Method: req.Method, Headers: pairs(req.Headers), BodyKind: req.BodyKind,
 		Body: req.Body, BodyType: req.BodyType, WithCredentials: req.WithCredentials,
-		UploadListeners: req.UploadListeners}
+		UploadListeners: req.UploadListeners, ReadHeaders: req.ReadHeaders}
 }
 
 // FetchScript is a JavaScript expression that makes req's fetch and
@@ -192,6 +205,9 @@ type Result struct {
 	Redirected bool
 	Headers    []Header
 	Body       string
+	// Reads are the ReadHeaders reads, in order (none when the request
+	// failed).
+	Reads []HeaderRead
 	// Console holds the console lines of the step, in order.
 	Console []ConsoleMessage
 	// Codes are the engine's machine-readable error codes of the step, in
@@ -220,15 +236,23 @@ type ConsoleMessage struct {
 
 // outcome is what the in-page functions return, JSON-encoded.
 type outcome struct {
-	OK         bool        `json:"ok"`
-	Error      string      `json:"error"`
-	Type       string      `json:"type"`
-	Status     int         `json:"status"`
-	StatusText string      `json:"statusText"`
-	URL        string      `json:"url"`
-	Redirected bool        `json:"redirected"`
-	Headers    [][2]string `json:"headers"`
-	Body       string      `json:"body"`
+	OK         bool         `json:"ok"`
+	Error      string       `json:"error"`
+	Type       string       `json:"type"`
+	Status     int          `json:"status"`
+	StatusText string       `json:"statusText"`
+	URL        string       `json:"url"`
+	Redirected bool         `json:"redirected"`
+	Headers    [][2]string  `json:"headers"`
+	Body       string       `json:"body"`
+	Reads      []HeaderRead `json:"reads"`
+}
+
+// HeaderRead is one response header script read: its value, or null.
+type HeaderRead struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+	Null  bool   `json:"null"`
 }
 
 // DecodeOutcome reads what FetchFunction or XHRFunction returned into a
@@ -239,7 +263,7 @@ func DecodeOutcome(raw string) (*Result, error) {
 		return nil, fmt.Errorf("lab: decoding the step's result %q: %w", raw, err)
 	}
 	res := &Result{Resolved: out.OK, Error: out.Error, Type: out.Type, Status: out.Status, StatusText: out.StatusText,
-		URL: out.URL, Redirected: out.Redirected, Body: out.Body}
+		URL: out.URL, Redirected: out.Redirected, Body: out.Body, Reads: out.Reads}
 	for _, h := range out.Headers {
 		res.Headers = append(res.Headers, Header{Name: h[0], Value: h[1]})
 	}

@@ -63,7 +63,7 @@ type Fetch struct {
 	Page          Page         `json:"page"`
 	Time          time.Time    `json:"time"`
 	Outcome       string       `json:"outcome"` // allowed, blocked, network-error, opaque
-	Gate          string       `json:"gate"`    // none, cors, mixed-content, local-network-access, response-size, corp, request, network
+	Gate          string       `json:"gate"`    // none, cors, mixed-content, local-network-access, response-size, response-headers, corp, request, network
 	Preflight     *Preflight   `json:"preflight"`
 	Preflights    []*Preflight `json:"preflights"`
 	Response      *Response    `json:"response"`

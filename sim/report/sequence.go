@@ -212,7 +212,26 @@ func acaoHint(r *fetch.WireResponse) string {
 	if len(vs) == 0 {
 		return ", no ACAO"
 	}
-	return ", ACAO " + strings.Join(vs, " | ")
+	return ", ACAO " + escapeControls(strings.Join(vs, " | "))
+}
+
+// escapeControls writes control bytes as \u00XX: a diagram label cannot
+// carry them (XML forbids most, and a tab would read as a space).
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			b.WriteString(`\u00`)
+			b.WriteByte("0123456789ABCDEF"[c>>4])
+			b.WriteByte("0123456789ABCDEF"[c&15])
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func itoa(n int) string {

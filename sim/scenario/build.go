@@ -31,7 +31,7 @@ func OneFetch(name string, profiles []string, page, top policy.Origin, servers [
 	pg.Text = "page " + joinQuoted(pg.Args)
 	add(pg)
 	for _, s := range servers {
-		c := &Command{Name: "server", Server: s, Args: []string{s.Origin.String(), s.Kind, s.Source}}
+		c := &Command{Name: "server", Server: s, Args: []string{s.Target(), s.Kind, s.Source}}
 		c.Text = "server " + joinQuoted(c.Args)
 		add(c)
 	}

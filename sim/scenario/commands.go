@@ -82,7 +82,11 @@ const (
 
 // Server is "server ORIGIN config|canned|handler NAME".
 type Server struct {
+	// Origin is the origin served; zero when Any.
 	Origin policy.Origin
+	// Any marks a catch-all server ("server * …"): it answers every
+	// origin that has no server of its own.
+	Any bool
 	// Kind is ServerConfig, ServerCanned or ServerHandler.
 	Kind string
 	// Source is the config file, the canned-response prefix (files
@@ -98,10 +102,22 @@ type Server struct {
 	Space policy.AddressSpace
 }
 
+// Target is what the server serves: its origin, serialized, or "*".
+func (s *Server) Target() string {
+	if s.Any {
+		return "*"
+	}
+	return s.Origin.String()
+}
+
 // Fetch is "fetch [METHOD] URL [flags]": the init given to fetch() or
 // XMLHttpRequest.
 type Fetch struct {
 	Init fetch.RequestInit
+	// ReadHeaders are the response header names script reads after the
+	// request ended (--read-header): response.headers.get(name), or
+	// xhr.getResponseHeader(name) for an XMLHttpRequest.
+	ReadHeaders []string
 }
 
 // Usage documents one command.
@@ -113,9 +129,9 @@ type Usage struct {
 var Vocabulary = []Usage{
 	{"browsers", "PROFILE...", "profiles to run the scenario under (chromium firefox webkit spec); default chromium"},
 	{"page", "ORIGIN [in TOP-ORIGIN] [at ADDRESS]", "open a page at ORIGIN, optionally framed in a top-level page at TOP-ORIGIN; at says where its server is (an IP address, or public, local, loopback)"},
-	{"server", "ORIGIN config FILE | canned PREFIX | handler NAME [at ADDRESS]", "serve ORIGIN from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler; at says which address its host is at (an IP address, or public, local, loopback), for Local Network Access"},
+	{"server", "ORIGIN|* config FILE | canned PREFIX | handler NAME [at ADDRESS]", "serve ORIGIN (or, with *, every origin without a server of its own) from a config file, canned responses in files PREFIX/METHOD PATH, or a named Go handler; at says which address its host is at (an IP address, or public, local, loopback), for Local Network Access"},
 	{"permission", "local-network granted|denied|prompt", "the local-network permission of the pages opened after it (default prompt: headless Chromium denies, headless Firefox never answers)"},
-	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners --target-address-space)"},
+	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners --target-address-space --read-header --referrer-policy)"},
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
 	{"cookie", "URL 'SET-COOKIE-LINE'", "the user already has this cookie, as if URL's server had set it on a first-party visit"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
@@ -319,16 +335,23 @@ func (p *parser) server(cmd *Command) string {
 		return msg
 	}
 	if len(a) != 3 {
-		return "usage: server ORIGIN config|canned|handler NAME [at ADDRESS]"
+		return "usage: server ORIGIN|* config|canned|handler NAME [at ADDRESS]"
 	}
-	o, msg := parseOrigin(a[0])
-	if msg != "" {
-		return msg
+	s := &Server{Kind: a[1], Source: a[2], Any: a[0] == "*"}
+	if !s.Any {
+		o, msg := parseOrigin(a[0])
+		if msg != "" {
+			return msg
+		}
+		if o.IsOpaque() {
+			return "a server needs a tuple origin, not null"
+		}
+		s.Origin = o
 	}
-	if o.IsOpaque() {
-		return "a server needs a tuple origin, not null"
+	if s.Any && space != "" {
+		return "a catch-all server (*) has no single address: drop at ADDRESS"
 	}
-	s := &Server{Origin: o, Kind: a[1], Source: a[2], Space: space}
+	s.Space = space
 	switch s.Kind {
 	case ServerHandler:
 	case ServerConfig:

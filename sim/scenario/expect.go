@@ -29,7 +29,7 @@ const (
 // ExpectVocabulary documents the checks of the expect command.
 var ExpectVocabulary = []Usage{
 	{"outcome", "allowed|blocked|network-error|opaque", "what script got: a readable response, a CORS block, another network error, an opaque response"},
-	{"preflight", "none|sent|cached [method|header|forced]", "whether a preflight was needed, sent or answered from the cache, and (optionally) why it was needed"},
+	{"preflight", "none|sent|cached|not-sent [method|header|forced]", "whether a preflight was needed, sent or answered from the cache (not-sent: none or cached, no OPTIONS went out), and (optionally) why it was needed"},
 	{"status", "N", "the status script sees (0 for opaque)"},
 	{"type", "basic|cors|opaque|opaqueredirect", "the response type script sees"},
 	{"header", "NAME VALUE", "script can read header NAME with value VALUE"},
@@ -37,20 +37,21 @@ var ExpectVocabulary = []Usage{
 	{"body", "TEXT", "the response body script reads"},
 	{"url", "URL", "the response URL (the last of the redirect chain)"},
 	{"requests", "['METHOD TARGET'...]", "the requests the servers received during the fetch, in order; TARGET is /path?query or a full URL; no arguments means none"},
-	{"request", "N origin|acrm|acrh VALUE | N header NAME VALUE | N no-header NAME | N credentials true|false", "a header of the N-th request the servers received (1-based)"},
+	{"request", "N|'METHOD TARGET' origin|acrm|acrh VALUE | … header NAME VALUE | … no-header NAME | … credentials true|false", "a header of the N-th request the servers received (1-based), or of the first one with that method and target (/path?query or a full URL)"},
 	{"error", "CODE|none", "the failure code of the network error"},
 	{"console", "TEXT|none", "a console line of the current profile contains TEXT"},
 	{"js-error", "TEXT|none", "the error script sees (TypeError message), exactly"},
 	{"reached-server", "true|false", "the actual request reached a server (its side effects happened)"},
 	{"trace", "STEP [OUTCOME]", "the trace has a step (and outcome), e.g. cache-lookup hit"},
+	{"read-header", "NAME VALUE|null", "what script read for the response header NAME (the fetch's --read-header NAME): its value, or null"},
 	{"cache", "N", "the preflight cache holds N entries (per method and header name)"},
-	{"gate", "cors|mixed-content|local-network-access|response-size|corp|request|network|none", "which gate stopped the fetch: the CORS protocol, mixed content, Local Network Access, the response header size limit, Cross-Origin-Resource-Policy, the request's own rules, the network; none when nothing did"},
+	{"gate", "cors|mixed-content|local-network-access|response-size|response-headers|corp|request|network|none", "which gate stopped the fetch: the CORS protocol, mixed content, Local Network Access, the response header size limit, a response header byte the network stack refuses, Cross-Origin-Resource-Policy, the request's own rules, the network; none when nothing did"},
 	{"cookie", "sent|withheld|stored|deleted|rejected NAME [CODE]", "what the browser did with cookie NAME in the fetch (CODE: the reason's code, e.g. cookie-samesite-lax)"},
 	{"cookies", "N", "the browser's cookie jar holds N cookies after the fetch (partitioned ones included)"},
 }
 
 // Gates are the words of expect gate.
-var Gates = []string{"cors", "mixed-content", "local-network-access", "response-size", "corp", "request", "network", "none"}
+var Gates = []string{"cors", "mixed-content", "local-network-access", "response-size", "response-headers", "corp", "request", "network", "none"}
 
 // parseExpect checks the shape of an expect command's arguments.
 func parseExpect(args []string) (*Expect, string) {
@@ -75,15 +76,15 @@ func parseExpect(args []string) (*Expect, string) {
 		return e, word("allowed|blocked|network-error|opaque", OutcomeAllowed, OutcomeBlocked, OutcomeNetworkError, OutcomeOpaque)
 	case "preflight":
 		if len(a) == 0 || len(a) > 2 {
-			return nil, "usage: expect preflight none|sent|cached [method|header|forced]"
+			return nil, "usage: expect preflight none|sent|cached|not-sent [method|header|forced]"
 		}
 		switch a[0] {
-		case "none", "sent", "cached":
+		case "none", "sent", "cached", "not-sent":
 		default:
-			return nil, words.Msg("%q: want none, sent or cached", a[0])
+			return nil, words.Msg("%q: want none, sent, cached or not-sent", a[0])
 		}
 		if len(a) == 2 {
-			if a[0] == "none" {
+			if a[0] == "none" || a[0] == "not-sent" {
 				return nil, "a reason makes no sense with none"
 			}
 			switch a[1] {
@@ -132,6 +133,11 @@ func parseExpect(args []string) (*Expect, string) {
 		return e, word("true|false", "true", "false")
 	case "gate":
 		return e, word(strings.Join(Gates, "|"), Gates...)
+	case "read-header":
+		if len(a) != 2 {
+			return nil, "usage: expect read-header NAME VALUE|null"
+		}
+		return e, ""
 	case "trace":
 		if len(a) != 1 && len(a) != 2 {
 			return nil, "usage: expect trace STEP [OUTCOME]"
@@ -156,16 +162,23 @@ func parseExpect(args []string) (*Expect, string) {
 }
 
 func parseRequestExpect(e *Expect) string {
-	const usage = "usage: expect request N origin|acrm|acrh VALUE | N header NAME VALUE | N no-header NAME | N credentials true|false"
+	const usage = "usage: expect request N|'METHOD TARGET' origin|acrm|acrh VALUE | … header NAME VALUE | … no-header NAME | … credentials true|false"
 	a := e.Args
 	if len(a) < 2 {
 		return usage
 	}
-	n, err := strconv.Atoi(a[0])
-	if err != nil || n < 1 {
-		return words.Msg("%q is not a request number (1 is the first)", a[0])
+	if m, t, ok := strings.Cut(a[0], " "); ok {
+		// 'METHOD TARGET': N stays 0 and the check finds the request.
+		if m == "" || strings.TrimSpace(t) == "" {
+			return words.Msg("%q: want 'METHOD /path' or 'METHOD URL'", a[0])
+		}
+	} else {
+		n, err := strconv.Atoi(a[0])
+		if err != nil || n < 1 {
+			return words.Msg("%q is not a request number (1 is the first) nor 'METHOD TARGET'", a[0])
+		}
+		e.N = n
 	}
-	e.N = n
 	switch a[1] {
 	case "origin", "acrm", "acrh", "no-header":
 		if len(a) != 3 {

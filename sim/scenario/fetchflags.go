@@ -25,6 +25,8 @@ var FetchFlags = []Usage{
 	{"--initiator", "fetch|xhr|element", "which API makes the request: fetch() (default), XMLHttpRequest (--xhr), or an element such as <img crossorigin> (a GET without author headers or body, never preflighted)"},
 	{"--upload-listeners", "", "XMLHttpRequest with upload event listeners (forces a preflight)"},
 	{"--target-address-space", "public|local|loopback", "fetch()'s targetAddressSpace (Local Network Access): the address space the script expects the server in"},
+	{"--read-header", "NAME", "after the request, script reads the response header NAME (headers.get, or getResponseHeader for --xhr); check it with expect read-header (repeatable)"},
+	{"--referrer-policy", "no-referrer|no-referrer-when-downgrade|same-origin|origin|strict-origin|origin-when-cross-origin|strict-origin-when-cross-origin|unsafe-url", "RequestInit's referrerPolicy (default: the page's, strict-origin-when-cross-origin)"},
 }
 
 // FetchFlagAliases are the long names curl also accepts for some of
@@ -40,6 +42,10 @@ func ParseFetchArgs(args []string) (fetch.RequestInit, error) {
 	f, msg := parseFetch(args)
 	if msg != "" {
 		return fetch.RequestInit{}, errors.New(msg)
+	}
+	if len(f.ReadHeaders) > 0 {
+		// The init has no place for the reads: refuse rather than drop them.
+		return fetch.RequestInit{}, errors.New("--read-header works only in a scenario file")
 	}
 	return f.Init, nil
 }
@@ -124,6 +130,15 @@ func parseFetch(args []string) (*Fetch, string) {
 			}
 		case "--target-address-space":
 			in.TargetAddressSpace = v
+		case "--read-header":
+			if !policy.IsMethod(v) { // a header name is a token, as a method is
+				return nil, words.Msg("--read-header %q: want a header name", v)
+			}
+			f.ReadHeaders = append(f.ReadHeaders, v)
+		case "--referrer-policy":
+			in.ReferrerPolicy, msg = oneOf("--referrer-policy", v, fetch.ReferrerNoReferrer, fetch.ReferrerNoReferrerWhenDowngrade,
+				fetch.ReferrerSameOrigin, fetch.ReferrerOrigin, fetch.ReferrerStrictOrigin, fetch.ReferrerOriginWhenCrossOrigin,
+				fetch.ReferrerStrictOriginWhenCrossOrigin, fetch.ReferrerUnsafeURL)
 		case "--cache":
 			in.Cache, msg = oneOf("--cache", v, fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached)
 		default:
@@ -193,7 +208,10 @@ func parseFetch(args []string) (*Fetch, string) {
 }
 
 // parseHeaderFlag parses "Name: value" (curl's -H); "Name;" is an empty
-// value.
+// value. One space or tab after the colon separates name and value; any
+// further whitespace is part of the value ('X:  v' is " v"), so a value
+// that starts with a space can be written. fetch itself then normalizes
+// the value as Headers append does.
 func parseHeaderFlag(v string) (policy.Header, bool) {
 	if name, ok := strings.CutSuffix(v, ";"); ok && !strings.Contains(name, ":") {
 		return policy.Header{Name: strings.TrimSpace(name)}, name != ""
@@ -202,7 +220,10 @@ func parseHeaderFlag(v string) (policy.Header, bool) {
 	if !ok || strings.TrimSpace(name) == "" {
 		return policy.Header{}, false
 	}
-	return policy.Header{Name: strings.TrimSpace(name), Value: strings.TrimLeft(value, " \t")}, true
+	if value != "" && (value[0] == ' ' || value[0] == '\t') {
+		value = value[1:]
+	}
+	return policy.Header{Name: strings.TrimSpace(name), Value: value}, true
 }
 
 // String renders the fetch as a command line: "fetch PUT URL -H '…' …".
@@ -236,6 +257,10 @@ func (f *Fetch) String() string {
 	flag("--mode", string(in.Mode))
 	flag("--redirect", string(in.Redirect))
 	flag("--cache", string(in.Cache))
+	flag("--referrer-policy", string(in.ReferrerPolicy))
+	for _, n := range f.ReadHeaders {
+		flag("--read-header", n)
+	}
 	switch in.Initiator {
 	case fetch.InitiatorXHR:
 		b.WriteString(" --xhr")

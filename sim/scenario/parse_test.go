@@ -295,7 +295,8 @@ func TestParseFetchArgs(t *testing.T) {
 	}
 	// A value each flag accepts (bool flags take none).
 	sample := map[string]string{"-X": "GET", "-H": "X-A: 1", "-d": "x", "--body": "text", "--blob-type": "",
-		"--credentials": "include", "--mode": "cors", "--redirect": "manual", "--cache": "reload", "--initiator": "fetch", "--target-address-space": "local"}
+		"--credentials": "include", "--mode": "cors", "--redirect": "manual", "--cache": "reload", "--initiator": "fetch", "--target-address-space": "local",
+		"--referrer-policy": "no-referrer", "--read-header": "X-A"}
 	for _, f := range FetchFlags {
 		args := []string{"https://b.example/", f.Name}
 		if f.Args != "" {
@@ -312,8 +313,8 @@ func TestParseFetchArgs(t *testing.T) {
 		case "--blob-type":
 			args = append(args, "--body", "blob", "-d", "x")
 		}
-		if _, err := ParseFetchArgs(args); err != nil {
-			t.Errorf("%q: %v", args, err)
+		if _, msg := parseFetch(args); msg != "" {
+			t.Errorf("%q: %s", args, msg)
 		}
 	}
 	for alias, name := range FetchFlagAliases {
@@ -387,5 +388,23 @@ func TestParseProse(t *testing.T) {
 	}
 	if got := sc.ProseBefore(8, 10); len(got) != 1 || got[0].Line != 9 {
 		t.Errorf("ProseBefore(8, 10) = %+v, want the paragraph at line 9", got)
+	}
+}
+
+// TestHeaderFlagKeepsLeadingSpace pins that only the one separating space
+// after the colon is dropped (issue 12, "-H strips leading whitespace").
+func TestHeaderFlagKeepsLeadingSpace(t *testing.T) {
+	for in, want := range map[string]string{
+		"X-A: v":    "v",
+		"X-A:v":     "v",
+		"X-A:  v":   " v",
+		"X-A:\t\tv": "\tv",
+		"X-A: ":     "",
+		"X-A;":      "",
+	} {
+		h, ok := parseHeaderFlag(in)
+		if !ok || h.Name != "X-A" || h.Value != want {
+			t.Errorf("parseHeaderFlag(%q) = %q, %v; want value %q", in, h.Value, ok, want)
+		}
 	}
 }

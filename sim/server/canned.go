@@ -25,7 +25,10 @@ import (
 //
 // A response is chosen by the first key that exists, in this order:
 // "METHOD /path?query" (only when the key has a query), "METHOD /path",
-// "* /path?query", "* /path", "METHOD *", "* *". A HEAD request with no
+// "!OPTIONS /path?query", "!OPTIONS /path", "* /path?query", "* /path",
+// "METHOD *", "!OPTIONS *", "* *". The method "!OPTIONS" stands for any
+// method but OPTIONS: the actual requests, with the preflight answered
+// apart. A HEAD request with no
 // key of its own uses the GET response without its body, as servers do.
 // A request with no response gets 404 with a text body saying so.
 //
@@ -43,6 +46,9 @@ type Canned struct {
 
 type cannedKey struct{ method, path string }
 
+// notOptions is the method key for any method but OPTIONS.
+const notOptions = "!OPTIONS"
+
 type cannedEntry struct {
 	proto string // "HTTP/1.1" unless the raw text said otherwise
 	resp  *fetch.WireResponse
@@ -54,7 +60,8 @@ func NewCanned() *Canned {
 }
 
 // Add sets the response to requests matching method and path. method is a
-// method token (case-sensitive) or "*" for any; path starts with "/" (and
+// method token (case-sensitive), "*" for any or "!OPTIONS" for any but
+// OPTIONS; path starts with "/" (and
 // may end with "?query") or is "*" for any. The response is copied.
 func (c *Canned) Add(method, path string, resp *fetch.WireResponse) error {
 	if msg := checkCannedKey(method, path); msg != "" {
@@ -105,8 +112,8 @@ func (c *Canned) Keys() []string {
 }
 
 func checkCannedKey(method, path string) string {
-	if method != "*" && !isToken(method) {
-		return words.Msg("method %q is neither * nor a token", method)
+	if method != "*" && method != notOptions && !isToken(method) {
+		return words.Msg("method %q is neither *, !OPTIONS nor a token", method)
 	}
 	if path != "*" && (!strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#")) {
 		return words.Msg("path %q: want * or /path[?query] with no white space or #", path)
@@ -312,7 +319,11 @@ func (c *Canned) lookup(method, path, query string) (*cannedEntry, bool) {
 	if query != "" {
 		full = path + "?" + query
 	}
-	for _, m := range [2]string{method, "*"} {
+	methods := []string{method, notOptions, "*"}
+	if method == http.MethodOptions {
+		methods = []string{method, "*"}
+	}
+	for _, m := range methods {
 		if query != "" {
 			if e, ok := c.entries[cannedKey{m, full}]; ok {
 				return e, true
@@ -322,7 +333,7 @@ func (c *Canned) lookup(method, path, query string) (*cannedEntry, bool) {
 			return e, true
 		}
 	}
-	for _, m := range [2]string{method, "*"} {
+	for _, m := range methods {
 		if e, ok := c.entries[cannedKey{m, "*"}]; ok {
 			return e, true
 		}

@@ -279,3 +279,18 @@ func TestCannedServeHTTPBody(t *testing.T) {
 		t.Errorf("got %d %q", resp.StatusCode, b)
 	}
 }
+
+// TestCannedNotOptions pins the "!OPTIONS" method key: every method but
+// OPTIONS, after an exact method and before "*".
+func TestCannedNotOptions(t *testing.T) {
+	c, err := ParseCanned("t", []byte("-- !OPTIONS /x --\nHTTP/1.1 200 OK\n\nactual\n-- * /x --\nHTTP/1.1 204 No Content\n\n-- DELETE /x --\nHTTP/1.1 202 Accepted\n\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for method, want := range map[string]int{"GET": 200, "PUT": 200, "HEAD": 200, "OPTIONS": 204, "DELETE": 202} {
+		e, ok := c.lookup(method, "/x", "")
+		if !ok || e.resp.Status != want {
+			t.Errorf("%s /x: got %v %v, want %d", method, ok, e, want)
+		}
+	}
+}

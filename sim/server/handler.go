@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -212,7 +213,12 @@ func (t *handlerTransport) response(req *fetch.WireRequest, rec *recorder) (*fet
 		rec.status, rec.final = http.StatusOK, headerLines(rec.header, serverDefaultLines)
 	}
 	h := rec.final
-	for _, l := range h {
+	for i, l := range h {
+		// Go's net/http trims a value's surrounding whitespace when it
+		// writes it (textproto.TrimString), and a browser's parser drops
+		// OWS anyway: fetch.WireResponse.Header holds trimmed values.
+		h[i].Value = strings.Trim(l.Value, " \t")
+		l = h[i]
 		if !isToken(l.Name) {
 			return nil, t.fail(req, KindInvalidHeader, fmt.Sprintf("header name %q is not a token (RFC 9110 §5.1)", l.Name), nil)
 		}

@@ -194,7 +194,7 @@ func (p *configParser) directive(d string, args []string) {
 		if value != "" {
 			rest = append([]string{value}, rest...)
 		}
-		h := policy.Header{Name: http.CanonicalHeaderKey(name), Value: strings.Join(rest, " ")}
+		h := policy.Header{Name: http.CanonicalHeaderKey(name), Value: strings.Trim(strings.Join(rest, " "), " \t")}
 		if msg := checkResponseHeader(h); msg != "" {
 			p.errorf("%s", msg)
 			return
