@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -31,6 +32,7 @@ type Browser struct {
 	dialect *dialect
 	// lnaPerm is the local-network permission pages open with.
 	lnaPerm policy.Permission
+	jar     *cookie.Jar
 	// pages counts the opaque origins OpenClient made up.
 	pages atomic.Int64
 }
@@ -108,9 +110,9 @@ func New(p fetch.Profile, opts ...Option) *Browser {
 	if cf.net == nil {
 		cf.net = NewNetwork()
 	}
-	b := &Browser{net: cf.net, dialect: dialectFor(p.Name)}
+	b := &Browser{net: cf.net, dialect: dialectFor(p.Name), jar: newJar(p, cf.clock, cf.psl)}
 	b.fetcher = fetch.Fetcher{Profile: p, Clock: cf.clock, Transport: cf.net, PublicSuffixList: cf.psl,
-		AddressSpaces: cf.net}
+		AddressSpaces: cf.net, Cookies: b.jar}
 	if cf.spaces != nil {
 		b.fetcher.AddressSpaces = cf.spaces
 	}

@@ -36,6 +36,10 @@ type dialect struct {
 	// WebKitGTK 2.50). Zero: responseURL keeps the userinfo of the URL as
 	// opened (Chromium 156 and Firefox 153 ESR, conformance suites).
 	xhrURLWithoutUserinfo bool
+	// cookies returns the console lines about the responses' Set-Cookie
+	// lines (logged before any CORS line: Set-Cookie is processed first);
+	// nil for a browser whose lines corsim has not observed.
+	cookies func(res *fetch.Result) []ConsoleMessage
 }
 
 // dialects is the table of dialects keyed by profile family (the part of

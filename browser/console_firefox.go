@@ -21,6 +21,7 @@ var firefoxDialect = dialect{
 	abortError:     "AbortError: The operation was aborted. ",
 	render:         firefoxConsole,
 	warn:           firefoxWarn,
+	cookies:        firefoxCookieLines,
 	respond:        nil,
 	constructError: firefoxConstructError,
 }

@@ -263,10 +263,13 @@ func (p *Page) run(ctx context.Context, init fetch.RequestInit) *Outcome {
 	}
 	out.Result = res
 	out.Response = res.Response
+	if b.dialect.cookies != nil {
+		out.Console = b.dialect.cookies(res)
+	}
 	if res.Err != nil {
 		out.Response = nil
 		c := newBlockContext(p, res)
-		out.Console = b.dialect.render(c)
+		out.Console = append(out.Console, b.dialect.render(c)...)
 		if init.Initiator == fetch.InitiatorFetch {
 			out.JSError = b.dialect.typeError
 			if res.Err.Code == fetch.CodeAborted {

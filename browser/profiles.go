@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -134,6 +135,8 @@ var Chromium = fetch.Profile{
 	// services/network/sec_header_helpers.cc; harness: Sec-Fetch-* to
 	// https://api.test and http://127.0.0.1, none to http://api.test.
 	FetchMetadata: true,
+	// Cookies: see chromiumCookies.
+	Cookies: chromiumCookies,
 }
 
 // chromiumSafelist is cors.cc IsCorsSafelistedHeader's names beyond the
@@ -183,6 +186,8 @@ func applyChromiumFeature(p *fetch.Profile, f string) bool {
 	case FeatureCorsNonWildcardRequestHeadersSupport:
 		p.WildcardCoversAuthorization = false
 		p.WarnWildcardAuthorization = false
+	case SettingAllowThirdPartyCookies:
+		p.Cookies.ThirdParty = cookie.ThirdPartyAllow
 	default:
 		return false
 	}
@@ -192,7 +197,8 @@ func applyChromiumFeature(p *fetch.Profile, f string) bool {
 
 // ChromiumWithFeatures returns the Chromium profile as if started with
 // --enable-features=<features>. Known features:
-// FeatureCorsNonWildcardRequestHeadersSupport. The profile's Name is
+// FeatureCorsNonWildcardRequestHeadersSupport, and the user setting
+// SettingAllowThirdPartyCookies. The profile's Name is
 // "chromium+<feature>[+<feature>…]", so its console messages stay
 // Chromium's. An unknown feature is an error.
 func ChromiumWithFeatures(features ...string) (fetch.Profile, error) {
@@ -297,6 +303,8 @@ var Firefox = fetch.Profile{
 	// any failed CORS check, a simple request's too (issue 12 item 10);
 	// observed in Firefox 153 ESR (scenarios/cache-cleared-after-simple-failure).
 	ClearCacheOnCORSCheckFailure: true,
+	// Cookies: see firefoxCookies.
+	Cookies: firefoxCookies,
 }
 
 // WebKit is WebKitGTK 2.50 as observed by the conformance suite (every
@@ -393,6 +401,8 @@ var WebKit = fetch.Profile{
 	// scenarios/mixed-content-loopback-trustworthy), where Chromium and
 	// Firefox let loopback through as potentially trustworthy.
 	MixedContentBlocksLoopback: true,
+	// Cookies: see webkitCookies.
+	Cookies: webkitCookies,
 }
 
 // Profile names, as used by ProfileByName and as the Name of the profiles

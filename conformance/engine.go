@@ -123,6 +123,13 @@ type Session interface {
 	Close() error
 }
 
+// CookieSetter is a Session that can seed the browser's cookie jar, as a
+// scenario's cookie command does: the cookie as if the server at url had
+// set it with the Set-Cookie value line on a first-party visit.
+type CookieSetter interface {
+	SetCookie(ctx context.Context, url, line string) error
+}
+
 var engines = map[string]Engine{}
 
 // Register adds e to the engines TestConformance replays the corpus on.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/conformance/chromium"
 	"github.com/corsim/corsim/conformance/lab"
 	"github.com/corsim/corsim/sim/scenario"
@@ -40,8 +41,10 @@ func (chromiumEngine) Launch(ctx context.Context, profile string, origins []stri
 	if opts.ClockRate > 1 {
 		return nil, fmt.Errorf("chromium: no scaled clock (the suite uses the fake clock)")
 	}
-	b, err := chromium.Launch(ctx, chromium.Options{Origins: origins, EnableFeatures: features(profile), FakeClock: opts.FakeClock,
-		AddressSpaces: opts.AddressSpaces})
+	o := chromiumOptions(profile, origins)
+	o.FakeClock = opts.FakeClock
+	o.AddressSpaces = opts.AddressSpaces
+	b, err := chromium.Launch(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +75,11 @@ func (c chromiumBrowser) NewSession(ctx context.Context) (Session, error) {
 
 type chromiumSession struct{ s *chromium.Session }
 
+// SetCookie seeds the user's cookie with Network.setCookie.
+func (c chromiumSession) SetCookie(ctx context.Context, url, line string) error {
+	return c.s.SetCookie(ctx, url, line)
+}
+
 func (c chromiumSession) Open(ctx context.Context, origin string) error { return c.s.Open(ctx, origin) }
 func (c chromiumSession) OpenSandboxed(ctx context.Context, origin string) error {
 	return c.s.OpenSandboxed(ctx, origin)
@@ -99,4 +107,20 @@ func (c chromiumSession) XHR(ctx context.Context, req lab.XHRRequest) (*lab.Resu
 		return nil, err
 	}
 	return &res.Result, nil
+}
+
+// chromiumOptions are the chromium.Launch options for a scenario profile:
+// its Chromium features as --enable-features, except the user setting
+// browser.SettingAllowThirdPartyCookies, which is the profile preference
+// cookie_controls_mode 0 (chromium-harness.md).
+func chromiumOptions(profile string, origins []string) chromium.Options {
+	o := chromium.Options{Origins: origins}
+	for _, f := range features(profile) {
+		if f == browser.SettingAllowThirdPartyCookies {
+			o.AllowThirdPartyCookies = true
+			continue
+		}
+		o.EnableFeatures = append(o.EnableFeatures, f)
+	}
+	return o
 }

@@ -60,6 +60,11 @@ func (f firefoxBrowser) NewSession(ctx context.Context) (Session, error) {
 
 type firefoxSession struct{ s *firefox.Session }
 
+// SetCookie seeds the user's cookie with BiDi storage.setCookie.
+func (f firefoxSession) SetCookie(ctx context.Context, url, line string) error {
+	return f.s.SetCookie(ctx, url, line)
+}
+
 func (f firefoxSession) Open(ctx context.Context, origin string) error { return f.s.Open(ctx, origin) }
 func (f firefoxSession) OpenSandboxed(ctx context.Context, origin string) error {
 	return f.s.OpenSandboxed(ctx, origin)

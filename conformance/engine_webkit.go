@@ -128,6 +128,37 @@ type webkitSession struct {
 	log  *lab.Log
 	wd   *webkit.Session
 	page *webkit.PageRun
+	// back opens the scenario's current page again in both runs (nil
+	// before its first page command).
+	back func(context.Context) error
+}
+
+// goTo opens a page in both runs with wd and page (see both) and keeps
+// them as the way back to it.
+func (s *webkitSession) goTo(ctx context.Context, wd, page func(context.Context) error) error {
+	s.back = func(ctx context.Context) error {
+		return both(func() error { return wd(ctx) }, func() error { return page(ctx) })
+	}
+	return s.back(ctx)
+}
+
+// SetCookie seeds the user's cookie as a user gets it: both runs make a
+// top-level navigation to a URL at rawURL's origin whose response carries
+// "Set-Cookie: line" (webkit.CookieURLs; WebKitGTK applies its own rules
+// to it, as to any first-party response), then open the current page
+// again. The caches are the browsers' own and survive the navigations.
+func (s *webkitSession) SetCookie(ctx context.Context, rawURL, line string) error {
+	wd, page, err := webkit.CookieURLs(rawURL, line)
+	if err != nil {
+		return err
+	}
+	if err := both(func() error { return s.wd.Open(ctx, wd) }, func() error { return s.page.Open(ctx, page) }); err != nil {
+		return err
+	}
+	if s.back == nil {
+		return nil
+	}
+	return s.back(ctx)
 }
 
 func (s *webkitSession) Open(ctx context.Context, origin string) error {
@@ -135,8 +166,8 @@ func (s *webkitSession) Open(ctx context.Context, origin string) error {
 	if err != nil {
 		return err
 	}
-	return both(func() error { return s.wd.Open(ctx, o.Serialized+lab.PagePath) },
-		func() error { return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", false)) })
+	return s.goTo(ctx, func(ctx context.Context) error { return s.wd.Open(ctx, o.Serialized+lab.PagePath) },
+		func(ctx context.Context) error { return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", false)) })
 }
 
 func (s *webkitSession) OpenSandboxed(ctx context.Context, origin string) error {
@@ -144,8 +175,8 @@ func (s *webkitSession) OpenSandboxed(ctx context.Context, origin string) error 
 	if err != nil {
 		return err
 	}
-	return both(func() error { return s.wd.Open(ctx, o.Serialized+lab.PagePath+"?sandbox=1") },
-		func() error { return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", true)) })
+	return s.goTo(ctx, func(ctx context.Context) error { return s.wd.Open(ctx, o.Serialized+lab.PagePath+"?sandbox=1") },
+		func(ctx context.Context) error { return s.page.Open(ctx, webkit.DriveURL(o.Serialized, "", true)) })
 }
 
 func (s *webkitSession) OpenFrame(ctx context.Context, top, frame string) error {
@@ -158,8 +189,10 @@ func (s *webkitSession) OpenFrame(ctx context.Context, top, frame string) error 
 		return err
 	}
 	u := t.Serialized + lab.PagePath + "?frame=" + url.QueryEscape(f.Serialized+lab.PagePath)
-	return both(func() error { return s.wd.OpenFrame(ctx, u) },
-		func() error { return s.page.Open(ctx, webkit.DriveURL(t.Serialized, f.Serialized, false)) })
+	return s.goTo(ctx, func(ctx context.Context) error { return s.wd.OpenFrame(ctx, u) },
+		func(ctx context.Context) error {
+			return s.page.Open(ctx, webkit.DriveURL(t.Serialized, f.Serialized, false))
+		})
 }
 
 // both runs the two browsers' navigations at once (pages load no lab
@@ -257,6 +290,10 @@ func sameRun(a, b *lab.Result, reqs []lab.Request) string {
 		q := a.Requests[i]
 		if r.Method != q.Method || r.Target != q.Target || r.Origin != q.Origin || r.Server != q.Server {
 			return fmt.Sprintf("request %d: %s %s%s / %s %s%s", i, q.Method, q.Server, q.Target, r.Method, r.Server, r.Target)
+		}
+		// Both runs were seeded with the same cookies (SetCookie).
+		if a, b := q.Header.Get("Cookie"), r.Header.Get("Cookie"); a != b {
+			return fmt.Sprintf("request %d: Cookie %q / Cookie %q", i, a, b)
 		}
 	}
 	return ""

@@ -53,6 +53,9 @@ type Request struct {
 	ContentLength string
 	// Referer is the Referer header's value ("" when absent).
 	Referer string
+	// Cookie is the Cookie header's value ("" when absent): the cookies
+	// the browser attached.
+	Cookie string
 }
 
 // noOrigin stands for an absent Origin header in Request.Origin.
@@ -157,6 +160,7 @@ func wireRequest(r *fetch.WireRequest) Request {
 	ct, _ := r.Header.Get("Content-Type")
 	out.ContentLength = contentLength(cl, ct, r.Body)
 	out.Referer, _ = r.Header.Get("Referer")
+	out.Cookie, _ = r.Header.Get("Cookie")
 	return out
 }
 
@@ -256,7 +260,7 @@ func FromResult(r *lab.Result, needsPreflight bool) Step {
 	for _, q := range r.Requests {
 		rq := Request{Server: q.Server, Method: q.Method, Target: q.Target, Origin: noOrigin,
 			ACRM: q.RequestMethod, ACRH: q.RequestHeaders, ContentLength: contentLength(q.Header.Get("Content-Length"), q.Header.Get("Content-Type"), q.Body),
-			Referer: pageAtRoot(q.Header.Get("Referer"))}
+			Referer: pageAtRoot(q.Header.Get("Referer")), Cookie: q.Header.Get("Cookie")}
 		if q.HasOrigin {
 			rq.Origin = q.Origin
 		}

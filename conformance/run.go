@@ -200,6 +200,10 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 			}
 		case cmd.Name == "advance":
 			b.Advance(cmd.Advance)
+		case cmd.Cookie != nil:
+			if err := b.SetCookie(cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", sc.Name, cmd.Line, err)
+			}
 		case cmd.Fetch != nil:
 			in := cmd.Fetch.Init
 			start := time.Now()
@@ -312,6 +316,14 @@ func RunEngine(ctx context.Context, s Session, sc *scenario.Scenario, profile st
 				if err := s.Serve(o, h); err != nil {
 					return nil, where(err)
 				}
+			}
+		case cmd.Cookie != nil:
+			cs, ok := s.(CookieSetter)
+			if !ok {
+				return nil, where(fmt.Errorf("%w: this engine's harness cannot seed cookies (say conformance skip ENGINE 'reason')", ErrUnsupported))
+			}
+			if err := cs.SetCookie(ctx, cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
+				return nil, where(err)
 			}
 		case cmd.Name == "advance":
 			t0 := time.Now()

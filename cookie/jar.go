@@ -102,6 +102,12 @@ type Policy struct {
 	// layered-cookies draft (Chromium: kPrefixCookieHttp and
 	// kPrefixCookieHostHttp, enabled by default in net/base/features.cc).
 	HTTPPrefixes bool
+	// IgnorePrefixes stores __Secure- and __Host- cookies whatever their
+	// attributes (no §5.7 steps 20-22): observed in WebKitGTK 2.50
+	// (conformance suite, scenarios/cookie-host-prefix), whose libsoup jar
+	// kept __Host- cookies without Secure, with a Domain or another Path,
+	// and __Secure- cookies without Secure.
+	IgnorePrefixes bool
 	// MaxLifetime caps Expires and Max-Age (§5.5); zero means 400 days.
 	MaxLifetime time.Duration
 	// SchemelessSameSite compares sites without their scheme when deciding
@@ -110,6 +116,13 @@ type Policy struct {
 	// schemeful; Firefox's network.cookie.sameSite.schemeful is true only in
 	// Nightly builds (modules/libpref/init/StaticPrefList.yaml).
 	SchemelessSameSite bool
+	// SchemelessThirdParty compares sites without their scheme when
+	// deciding whether a request is made in a third-party context, so a
+	// page on http://www.a.example reaches https://a.example with the
+	// first-party jar. Observed in Firefox 153 ESR (conformance suite,
+	// scenarios/cookie-schemeless-same-site; ThirdPartyUtil compares base
+	// domains); Chromium and WebKitGTK 2.50 are schemeful.
+	SchemelessThirdParty bool
 	// ConsiderRedirectChain makes a request cross-site when any URL of its
 	// redirect chain is cross-site, as Fetch's redirect-taint does.
 	// Chromium: kCookieSameSiteConsidersRedirectChain, disabled by default.
@@ -234,6 +247,20 @@ func (j *Jar) All() []Cookie {
 	return out
 }
 
+// Restore adds copies of cs, in order, to the jar without applying any
+// rule: the jar as it was (cs as All returned it), for making a request
+// again in a fresh browser with the same cookies.
+func (j *Jar) Restore(cs []Cookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i := range cs {
+		c := cs[i]
+		j.seq++
+		j.order[&c] = j.seq
+		j.cookies = append(j.cookies, &c)
+	}
+}
+
 // evictExpired removes expired cookies (§5.7, "The user agent MUST evict
 // all expired cookies").
 func (j *Jar) evictExpired(now time.Time) {
@@ -318,10 +345,14 @@ func (j *Jar) crossSiteOnlyByScheme(r Request) bool {
 // thirdParty reports whether the request is made in a third-party context:
 // its URL is not same site with the site for cookies (Chromium's
 // CookieSettingsBase::IsThirdPartyRequest: !site_for_cookies.IsFirstParty(url),
-// schemeful). Browser-initiated navigations are first-party.
+// schemeful; schemeless with Policy.SchemelessThirdParty). Browser-initiated
+// navigations are first-party.
 func (j *Jar) thirdParty(r Request) bool {
 	if r.BrowserInitiated {
 		return false
+	}
+	if j.policy.SchemelessThirdParty {
+		return !policy.SchemelesslySameSite(policy.OriginOf(r.URL), siteForCookies(r), j.psl)
 	}
 	return !policy.SameSite(policy.OriginOf(r.URL), siteForCookies(r), j.psl)
 }

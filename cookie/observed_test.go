@@ -1,6 +1,7 @@
 package cookie
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -159,4 +160,80 @@ func TestObservedWebKitGTK250(t *testing.T) {
 			t.Errorf("%s (-WebKitGTK +jar):\n%s", tc.third, diff)
 		}
 	}
+}
+
+// TestObservedWebKitGTK250Prefixes replays a probe of the webkit
+// conformance suite (a first-party https fetch of /a/login whose response
+// sets these lines, then a second fetch): WebKitGTK 2.50 kept every cookie,
+// whatever its __Host- or __Secure- prefix asks (Policy.IgnorePrefixes),
+// and sent them all. The order of WebKitGTK's Cookie header among cookies
+// of the same path length ("…; __Host-dom=3; __Host-nosec=1; …") is not
+// the creation order of RFC 6265bis §5.8.3 and is not modelled: the pairs
+// are compared sorted.
+func TestObservedWebKitGTK250Prefixes(t *testing.T) {
+	lines := []string{"__Host-nosec=1; Path=/", "__Host-path=2; Secure; Path=/a", "__Host-dom=3; Secure; Path=/; Domain=api.test",
+		"__Secure-nosec=4", "__host-lower=5; Path=/", "__secure-lower=6", "__Host-good=7; Secure; Path=/", "control=8"}
+	observed := "__Host-path=2; __Secure-nosec=4; __secure-lower=6; control=8; __Host-dom=3; __Host-nosec=1; __host-lower=5; __Host-good=7"
+	sorted := func(h string) []string {
+		s := strings.Split(h, "; ")
+		slices.Sort(s)
+		return s
+	}
+	for _, tc := range []struct {
+		ignore bool
+		want   []string
+	}{
+		{true, sorted(observed)},
+		// Without the knob the jar keeps only what the draft allows.
+		{false, []string{"__Host-good=7", "control=8"}},
+	} {
+		j, clk := newJar(Policy{UnsetIsNone: true, ThirdParty: ThirdPartyBlockNew, IgnorePrefixes: tc.ignore})
+		j.Store(lines, firstParty(t, "https://api.test/a/login"))
+		clk.Advance(time.Second)
+		got := sorted(j.Cookies(firstParty(t, "https://api.test/a/login")).Header())
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("IgnorePrefixes %v (-want +jar):\n%s", tc.ignore, diff)
+		}
+	}
+}
+
+// TestObservedSchemelessThirdParty replays scenarios/cookie-schemeless-same-site
+// through the jar: from a page on http://www.api.test, a cookie stored
+// first-party on https://api.test and one that the https response sets.
+// Firefox 153 ESR sent all and kept the new one (schemeless same-site and
+// third-party checks); WebKitGTK 2.50 sent all but refused the new one as
+// third-party (schemeless same-site, schemeful third-party).
+func TestObservedSchemelessThirdParty(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		policy Policy
+		want   []string
+	}{
+		{"Firefox 153 ESR", firefoxLike(), []string{"strict=1; none=3", "tp", "strict=1; none=3; tp=4"}},
+		{"WebKitGTK 2.50", Policy{UnsetIsNone: true, ThirdParty: ThirdPartyBlockNew, SchemelessSameSite: true}, []string{"strict=1; none=3", "", "strict=1; none=3"}},
+	} {
+		j, clk := newJar(tc.policy)
+		j.Store([]string{"strict=1; SameSite=Strict", "none=3; SameSite=None; Secure"}, firstParty(t, "https://api.test/"))
+		clk.Advance(time.Second)
+		r := from(t, "http://www.api.test", "https://api.test/me")
+		var got []string
+		got = append(got, j.Cookies(r).Header())
+		var stored []string
+		for _, res := range j.Store([]string{"tp=4; SameSite=None; Secure"}, r) {
+			if res.Rejected == nil {
+				stored = append(stored, res.Cookie.Name)
+			}
+		}
+		clk.Advance(time.Second)
+		got = append(got, strings.Join(stored, ","), j.Cookies(r).Header())
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-observed +jar):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// firefoxLike is the Firefox profile's cookie policy (browser/cookies.go).
+func firefoxLike() Policy {
+	return Policy{UnsetIsNone: true, NoneRequiresSecure: true, ThirdParty: ThirdPartyPartition, Partitioned: true,
+		SecureLocalhost: true, SchemelessSameSite: true, SchemelessThirdParty: true}
 }

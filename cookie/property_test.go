@@ -11,13 +11,15 @@ import (
 // genPolicy draws any combination of the knobs.
 func genPolicy(t *rapid.T) Policy {
 	return Policy{
-		UnsetIsNone:        rapid.Bool().Draw(t, "unsetIsNone"),
-		LaxAllowUnsafe:     time.Duration(rapid.IntRange(0, 200).Draw(t, "laxAllowUnsafe")) * time.Second,
-		NoneRequiresSecure: rapid.Bool().Draw(t, "noneRequiresSecure"),
-		ThirdParty:         rapid.SampledFrom([]ThirdPartyCookies{"", ThirdPartyAllow, ThirdPartyBlock, ThirdPartyBlockNew, ThirdPartyPartition}).Draw(t, "thirdParty"),
-		Partitioned:        rapid.Bool().Draw(t, "partitioned"),
-		SecureLocalhost:    rapid.Bool().Draw(t, "secureLocalhost"),
-		HTTPPrefixes:       rapid.Bool().Draw(t, "httpPrefixes"),
+		UnsetIsNone:          rapid.Bool().Draw(t, "unsetIsNone"),
+		LaxAllowUnsafe:       time.Duration(rapid.IntRange(0, 200).Draw(t, "laxAllowUnsafe")) * time.Second,
+		NoneRequiresSecure:   rapid.Bool().Draw(t, "noneRequiresSecure"),
+		ThirdParty:           rapid.SampledFrom([]ThirdPartyCookies{"", ThirdPartyAllow, ThirdPartyBlock, ThirdPartyBlockNew, ThirdPartyPartition}).Draw(t, "thirdParty"),
+		Partitioned:          rapid.Bool().Draw(t, "partitioned"),
+		SecureLocalhost:      rapid.Bool().Draw(t, "secureLocalhost"),
+		HTTPPrefixes:         rapid.Bool().Draw(t, "httpPrefixes"),
+		IgnorePrefixes:       rapid.Bool().Draw(t, "ignorePrefixes"),
+		SchemelessThirdParty: rapid.Bool().Draw(t, "schemelessThirdParty"),
 	}
 }
 

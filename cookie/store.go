@@ -231,6 +231,9 @@ func (j *Jar) shadowsSecure(c *Cookie) bool {
 // with Policy.HTTPPrefixes, the __Http- and __Host-Http- rules of the
 // layered-cookies draft's "Store a Cookie".
 func (j *Jar) checkPrefixes(c *Cookie, hc *http.Cookie) *policy.Failure {
+	if j.policy.IgnorePrefixes {
+		return nil
+	}
 	lower := strings.ToLower(c.Name)
 	bad := func(why string) *policy.Failure {
 		return fail(CodeSetCookiePrefix, spec6265bis+"section-5.7", c.Name, "a cookie named "+c.Name+" "+why)

@@ -160,7 +160,7 @@ func (c *Check) PreflightCachedFor(d time.Duration) *Check {
 	var failed []*run
 	var notes []string
 	for _, r0 := range c.runs {
-		r := newRun(r0.profile, c.ts.tr, c.ts.space, c.page.origin, c.init)
+		r := newRun(r0.profile, c.ts.tr, c.ts.space, c.page.origin, c.init, c.ts.cookies)
 		if r.setupErr != nil {
 			failed = append(failed, r0)
 			continue

@@ -42,6 +42,7 @@ type Tester struct {
 	base     *url.URL
 	browsers []Browser
 	space    policy.AddressSpace
+	cookies  []cookieSeed
 }
 
 // Option configures a Tester.
@@ -156,7 +157,7 @@ func (p *Page) FetchInit(init fetch.RequestInit) *Check {
 		return c
 	}
 	for _, b := range p.ts.browsers {
-		c.runs = append(c.runs, newRun(b, p.ts.tr, p.ts.space, p.origin, init))
+		c.runs = append(c.runs, newRun(b, p.ts.tr, p.ts.space, p.origin, init, p.ts.cookies))
 	}
 	for _, r := range c.runs {
 		if r.setupErr != nil {

@@ -36,7 +36,9 @@
 // Besides Allowed, Blocked, Exposes, PreflightCachedFor and
 // VariesOnOrigin, NeverReached checks that only a preflight reached the
 // server, FailsWith checks the failure code, and In narrows a chain to one
-// browser.
+// browser. Cookies: Cookie (an Option) or Tester.LoggedIn seed the user's
+// cookies; SendsCookie, WithholdsCookie and StoresCookie check what each
+// browser's jar did, under its SameSite and third-party cookie rules.
 //
 // A check costs about as much as making its exchanges by hand: a
 // credentialed, preflighted PUT checked in the four browsers (eight

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
@@ -26,11 +27,13 @@ type run struct {
 	console  []string
 	jsError  string
 	setupErr error
+	// cookiesBefore is the jar before the request, for the explanation.
+	cookiesBefore []cookie.Cookie
 }
 
 // newRun opens a page at origin in a new browser of profile p and makes
 // the request once.
-func newRun(p Browser, tr fetch.Transport, space policy.AddressSpace, origin policy.Origin, init fetch.RequestInit) *run {
+func newRun(p Browser, tr fetch.Transport, space policy.AddressSpace, origin policy.Origin, init fetch.RequestInit, cookies []cookieSeed) *run {
 	r := &run{profile: p, init: init}
 	// The transport is the only server on the browser's network, at the
 	// origin of the request URL; a transport that knows where servers are
@@ -46,6 +49,13 @@ func newRun(p Browser, tr fetch.Transport, space policy.AddressSpace, origin pol
 	}
 	page := r.br.OpenClient(fetch.Client{Origin: origin, TopLevelOrigin: origin})
 	r.page = page
+	for _, c := range cookies {
+		if err := r.br.SetCookie(c.url, c.line); err != nil {
+			r.setupErr = err
+			r.res = &fetch.Result{Err: &policy.Failure{Code: fetch.CodeInvalidRequest, Message: err.Error()}}
+			return r
+		}
+	}
 	r.res = r.do(tr)
 	return r
 }
@@ -58,6 +68,7 @@ func (r *run) do(tr fetch.Transport) *fetch.Result {
 		return &fetch.Result{Err: &policy.Failure{Code: fetch.CodeInvalidRequest, Message: err.Error()}}
 	}
 	r.tr = tr
+	r.cookiesBefore = r.br.Cookies()
 	var out *browser.Outcome
 	ctx := context.Background()
 	if r.init.Initiator == fetch.InitiatorXHR {
@@ -87,7 +98,7 @@ func (r *run) do(tr fetch.Transport) *fetch.Result {
 // NewTransport) is never asked again: the explanation then works from the
 // answers it recorded.
 func (r *run) subject(tr fetch.Transport) explain.Subject {
-	s := explain.Subject{Profile: r.profile, Client: r.page.Client(), Init: r.init, Outcome: r.out, Servers: r.br.Network().Snapshot()}
+	s := explain.Subject{Profile: r.profile, Client: r.page.Client(), Init: r.init, Outcome: r.out, Servers: r.br.Network().Snapshot(), Cookies: r.cookiesBefore}
 	if _, live := tr.(*server.Live); live {
 		s.Servers = nil
 	}

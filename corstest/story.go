@@ -201,8 +201,8 @@ func writeRequest(b *strings.Builder, r *fetch.WireRequest) {
 	for _, h := range r.Header {
 		fmt.Fprintf(b, "    %s: %s\n", h.Name, h.Value)
 	}
-	if r.Credentials {
-		b.WriteString("    (with the user's cookies)\n")
+	if _, ok := r.Header.Get("Cookie"); r.Credentials && !ok {
+		b.WriteString("    (credentials included; no cookie sent)\n")
 	}
 	if len(r.Body) > 0 {
 		fmt.Fprintf(b, "    \n    %s\n", clip(r.Body))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 )
@@ -28,6 +29,10 @@ type Subject struct {
 	// again (a live server): the fixes are then derived from the recorded
 	// answers only and marked unconfirmed.
 	Servers fetch.Transport
+	// Cookies are the cookies in the browser's jar before the request
+	// (browser.Browser.Cookies); the re-runs that confirm fixes start with
+	// them, so a server behind session auth answers as it did.
+	Cookies []cookie.Cookie
 }
 
 // Verdicts, as the scenario language and the JSON report spell them.
@@ -85,6 +90,10 @@ type Run struct {
 	// Differs says how this browser differs from the first one ("" for
 	// the first, and for a browser that did the same).
 	Differs string
+	// Cookies says, hop by hop, which cookies the requests carried and
+	// which were withheld and why, and which Set-Cookie lines were stored
+	// or rejected and why.
+	Cookies []CookieNote
 }
 
 // Check is the check or gate that decided a failed fetch.
@@ -191,6 +200,7 @@ func newRun(s *Subject) *Run {
 			r.Decided = &Check{Code: string(f.Code), Spec: f.Spec, Subject: f.Subject, Message: f.Message, InPreflight: res.FailedInPreflight}
 		}
 		r.ReachedServer = res.ReachedServer
+		r.Cookies = cookieNotes(res)
 	}
 	r.Script = scriptView(o)
 	if o.Response != nil {

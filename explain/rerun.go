@@ -193,6 +193,7 @@ func rerun(ctx context.Context, s *Subject, r *remedy) *browser.Outcome {
 		opts = append(opts, browser.WithAddressSpaces(as))
 	}
 	b := browser.New(s.Profile, opts...)
+	b.CookieJar().Restore(s.Cookies)
 	client := s.Client
 	if r.page.grant {
 		client.LocalNetworkPermission = policy.PermissionGranted

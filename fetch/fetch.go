@@ -38,6 +38,10 @@ type Fetcher struct {
 	// Local Network Access; nil means DefaultAddressSpaces (IP literals and
 	// localhost by their address, every other host public).
 	AddressSpaces AddressSpaces
+	// Cookies is the cookie store; nil models a user agent that neither
+	// sends nor stores cookies (the wire then only says whether credentials
+	// were included).
+	Cookies CookieStore
 }
 
 func (f *Fetcher) now() time.Time {

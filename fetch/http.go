@@ -117,6 +117,7 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 		r.event(Event{Step: StepOriginHeader, Spec: anchorOriginHeader, Outcome: OutcomeNone})
 	}
 	h = append(h, r.fetchMetadata(false)...)
+	h, sentCookies := r.appendCookieHeader(h)
 	wreq.Header = h
 	if r.body.Kind != BodyNone {
 		wreq.Body = r.body.wire()
@@ -125,6 +126,8 @@ func (r *run) networkFetch() (*WireResponse, *policy.Failure) {
 	if err != nil {
 		return nil, err
 	}
+	ex := &r.res.Wire[len(r.res.Wire)-1]
+	ex.Cookies, ex.SetCookies = sentCookies, r.storeSetCookies(wr)
 	r.event(Event{Step: StepActualSent, Spec: anchorNetOrCache, Outcome: OutcomeOK})
 	return wr, nil
 }

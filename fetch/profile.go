@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/policy"
 )
 
@@ -341,10 +342,20 @@ type Profile struct {
 	// Firefox observed). Zero: none — a deliberate deviation of the zero
 	// profile, whose wire stays the CORS protocol's alone.
 	FetchMetadata bool
+	// --- Cookies ---
+
+	// Cookies are the cookie store's rules (SameSite default, third-party
+	// cookie setting, partitioning); the zero Policy is RFC 6265bis read
+	// strictly with third-party cookies allowed. Used by whoever builds the
+	// Fetcher's CookieStore (package browser); fetch itself never reads it.
+	Cookies cookie.Policy
 }
 
-// Spec is the profile of the Fetch standard itself: the zero Profile.
-var Spec = Profile{Name: "spec"}
+// Spec is the profile of the Fetch standard itself: the zero Profile,
+// except that its cookie rules refuse SameSite=None without Secure, as
+// RFC 6265bis §5.7 step 19 says (cookie.Policy's zero value leaves that to
+// the engine).
+var Spec = Profile{Name: "spec", Cookies: cookie.Policy{NoneRequiresSecure: true}}
 
 // MaxAgeRule says what a class of Access-Control-Max-Age values does.
 type MaxAgeRule int

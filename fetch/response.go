@@ -3,6 +3,7 @@ package fetch
 import (
 	"net/url"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/policy"
 )
 
@@ -59,6 +60,13 @@ type Exchange struct {
 	Preflight bool
 	// Hop is the index in the URL list of the URL requested.
 	Hop int
+	// Cookies is what the Fetcher's CookieStore said about this request:
+	// the cookies sent (the Cookie header) and those withheld, with
+	// reasons; nil without a CookieStore and for preflights.
+	Cookies *cookie.Retrieval
+	// SetCookies is what the CookieStore did with each Set-Cookie line of
+	// the response: stored, or rejected and why.
+	SetCookies []cookie.StoreResult
 }
 
 // PreflightReport tells, for one hop of a request that takes main fetch's

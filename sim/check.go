@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -212,6 +214,10 @@ func (r *runner) check(e *scenario.Expect, fs *FetchStep) string {
 			got = "none"
 		}
 		return want(a[0], got)
+	case "cookie":
+		return checkCookie(a, fs)
+	case "cookies":
+		return want(strconv.Itoa(e.N), strconv.Itoa(fs.Cookies))
 	}
 	return "unknown check " + e.What
 }
@@ -383,4 +389,25 @@ func checkTrace(a []string, res *fetch.Result) string {
 		return fmt.Sprintf("expected trace step %s %s, got it with outcome %s", a[0], a[1], strings.Join(seen, ", "))
 	}
 	return fmt.Sprintf("expected trace step %s, which did not happen", strings.Join(a, " "))
+}
+
+// checkCookie is "expect cookie OUTCOME NAME [CODE]": some note of the
+// fetch's explanation says cookie NAME had OUTCOME (with CODE among its
+// reasons, when given).
+func checkCookie(a []string, fs *FetchStep) string {
+	notes := fs.Explain(context.Background()).Cookies()
+	var seen []string
+	for _, n := range notes {
+		seen = append(seen, n.Outcome+" "+n.Name+" "+strings.Join(n.Codes, ","))
+		if n.Outcome != a[0] || n.Name != a[1] {
+			continue
+		}
+		if len(a) == 2 || slices.Contains(n.Codes, a[2]) {
+			return ""
+		}
+	}
+	if len(seen) == 0 {
+		return fmt.Sprintf("expected cookie %s %s, but no cookie was sent, withheld, stored or rejected", a[1], a[0])
+	}
+	return fmt.Sprintf("expected cookie %s %s, got: %s", a[1], a[0], strings.Join(seen, "; "))
 }

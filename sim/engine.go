@@ -54,7 +54,8 @@ func (e *engine) serve(origin string, t fetch.Transport, space policy.AddressSpa
 }
 
 func (e *engine) fetch(ctx context.Context, init fetch.RequestInit) *FetchStep {
-	fs := &FetchStep{Init: init, Client: e.page.Client(), At: e.b.Now(), Profile: e.b.Profile(), servers: e.b.Network().Snapshot()}
+	fs := &FetchStep{Init: init, Client: e.page.Client(), At: e.b.Now(), Profile: e.b.Profile(), servers: e.b.Network().Snapshot(),
+		cookiesBefore: e.b.Cookies()}
 	var out *browser.Outcome
 	if init.Initiator == fetch.InitiatorXHR {
 		out = e.page.XHR(ctx, init.Method, init.URL, browser.XHRRequest{
@@ -76,5 +77,6 @@ func (e *engine) fetch(ctx context.Context, init fetch.RequestInit) *FetchStep {
 		fs.Outcome = Classify(out.Result)
 	}
 	fs.CacheEntries = len(e.b.CacheEntries())
+	fs.Cookies = len(e.b.Cookies())
 	return fs
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/corsim/corsim/browser"
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
@@ -286,6 +287,10 @@ func (r *runner) step(st *Step) {
 		}
 	case cmd.Name == "advance":
 		r.eng.advance(cmd.Advance)
+	case cmd.Cookie != nil:
+		if err := r.eng.b.SetCookie(cmd.Cookie.URL, cmd.Cookie.Line); err != nil {
+			r.fail(st, "%v", err)
+		}
 	case cmd.Expect != nil:
 		if r.last == nil {
 			r.fail(st, "no fetch ran before this check under this profile")
@@ -366,6 +371,12 @@ type FetchStep struct {
 	// CacheEntries is the number of live preflight-cache entries after the
 	// fetch.
 	CacheEntries int
+	// Cookies is the number of cookies in the browser's jar after the
+	// fetch, partitioned ones included.
+	Cookies int
+	// cookiesBefore is the jar before the fetch, for the explanation's
+	// re-runs.
+	cookiesBefore []cookie.Cookie
 	// Profile is the browser's profile.
 	Profile fetch.Profile
 
@@ -378,7 +389,7 @@ type FetchStep struct {
 
 // Subject is the fetch as package explain takes it.
 func (f *FetchStep) Subject() explain.Subject {
-	return explain.Subject{Profile: f.Profile, Client: f.Client, Init: f.Init, Outcome: f.Browser, Servers: f.servers}
+	return explain.Subject{Profile: f.Profile, Client: f.Client, Init: f.Init, Outcome: f.Browser, Servers: f.servers, Cookies: f.cookiesBefore}
 }
 
 // Explain returns the explanation of the fetch in its browser alone

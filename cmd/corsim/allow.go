@@ -48,6 +48,8 @@ Flags:
                       responses
   -H, --header 'Name: v'
                       add a request header line (repeatable)
+  --cookie 'n=v'      send the cookie n=v, to reach a server behind session
+                      auth (repeatable; its value is masked in the output)
   --json              print JSON (schema corsim.allow/v1, docs/json-schema.md)
 `)
 		writeLiveFlagsHelp(w)
@@ -69,6 +71,8 @@ Examples:
 		lf := addLiveFlags(fs)
 		timeout := &lf.timeout
 		asJSON := fs.Bool("json", false, "")
+		var cookieFlags listFlag
+		fs.Var(&cookieFlags, "cookie", "")
 		pos, code, ok := parseArgs(e, fs, c, args)
 		if !ok {
 			return code
@@ -84,6 +88,18 @@ Examples:
 		if err != nil {
 			return inputErr(e, c, err)
 		}
+		cookies, err := parseCookieFlags(cookieFlags)
+		if err != nil {
+			return inputErr(e, c, err)
+		}
+		if len(cookies) > 0 {
+			hl = append(hl, policy.Header{Name: "Cookie", Value: cookieHeader(cookies)})
+		}
+		out := &maskingWriter{w: e.stdout, cs: cookies}
+		defer out.flush()
+		e2 := *e
+		e2.stdout = out
+		e = &e2
 		var t fetch.Transport
 		target := "live"
 		if *serverFile == "" {

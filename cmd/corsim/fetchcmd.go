@@ -28,6 +28,7 @@ type fetchOpts struct {
 	asJSON     bool
 	expect     string
 	explain    bool
+	cookies    []userCookie
 }
 
 func fetchCommand(explain bool) *command {
@@ -93,6 +94,10 @@ Flags (they may come before or after the URL):
                       OPTIONS go out; any other actual request is shown, not sent
   --send-unsafe       with --live, really send an unsafe request (PUT, POST, …,
                       or an OPTIONS request with a body)
+  --cookie LINE       the user already has this cookie for the URL's origin,
+                      set first-party: 'sid=1; SameSite=None; Secure'
+                      (repeatable); each browser's rules decide whether it
+                      is sent; its value is masked in the output
   --expect OUTCOME    exit 1 unless the outcome is allowed, blocked,
                       network-error or opaque (in every chosen browser)
   --json              print the sim JSON report (docs/json-schema.md)
@@ -142,6 +147,8 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 	o.liveFlags = addLiveFlags(fs)
 	fs.BoolVar(&o.asJSON, "json", false, "")
 	fs.StringVar(&o.expect, "expect", "", "")
+	var cookieFlags listFlag
+	fs.Var(&cookieFlags, "cookie", "")
 	pos, code, ok := parseArgs(e, fs, c, args)
 	if !ok {
 		return nil, code, false
@@ -182,6 +189,9 @@ func parseFetchArgs(e *env, c *command, args []string) (*fetchOpts, int, bool) {
 		return bad(err)
 	}
 	if o.profiles, err = parseBrowsers(*browsers); err != nil {
+		return bad(err)
+	}
+	if o.cookies, err = parseCookieFlags(cookieFlags); err != nil {
 		return bad(err)
 	}
 	switch {

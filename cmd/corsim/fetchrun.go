@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,12 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		}
 	}
 	sc := scenario.OneFetch(c.name, o.profiles, o.from, o.top, []*scenario.Server{srv}, o.init)
+	seedCookies(sc, target.String()+"/", o.cookies)
+	out := &maskingWriter{w: e.stdout, cs: o.cookies}
+	defer out.flush()
+	e2 := *e
+	e2.stdout = out
+	e = &e2
 	stop := func() {}
 	if o.live {
 		start := time.Now()
@@ -155,7 +162,27 @@ func unanswered(runs []fetchRun) (first *report.Exchange, n, total int) {
 	return first, n, total
 }
 
+// seedCookies puts a cookie command for each of cs before the scenario's
+// fetch: the user has them, set first-party by url's server.
+func seedCookies(sc *scenario.Scenario, url string, cs []userCookie) {
+	if len(cs) == 0 {
+		return
+	}
+	var seeds []*scenario.Command
+	for _, c := range cs {
+		seeds = append(seeds, &scenario.Command{Name: "cookie", Args: []string{url, maskLine(c.line)},
+			Text: "cookie " + url + " '" + maskLine(c.line) + "'", Cookie: &scenario.Cookie{URL: url, Line: c.line}})
+	}
+	i := slices.IndexFunc(sc.Commands, func(c *scenario.Command) bool { return c.Fetch != nil })
+	if i < 0 {
+		i = len(sc.Commands)
+	}
+	sc.Commands = slices.Insert(sc.Commands, i, seeds...)
+}
+
 // isSetupFailure reports whether a runner failure is about the setup (a server that
 // could not be attached) rather than the fetch's demand, which a one-shot
 // fetch does not make ("?" prefix).
-func isSetupFailure(f *sim.Failure) bool { return strings.HasPrefix(f.Command, "server ") }
+func isSetupFailure(f *sim.Failure) bool {
+	return strings.HasPrefix(f.Command, "server ") || strings.HasPrefix(f.Command, "cookie ")
+}

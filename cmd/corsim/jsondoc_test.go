@@ -293,3 +293,44 @@ func TestReplayJSONDocumented(t *testing.T) {
 	checkDocumented(t, "Verdict", tables["Verdict"], verdicts)
 	checkDocumented(t, "Skipped", tables["Skipped"], skipped)
 }
+
+// TestReportCookiesDocumented checks the cookies of `corsim fetch --json`
+// (a seeded cookie sent or withheld, a Set-Cookie stored in a partition or
+// rejected) against the Cookie table of docs/json-schema.md.
+func TestReportCookiesDocumented(t *testing.T) {
+	tables := docTables(t, "Fetch")
+	conf := filepath.Join(t.TempDir(), "api.conf")
+	if err := os.WriteFile(conf, []byte("origins https://app.example\ncredentials true\nroute /me GET\nresponse-header Set-Cookie: tp=1; SameSite=None; Secure\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := corsim(t, "", "fetch", "--json", "https://api.example/me", "--from", "https://app.example", "--server", conf,
+		"--credentials", "include", "--browser", "all", "--cookie", "sid=1; SameSite=None; Secure")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var cookies []map[string]any
+	outcomes := map[any]bool{}
+	for _, sc := range objects(decodeObject(t, r)["scenarios"]) {
+		for _, run := range objects(sc["runs"]) {
+			for _, st := range objects(run["steps"]) {
+				f, _ := st["fetch"].(map[string]any)
+				if f == nil {
+					continue
+				}
+				if _, isList := f["cookies"].([]any); !isList {
+					t.Errorf("cookies is %v, want a list", f["cookies"])
+				}
+				for _, c := range objects(f["cookies"]) {
+					cookies = append(cookies, c)
+					outcomes[c["outcome"]] = true
+				}
+			}
+		}
+	}
+	checkDocumented(t, "Cookie", tables["Cookie"], cookies)
+	for _, o := range []string{"sent", "withheld", "stored", "rejected"} {
+		if !outcomes[o] {
+			t.Errorf("the sample has no cookie %s (outcomes %v); the test needs every kind", o, outcomes)
+		}
+	}
+}

@@ -3,8 +3,9 @@ package main
 // notModelled is the list of what corsim's simulated browsers leave out,
 // shown by corsim fetch --help and kept word for word in the README
 // (TestNotModelledInREADME).
-const notModelled = `  - cookies on the wire: credentials mode and includeCredentials are
-    modelled, the cookie jar (package cookie) is not yet wired into fetches
+const notModelled = `  - cookies set or sent by top-level navigations (SameSite Lax's unsafe
+    method allowance is modelled in the jar, not exercised by fetches),
+    and Safari's Intelligent Tracking Prevention
   - Content Security Policy (connect-src), Permissions Policy, COEP/COOP
     beyond Cross-Origin-Resource-Policy, and service workers
   - the HTTP cache, HTTP authentication prompts, proxies, TLS errors, DNS

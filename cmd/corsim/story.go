@@ -252,8 +252,8 @@ func writeExchange(b *strings.Builder, x *report.Exchange, p palette) {
 	for _, h := range q.Headers {
 		fmt.Fprintf(b, "    %s: %s\n", h.Name, h.Value)
 	}
-	if q.Credentials {
-		fmt.Fprintf(b, "    (with the user's cookies and HTTP authentication)\n")
+	if q.Credentials && !hasHeader(q.Headers, "Cookie") {
+		fmt.Fprintf(b, "    (credentials included; no cookie sent)\n")
 	}
 	if q.Body != "" {
 		fmt.Fprintf(b, "\n    %s\n", truncate(q.Body, 200))
@@ -314,6 +314,7 @@ func writeVerdict(b *strings.Builder, r *fetchRun, p palette) {
 		fmt.Fprintf(b, "  %s the actual request reached the server, so its side effects happened even though script cannot read the answer\n", p.yellow("note:"))
 	}
 	writeScriptView(b, r, p)
+	writeCookies(b, x.Cookies, p)
 	if len(f.Console) == 0 {
 		fmt.Fprintf(b, "%s nothing\n", p.bold("Console:"))
 		return
@@ -458,4 +459,30 @@ func truncate(s string, n int) string {
 
 // safeMethod reports an RFC 9110 safe method (§9.2.1): one whose blocked
 // request has, by definition, no side effect worth a warning.
+// writeCookies prints what the browser did with cookies: each sent,
+// withheld (and why), stored or rejected (and why).
+func writeCookies(b *strings.Builder, notes []explain.CookieNote, p palette) {
+	if len(notes) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%s\n", p.bold("Cookies:"))
+	for _, n := range notes {
+		line := "  " + n.Text
+		if len(n.DevTools) > 0 {
+			line += " (DevTools: " + strings.Join(n.DevTools, ", ") + ")"
+		}
+		fmt.Fprintln(b, line)
+	}
+}
+
+// hasHeader reports whether hs has a line called name.
+func hasHeader(hs []report.Header, name string) bool {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
 func safeMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "OPTIONS" }

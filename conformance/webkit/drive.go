@@ -28,6 +28,7 @@ const (
 	drivePage   = DrivePath + "/page"   // the document steps run in
 	driveNext   = DrivePath + "/next"   // the page asks for its next command
 	driveResult = DrivePath + "/result" // the page posts a step's result
+	driveCookie = DrivePath + "/cookie" // a blank page that sets a cookie
 )
 
 // Console markers the drive page logs around each step, so that the
@@ -87,6 +88,57 @@ func DriveURL(origin, frame string, sandbox bool) string {
 		u += "?sandbox=1"
 	}
 	return u
+}
+
+// CookieURLs are the two URLs whose top-level navigation stores the cookie
+// line (a Set-Cookie value) as if the server at rawURL had sent it on a
+// first-party visit: both are at rawURL's origin and answer with
+// "Set-Cookie: line" from the drive channel, so the lab's servers never see
+// them. wd is a blank page, for the WebDriver session; page is a drive
+// page, for PageRun.Open (the page-driven run goes on driving from it).
+// Without a Path attribute, line gets the default-path of rawURL (RFC
+// 6265bis §5.1.4), since the response's own path is the drive channel's.
+func CookieURLs(rawURL, line string) (wd, page string, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", "", fmt.Errorf("webkit: cookie URL %q: not an http or https URL", rawURL)
+	}
+	if !hasPath(line) {
+		line += "; Path=" + defaultPath(u.EscapedPath())
+	}
+	origin := u.Scheme + "://" + u.Host
+	set := "set=" + url.QueryEscape(line)
+	return origin + driveCookie + "?" + set, origin + drivePage + "?" + set, nil
+}
+
+// hasPath reports whether a Set-Cookie value has a Path attribute.
+func hasPath(line string) bool {
+	_, attrs, _ := strings.Cut(line, ";")
+	for _, a := range strings.Split(attrs, ";") {
+		name, _, _ := strings.Cut(a, "=")
+		if strings.EqualFold(strings.TrimSpace(name), "path") {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultPath implements "default-path" (RFC 6265bis §5.1.4): the URL
+// path up to, not including, its last "/", or "/".
+func defaultPath(p string) string {
+	i := strings.LastIndex(p, "/")
+	if !strings.HasPrefix(p, "/") || i <= 0 {
+		return "/"
+	}
+	return p[:i]
+}
+
+// setCookie answers a drive-channel request that carries set=LINE with
+// "Set-Cookie: LINE".
+func setCookie(w http.ResponseWriter, req *http.Request) {
+	if line := req.URL.Query().Get("set"); line != "" {
+		w.Header().Add("Set-Cookie", line)
+	}
 }
 
 // command is one instruction for the drive page.
@@ -150,6 +202,10 @@ func (r *PageRun) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"kind":"wait"}`)
 		}
+	case driveCookie:
+		setCookie(w, req)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, "<!doctype html><html><head><meta charset=utf-8><title>corsim</title></head><body></body></html>")
 	case driveResult:
 		id, _ := strconv.Atoi(req.URL.Query().Get("id"))
 		body, _ := io.ReadAll(req.Body)
@@ -174,6 +230,7 @@ func (r *PageRun) pollHold() time.Duration {
 // servePage writes the drive page.
 func servePage(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	setCookie(w, req)
 	q := req.URL.Query()
 	if q.Get("sandbox") != "" {
 		w.Header().Set("Content-Security-Policy", "sandbox allow-scripts")

@@ -70,6 +70,17 @@ func BuildFixes(e *explain.Explanation) []*Fix {
 	return out
 }
 
+// BuildCookies turns the cookie notes of an explanation's first run into
+// their JSON form ([] when there are none).
+func BuildCookies(e *explain.Explanation) []*Cookie {
+	out := []*Cookie{}
+	for _, n := range e.Cookies() {
+		out = append(out, &Cookie{Hop: n.Hop, Name: n.Name, Outcome: n.Outcome, Partition: n.Partition,
+			Codes: append([]string{}, n.Codes...), DevTools: append([]string{}, n.DevTools...), Spec: n.Spec, Text: n.Text})
+	}
+	return out
+}
+
 // BuildFetch turns one fetch into its JSON form.
 func BuildFetch(fs *sim.FetchStep) *Fetch {
 	f := &Fetch{
@@ -84,6 +95,7 @@ func BuildFetch(fs *sim.FetchStep) *Fetch {
 
 		CacheEntries: fs.CacheEntries,
 		Fixes:        BuildFixes(fs.Explain(context.Background())),
+		Cookies:      BuildCookies(fs.Explain(context.Background())),
 	}
 	res := fs.Result
 	f.Request = buildRequest(fs)

@@ -193,6 +193,7 @@ type htmlFetch struct {
 	Outcome string
 	JSError string
 	Console []string
+	Cookies []explain.CookieNote
 	Fixes   []htmlFix
 }
 
@@ -215,8 +216,10 @@ func htmlFetchOf(fs *sim.FetchStep, fixes bool) *htmlFetch {
 	for _, c := range fs.Console {
 		hf.Console = append(hf.Console, string(c.Level)+": "+c.Text)
 	}
+	ex := fs.Explain(context.Background())
+	hf.Cookies = ex.Cookies()
 	if fixes {
-		for _, f := range fs.Explain(context.Background()).Fixes {
+		for _, f := range ex.Fixes {
 			hf.Fixes = append(hf.Fixes, htmlFix{Scope: f.Scope(nil), Changes: f.Changes})
 		}
 	}
@@ -322,7 +325,8 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;paddin
 {{end}}</ol>
 <p class="verdict">⇒ {{.Verdict}}</p>
 {{if .JSError}}<p class="console">script: <code>{{.JSError}}</code></p>{{end}}
-{{range .Console}}<p class="console">console {{.}}</p>{{end}}
+{{range .Console}}<p class="console">console {{.}}</p>{{end}}{{range .Cookies}}
+<p class="cookie">cookie {{.Text}}</p>{{end}}
 {{if .Fixes}}<p class="fix">What would make it work:</p><ol class="fix">{{range .Fixes}}<li>{{.Scope}}:<ul>{{range .Changes}}<li>{{.Text}} <a href="{{.Spec}}">spec</a></li>{{end}}</ul></li>{{end}}</ol>{{end}}
 {{end}}
 </div>

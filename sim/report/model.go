@@ -76,6 +76,21 @@ type Fetch struct {
 	Tainted       bool         `json:"tainted"`
 	CacheEntries  int          `json:"cacheEntries"`
 	Fixes         []*Fix       `json:"fixes"`
+	Cookies       []*Cookie    `json:"cookies"`
+}
+
+// Cookie is what the browser did with one cookie on one hop
+// (explain.CookieNote): sent, withheld, stored, deleted or rejected, with
+// the reasons' codes and Chromium DevTools names.
+type Cookie struct {
+	Hop       int      `json:"hop"`
+	Name      string   `json:"name"`
+	Outcome   string   `json:"outcome"`
+	Partition string   `json:"partition,omitempty"`
+	Codes     []string `json:"codes"`
+	DevTools  []string `json:"devtools"`
+	Spec      string   `json:"spec"`
+	Text      string   `json:"text"`
 }
 
 // Fix is one way to make a failed fetch work: changes all needed

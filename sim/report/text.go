@@ -247,8 +247,12 @@ func textFetch(w io.Writer, fs *sim.FetchStep, ind string, fixes bool) {
 	for _, c := range fs.Console {
 		fmt.Fprintf(w, "%s   console %s: %s\n", ind, c.Level, c.Text)
 	}
+	ex := fs.Explain(context.Background())
+	for _, n := range ex.Cookies() {
+		fmt.Fprintf(w, "%s   cookie: %s\n", ind, n.Text)
+	}
 	if fixes {
-		textFixes(w, fs.Explain(context.Background()).Fixes, ind+"   ")
+		textFixes(w, ex.Fixes, ind+"   ")
 	}
 }
 

@@ -38,6 +38,18 @@ type Command struct {
 	// Permission is the local-network permission a permission command
 	// sets for the pages opened after it.
 	Permission policy.Permission
+	// Cookie is what a cookie command seeds the jar with.
+	Cookie *Cookie
+}
+
+// Cookie is "cookie URL 'SET-COOKIE-LINE'": the user already has this
+// cookie, as if URL's server had set it on a first-party visit.
+type Cookie struct {
+	// URL is the URL whose response set the cookie (its host and path
+	// decide the cookie's domain and default path).
+	URL string
+	// Line is the Set-Cookie value, e.g. "sid=1; SameSite=None; Secure".
+	Line string
 }
 
 // Applies reports whether the command runs under profile.
@@ -125,6 +137,7 @@ var Vocabulary = []Usage{
 	{"permission", "local-network granted|denied|prompt", "the local-network permission of the pages opened after it (default prompt: headless Chromium denies, headless Firefox never answers)"},
 	{"fetch", "[METHOD] URL [flags]", "fetch URL from the page (flags: -X -H -d --body --blob-type --credentials --mode --redirect --cache --xhr --initiator --upload-listeners --target-address-space --read-header --referrer-policy)"},
 	{"advance", "DURATION", "move the virtual clock forward (1s, 500ms, 2h)"},
+	{"cookie", "URL 'SET-COOKIE-LINE'", "the user already has this cookie, as if URL's server had set it on a first-party visit"},
 	{"expect", "WHAT ARGS...", "check the last fetch (see ExpectVocabulary)"},
 	{"conformance", "skip [ENGINE] REASON", "mark the scenario as not replayable in a real browser (or in one engine: chromium, firefox, webkit)"},
 }
@@ -191,6 +204,15 @@ func (p *parser) command(cmd *Command) string {
 		}
 		cmd.Fetch = f
 		p.sawFetch = true
+		return ""
+	case "cookie":
+		if len(cmd.Args) != 2 {
+			return "usage: cookie URL 'name=value; attributes'"
+		}
+		if !strings.HasPrefix(cmd.Args[0], "http://") && !strings.HasPrefix(cmd.Args[0], "https://") {
+			return words.Msg("%q: want an http: or https: URL", cmd.Args[0])
+		}
+		cmd.Cookie = &Cookie{URL: cmd.Args[0], Line: cmd.Args[1]}
 		return ""
 	case "advance":
 		if len(cmd.Args) != 1 {

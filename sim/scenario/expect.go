@@ -46,6 +46,8 @@ var ExpectVocabulary = []Usage{
 	{"read-header", "NAME VALUE|null", "what script read for the response header NAME (the fetch's --read-header NAME): its value, or null"},
 	{"cache", "N", "the preflight cache holds N entries (per method and header name)"},
 	{"gate", "cors|mixed-content|local-network-access|response-size|response-headers|corp|request|network|none", "which gate stopped the fetch: the CORS protocol, mixed content, Local Network Access, the response header size limit, a response header byte the network stack refuses, Cross-Origin-Resource-Policy, the request's own rules, the network; none when nothing did"},
+	{"cookie", "sent|withheld|stored|deleted|rejected NAME [CODE]", "what the browser did with cookie NAME in the fetch (CODE: the reason's code, e.g. cookie-samesite-lax)"},
+	{"cookies", "N", "the browser's cookie jar holds N cookies after the fetch (partitioned ones included)"},
 }
 
 // Gates are the words of expect gate.
@@ -92,7 +94,20 @@ func parseExpect(args []string) (*Expect, string) {
 			}
 		}
 		return e, ""
-	case "status", "cache":
+	case "cookie":
+		if len(a) != 2 && len(a) != 3 {
+			return nil, "usage: expect cookie sent|withheld|stored|deleted|rejected NAME [CODE]"
+		}
+		switch a[0] {
+		case "sent", "withheld", "stored", "deleted", "rejected":
+		default:
+			return nil, words.Msg("%q: want sent, withheld, stored, deleted or rejected", a[0])
+		}
+		if len(a) == 3 && (a[0] == "sent" || a[0] == "stored" || a[0] == "deleted") {
+			return nil, "a reason code makes sense only with withheld or rejected"
+		}
+		return e, ""
+	case "status", "cache", "cookies":
 		if len(a) != 1 {
 			return nil, "usage: expect " + e.What + " N"
 		}

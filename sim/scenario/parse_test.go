@@ -99,6 +99,19 @@ func TestParseGood(t *testing.T) {
 	}
 }
 
+func TestParseCookie(t *testing.T) {
+	sc, err := Parse("x.txtar", []byte("cookie https://api.example/ 'sid=1; SameSite=None; Secure'\npage https://app.example\nfetch https://api.example/\nexpect cookie withheld sid cookie-third-party-blocked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&Cookie{URL: "https://api.example/", Line: "sid=1; SameSite=None; Secure"}, sc.Commands[0].Cookie); diff != "" {
+		t.Error(diff)
+	}
+	if e := sc.Commands[3].Expect; e.What != "cookie" || len(e.Args) != 3 {
+		t.Errorf("expect = %+v", e)
+	}
+}
+
 func TestParseDefaults(t *testing.T) {
 	sc, err := Parse("d", []byte("page https://a.example\nfetch https://b.example/ -d x\n"))
 	if err != nil {
@@ -154,6 +167,11 @@ func TestParseErrors(t *testing.T) {
 		{"server https://a.example config auth.conf\n-- auth.cfg --\norigins *\n", `x.txtar:1: server: no file "auth.conf" in the archive; it has: auth.cfg`},
 		{"server https://a.example canned c\n-- d/GET /x --\nHTTP/1.1 200 OK\n", "x.txtar:1: server: no canned responses: add files named c/METHOD PATH (e.g. -- c/GET /items --); the archive has: d/GET /x"},
 		{"page https://a.example\n" + strings.Repeat("x", 500) + "\x1b[2J", `x.txtar:2: "` + strings.Repeat("x", 48) + `…": unknown command`},
+		{"cookie https://a.example/", "x.txtar:1: cookie: usage: cookie URL 'name=value; attributes'"},
+		{"cookie a.example 'x=1'", `x.txtar:1: cookie: "a.example": want an http: or https: URL`},
+		{"page https://a.example\nfetch https://b.example/\nexpect cookie eaten sid", `x.txtar:3: expect: "eaten": want sent, withheld, stored, deleted or rejected`},
+		{"page https://a.example\nfetch https://b.example/\nexpect cookie sent sid cookie-samesite-lax", "x.txtar:3: expect: a reason code makes sense only with withheld or rejected"},
+		{"page https://a.example\nfetch https://b.example/\nexpect cookies many", `x.txtar:3: expect: "many" is not a number`},
 	} {
 		_, err := Parse("x.txtar", []byte(tc.src))
 		if err == nil {
