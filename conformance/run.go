@@ -183,8 +183,7 @@ func RunCorsim(ctx context.Context, sc *scenario.Scenario, profile string, hs Ha
 			if cmd.Page.Space != "" && !cmd.Page.Origin.IsOpaque() {
 				b.Network().DeclareAddressSpace(cmd.Page.Origin.Host(), cmd.Page.Space)
 			}
-			page = b.OpenClient(fetch.Client{Origin: cmd.Page.Origin, TopLevelOrigin: cmd.Page.Top,
-				AddressSpace: cmd.Page.Space, LocalNetworkPermission: perm})
+			page = b.OpenClient(cmd.Page.Client(perm))
 		case cmd.Permission != "":
 			perm = cmd.Permission
 		case cmd.Server != nil:

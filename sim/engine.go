@@ -38,7 +38,7 @@ func (e *engine) open(pg *scenario.Page) {
 	if pg.Space != "" && !pg.Origin.IsOpaque() {
 		e.b.Network().DeclareAddressSpace(pg.Origin.Host(), pg.Space)
 	}
-	e.page = e.b.OpenClient(fetch.Client{Origin: pg.Origin, TopLevelOrigin: pg.Top, URL: pg.URL, AddressSpace: pg.Space, LocalNetworkPermission: e.perm})
+	e.page = e.b.OpenClient(pg.Client(e.perm))
 }
 
 // serve registers t for origin (serialized) or, for "*", every origin

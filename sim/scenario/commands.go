@@ -77,6 +77,12 @@ type Page struct {
 	URL *url.URL
 }
 
+// Client is the fetch client the page is: its origin, top-level origin,
+// URL and address space, with the local-network permission perm.
+func (pg *Page) Client(perm policy.Permission) fetch.Client {
+	return fetch.Client{Origin: pg.Origin, TopLevelOrigin: pg.Top, URL: pg.URL, AddressSpace: pg.Space, LocalNetworkPermission: perm}
+}
+
 // Server kinds.
 const (
 	ServerConfig  = "config"
