@@ -3,9 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
-	"time"
 
 	"github.com/corsim/corsim/browser"
 	"github.com/corsim/corsim/conformance/chromium"
@@ -73,28 +71,12 @@ func (c chromiumBrowser) NewSession(ctx context.Context) (Session, error) {
 	return chromiumSession{s}, nil
 }
 
-type chromiumSession struct{ s *chromium.Session }
-
-// SetCookie seeds the user's cookie with Network.setCookie.
-func (c chromiumSession) SetCookie(ctx context.Context, url, line string) error {
-	return c.s.SetCookie(ctx, url, line)
-}
-
-func (c chromiumSession) Open(ctx context.Context, origin string) error { return c.s.Open(ctx, origin) }
-func (c chromiumSession) OpenSandboxed(ctx context.Context, origin string) error {
-	return c.s.OpenSandboxed(ctx, origin)
-}
-func (c chromiumSession) OpenFrame(ctx context.Context, top, frame string) error {
-	return c.s.OpenFrame(ctx, top, frame)
-}
-func (c chromiumSession) Serve(origin string, h http.Handler) error { return c.s.Serve(origin, h) }
-func (c chromiumSession) Wait(ctx context.Context, d time.Duration) error {
-	return c.s.Wait(ctx, d)
-}
-func (c chromiumSession) Close() error { return c.s.Close() }
+// chromiumSession is the driver's session; only Fetch and XHR differ
+// from the suite's Session (the driver's results carry loading failures and issues too).
+type chromiumSession struct{ *chromium.Session }
 
 func (c chromiumSession) Fetch(ctx context.Context, req lab.FetchRequest) (*lab.Result, error) {
-	res, err := c.s.Fetch(ctx, req)
+	res, err := c.Session.Fetch(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +84,7 @@ func (c chromiumSession) Fetch(ctx context.Context, req lab.FetchRequest) (*lab.
 }
 
 func (c chromiumSession) XHR(ctx context.Context, req lab.XHRRequest) (*lab.Result, error) {
-	res, err := c.s.XHR(ctx, req)
+	res, err := c.Session.XHR(ctx, req)
 	if err != nil {
 		return nil, err
 	}

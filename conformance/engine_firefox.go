@@ -3,8 +3,6 @@ package conformance
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/corsim/corsim/conformance/firefox"
 	"github.com/corsim/corsim/conformance/lab"
@@ -58,28 +56,6 @@ func (f firefoxBrowser) NewSession(ctx context.Context) (Session, error) {
 	return firefoxSession{s}, nil
 }
 
-type firefoxSession struct{ s *firefox.Session }
-
-// SetCookie seeds the user's cookie with BiDi storage.setCookie.
-func (f firefoxSession) SetCookie(ctx context.Context, url, line string) error {
-	return f.s.SetCookie(ctx, url, line)
-}
-
-func (f firefoxSession) Open(ctx context.Context, origin string) error { return f.s.Open(ctx, origin) }
-func (f firefoxSession) OpenSandboxed(ctx context.Context, origin string) error {
-	return f.s.OpenSandboxed(ctx, origin)
-}
-func (f firefoxSession) OpenFrame(ctx context.Context, top, frame string) error {
-	return f.s.OpenFrame(ctx, top, frame)
-}
-func (f firefoxSession) Serve(origin string, h http.Handler) error { return f.s.Serve(origin, h) }
-func (f firefoxSession) Wait(ctx context.Context, d time.Duration) error {
-	return f.s.Wait(ctx, d)
-}
-func (f firefoxSession) Close() error { return f.s.Close() }
-func (f firefoxSession) Fetch(ctx context.Context, req lab.FetchRequest) (*lab.Result, error) {
-	return f.s.Fetch(ctx, req)
-}
-func (f firefoxSession) XHR(ctx context.Context, req lab.XHRRequest) (*lab.Result, error) {
-	return f.s.XHR(ctx, req)
-}
+// firefoxSession is the driver's session as is: its methods are the
+// suite's Session.
+type firefoxSession struct{ *firefox.Session }

@@ -211,14 +211,7 @@ func (s *webkitSession) Serve(origin string, h http.Handler) error { return s.lo
 
 // Wait lets d of the browsers' time pass: d divided by the clock rate.
 func (s *webkitSession) Wait(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d / time.Duration(s.w.rate))
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return lab.Wait(ctx, nil, d/time.Duration(s.w.rate))
 }
 
 func (s *webkitSession) Fetch(ctx context.Context, req lab.FetchRequest) (*lab.Result, error) {

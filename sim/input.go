@@ -1,13 +1,11 @@
 package sim
 
 import (
-	"errors"
-	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/corsim/corsim/internal/input"
 )
 
 // MaxInputSize is the largest input file corsim reads: a scenario, a
@@ -15,100 +13,20 @@ import (
 // scenario of a few hundred thousand fetch lines; anything larger is
 // refused before it is read, so that a link to /dev/zero cannot fill the
 // memory.
-const MaxInputSize = 16 << 20
+const MaxInputSize = input.MaxSize
 
 // ReadInputFile reads the input file at path. It reads only a regular
 // file, of at most MaxInputSize bytes: a named pipe (which would block), a
 // device (/dev/zero, which never ends), a directory or a socket is
 // refused, and so is a file that does not have the content its size says
 // (a /proc or /sys file, such as /proc/self/environ, which reports a size
-// of 0). Errors read "path: what is wrong".
-func ReadInputFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, pathErr(path, err)
-	}
-	if err := checkRegular(path, fi); err != nil {
-		return nil, err
-	}
-	// Non-blocking, so that a file swapped for a named pipe after the
-	// Stat does not block the open.
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
-	if err != nil {
-		return nil, pathErr(path, err)
-	}
-	defer f.Close()
-	ofi, err := f.Stat()
-	if err != nil {
-		return nil, pathErr(path, err)
-	}
-	if err := checkRegular(path, ofi); err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(f, min(ofi.Size(), MaxInputSize)+1))
-	if err != nil {
-		return nil, pathErr(path, err)
-	}
-	if int64(len(b)) != ofi.Size() {
-		return nil, fmt.Errorf("%s: not an ordinary file: its size says %d bytes but it has more or less (a /proc or /sys file?); corsim reads only regular files", path, ofi.Size())
-	}
-	return b, nil
-}
+// of 0). Errors read "path: what is wrong". scenario.ParseFile reads its
+// file the same way.
+func ReadInputFile(path string) ([]byte, error) { return input.ReadFile(path) }
 
 // ReadInput reads an input from r (standard input, say), at most
 // MaxInputSize bytes; name labels the errors.
-func ReadInput(name string, r io.Reader) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxInputSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	if len(b) > MaxInputSize {
-		return nil, fmt.Errorf("%s: more than %s, the limit for an input", name, sizeWords(MaxInputSize))
-	}
-	return b, nil
-}
-
-// checkRegular refuses what is not a regular file of at most MaxInputSize.
-func checkRegular(path string, fi fs.FileInfo) error {
-	m := fi.Mode()
-	var what string
-	switch {
-	case m.IsRegular():
-		if fi.Size() > MaxInputSize {
-			return fmt.Errorf("%s: %d bytes, more than %s, the limit for an input file", path, fi.Size(), sizeWords(MaxInputSize))
-		}
-		return nil
-	case m.IsDir():
-		what = "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		what = "a socket"
-	case m&fs.ModeDevice != 0:
-		what = "a device"
-	default:
-		what = "not a regular file"
-	}
-	return fmt.Errorf("%s: %s; corsim reads only regular files", path, what)
-}
-
-func sizeWords(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }
-
-// pathErr turns an os error into "path: reason" without Go's "open "
-// prefix.
-func pathErr(path string, err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: no such file", path)
-	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%s: permission denied", path)
-	}
-	return fmt.Errorf("%s: %v", path, err)
-}
+func ReadInput(name string, r io.Reader) ([]byte, error) { return input.Read(name, r) }
 
 // insideDir reports whether the symbolic link at path, found while walking
 // root, resolves to a file inside root, and returns its target.

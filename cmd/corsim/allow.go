@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -133,9 +132,7 @@ Examples:
 			fmt.Fprintf(e.stderr, "corsim allow: incomplete: the server could not be reached: %s\n", rep.Error)
 		}
 		if *asJSON {
-			enc := json.NewEncoder(e.stdout)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(rep); err != nil {
+			if err := writeIndented(e.stdout, rep); err != nil {
 				return inputErr(e, c, err)
 			}
 		} else {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -369,9 +368,7 @@ func writeAuditJSON(w io.Writer, rep *audit.Report) error {
 	if r.Failures == nil {
 		r.Failures = []audit.Failure{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(auditDocument{Schema: auditSchema, Report: &r})
+	return writeIndented(w, auditDocument{Schema: auditSchema, Report: &r})
 }
 
 // shellQuote quotes s for a shell command line when it needs it.

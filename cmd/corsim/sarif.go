@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -163,9 +162,7 @@ func writeAuditSARIF(w io.Writer, rep *audit.Report, serverFile string) error {
 		})
 	}
 	run.Tool = sarifTool{Driver: drv}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
+	return writeIndented(w, sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
 func sarifRuleFor(rc rootCause) sarifRule {

@@ -113,6 +113,8 @@ func nonNil(l []string) []string {
 	return l
 }
 
+// writeIndented writes v as JSON indented by two spaces, as every JSON
+// document of the command is written.
 func writeIndented(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -342,17 +342,7 @@ func (s *Session) Page() string { return s.page }
 // error), or, on a fake clock (Options.FakeClock), moves the browser's
 // clocks forward by d at once.
 func (s *Session) Wait(ctx context.Context, d time.Duration) error {
-	if s.b.clock != nil {
-		return s.b.clock.Advance(d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return lab.Wait(ctx, s.b.clock, d)
 }
 
 // Requests returns every server request of the session so far, in arrival

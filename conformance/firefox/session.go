@@ -185,17 +185,7 @@ func (s *Session) Page() string { return s.page }
 // clock (Options.FakeClock), a jump of d that every process of the browser
 // sees at once.
 func (s *Session) Wait(ctx context.Context, d time.Duration) error {
-	if s.b.clock != nil {
-		return s.b.clock.Advance(d)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return lab.Wait(ctx, s.b.clock, d)
 }
 
 // Close closes the tab, removes the user context and frees the browser

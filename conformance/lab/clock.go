@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"context"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -85,4 +86,21 @@ func (c *FakeClock) Advance(d time.Duration) error {
 		return fmt.Errorf("lab: moving the fake clock: %w", err)
 	}
 	return nil
+}
+
+// Wait lets d of a browser's time pass: on clock (a fake clock, may be
+// nil) a jump of d at once, otherwise d of real time, returning early with
+// ctx's error. The drivers' Session.Wait is this.
+func Wait(ctx context.Context, clock *FakeClock, d time.Duration) error {
+	if clock != nil {
+		return clock.Advance(d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -329,16 +329,6 @@ func (a *auditor) report(done, requests, failed int) {
 	a.opts.Progress(Progress{Endpoints: len(a.t.Endpoints), Done: a.done, Requests: a.requests, Failed: a.failures})
 }
 
-// sameWire reports whether profiles i and j send the same wire requests
-// for the auditor's probes. Package fetch builds a request's header lines
-// from the request and the profile's Accept-Language alone; a profile's
-// extra safelisted names cannot change how Content-Type, the only author
-// header the probes carry, is judged (policy.Safelist), so the same
-// probes are preflighted in both.
-func (a *auditor) sameWire(i, j int) bool {
-	return a.profiles[i].AcceptLanguage == a.profiles[j].AcceptLanguage
-}
-
 // underOwnDomain reports whether origin's host is a subdomain of the
 // registrable domain of one of the site's own origins.
 func (a *auditor) underOwnDomain(origin string) bool {

@@ -51,28 +51,41 @@ func TestClassify(t *testing.T) {
 
 func TestAccepts(t *testing.T) {
 	names := []string{"spec", "chromium", "firefox", "webkit"}
+	const m, i, sp = SourceMeasured, SourceInferred, SourceSpec
 	tests := []struct {
 		origin string
-		want   []bool // spec, chromium, firefox, webkit
+		want   []bool   // spec, chromium, firefox, webkit
+		source []string // of firefox and webkit; nil: spec for both
 	}{
-		{"null", []bool{true, true, true, true}},
-		{"https://evil.example", []bool{true, true, true, true}},
-		{"https://www.target.example_.evil.example", []bool{true, true, true, true}},
-		{"https://www.target.example$.evil.example", []bool{true, true, true, true}},
-		{"https://www.target.example!.evil.example", []bool{true, true, false, true}},
-		{"https://www.target.example*.evil.example", []bool{true, false, false, true}},
-		{"https://www.target.example`.evil.example", []bool{true, true, false, true}},
-		{"https://www.target.example^.evil.example", []bool{false, false, false, false}}, // forbidden host code point
-		{"https://WWW.target.example", []bool{false, false, false, false}},               // never serialized upper-case
-		{"https://www.target.example:443", []bool{false, false, false, false}},
-		{"https://www.target.example\r.evil.example", []bool{false, false, false, false}},
+		{"null", []bool{true, true, true, true}, nil},
+		{"https://evil.example", []bool{true, true, true, true}, nil},
+		{"https://www.target.example_.evil.example", []bool{true, true, true, true}, []string{m, m}},
+		{"https://www.target.example$.evil.example", []bool{true, true, true, true}, []string{m, m}},
+		{"https://www.target.example!.evil.example", []bool{true, true, false, true}, []string{m, m}},
+		{"https://www.target.example*.evil.example", []bool{true, false, false, true}, []string{m, m}},
+		{"https://www.target.example;.evil.example", []bool{true, true, false, false}, []string{m, m}},
+		{"https://www.target.example\".evil.example", []bool{true, true, false, false}, []string{m, m}},
+		{"https://www.target.example`.evil.example", []bool{true, true, false, true}, []string{i, i}},
+		{"https://www.target.example`_.evil.example", []bool{true, true, false, true}, []string{i, i}},
+		{"https://www.target.example`!.evil.example", []bool{true, true, false, true}, []string{m, i}}, // "!" settles Firefox
+		{"https://www.target.example^.evil.example", []bool{false, false, false, false}, nil},          // forbidden host code point
+		{"https://WWW.target.example", []bool{false, false, false, false}, nil},                        // never serialized upper-case
+		{"https://www.target.example:443", []bool{false, false, false, false}, nil},
+		{"https://www.target.example\r.evil.example", []bool{false, false, false, false}, nil},
 	}
 	for _, tc := range tests {
 		got := Accepts(tc.origin, names)
-		for i, a := range got {
-			if a.Profile != names[i] || a.Accepts != tc.want[i] {
-				t.Errorf("Accepts(%q)[%s] = %v (%s), want %v", tc.origin, names[i], a.Accepts, a.Source, tc.want[i])
+		for k, a := range got {
+			if a.Profile != names[k] || a.Accepts != tc.want[k] {
+				t.Errorf("Accepts(%q)[%s] = %v (%s), want %v", tc.origin, names[k], a.Accepts, a.Source, tc.want[k])
 			}
+		}
+		want := []string{sp, sp}
+		if tc.source != nil {
+			want = tc.source
+		}
+		if got[2].Source != want[0] || got[3].Source != want[1] {
+			t.Errorf("Accepts(%q): sources firefox %s, webkit %s; want %s, %s", tc.origin, got[2].Source, got[3].Source, want[0], want[1])
 		}
 	}
 }

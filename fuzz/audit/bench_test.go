@@ -43,7 +43,8 @@ func BenchmarkAuditCatalogue(b *testing.B) {
 }
 
 // benchConfigs are the servers of BenchmarkAuditEndpoints: a correct
-// exact list (nothing reads: every probe runs in every profile) and a
+// exact list (nothing reads: every probe runs in the spec profile and in
+// one engine, the other engines send the same bytes) and a
 // reflecting one (everything reads).
 var benchConfigs = map[string]string{
 	"correct": "origins https://www.target.example\ncredentials true\nmethods GET PUT\n",

@@ -211,7 +211,7 @@ func TestSpecialCharsNamesEngines(t *testing.T) {
 	if f == nil {
 		t.Fatalf("no special-characters finding: %+v", rep.Classes())
 	}
-	for _, s := range []string{"chromium (measured)", "webkit (inferred)", "browsers that send such an Origin"} {
+	for _, s := range []string{"chromium (measured)", "firefox (measured)", "webkit (measured)", "browsers that send such an Origin"} {
 		if !strings.Contains(f.Detail, s) {
 			t.Errorf("detail %q lacks %q", f.Detail, s)
 		}

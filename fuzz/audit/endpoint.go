@@ -54,6 +54,7 @@ func (e *epAudit) run(cands []Candidate) {
 	e.plan = planProbes(e.methods)
 	all := Accepts("null", e.a.names) // every profile accepts
 	control := e.rawACAO(policy.HeaderList{{Name: "Origin", Value: "https://" + e.a.attacker}})
+	tried := map[string]bool{} // each origin once: try's shortcut relies on it
 	for _, b := range e.a.own {
 		if e.stopped() {
 			return
@@ -62,6 +63,10 @@ func (e *epAudit) run(cands []Candidate) {
 		if b.pattern {
 			origin = b.scheme + "://www." + b.host + b.portSuffix()
 		}
+		if tried[origin] {
+			continue
+		}
+		tried[origin] = true
 		at := e.try(origin, all)
 		if at.wildcardCreds {
 			e.addBroken(origin, ClassWildcardCredentials, "Access-Control-Allow-Origin is * with Access-Control-Allow-Credentials: true; every browser blocks credentialed reads (Fetch CORS check step 3), even from the site's own origins")

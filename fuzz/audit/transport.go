@@ -186,14 +186,19 @@ func (m *probeTransport) noteACAO(resp *fetch.WireResponse) {
 	}
 }
 
-// resetACAO clears the record of answers with Access-Control-Allow-Origin
-// and returns what it was.
-func (m *probeTransport) resetACAO() bool {
+// sawACAO reports whether an answer since the last resetACAO carried
+// Access-Control-Allow-Origin.
+func (m *probeTransport) sawACAO() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	was := m.acao
+	return m.acao
+}
+
+// resetACAO clears the record of answers with Access-Control-Allow-Origin.
+func (m *probeTransport) resetACAO() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.acao = false
-	return was
 }
 
 // isInjectionRefusal reports an in-process handler that wrote CR or LF

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/corsim/corsim/internal/input"
 	"github.com/corsim/corsim/sim/internal/words"
 	"golang.org/x/tools/txtar"
 )
@@ -150,9 +150,12 @@ func commandName(name string) string {
 }
 
 // ParseFile reads and parses the scenario file at path; the name used in
-// messages is the path as given.
+// messages is the path as given. It reads as the corsim command does: only
+// a regular file of at most 16 MiB (a named pipe, a device such as
+// /dev/zero, a directory or a /proc file is refused without being read),
+// and its errors read "path: what is wrong".
 func ParseFile(path string) (*Scenario, error) {
-	src, err := os.ReadFile(path)
+	src, err := input.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build unix || windows
 
-package sim
+package input
 
 import "syscall"
 
