@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/corsim/corsim/policy"
 )
@@ -24,13 +25,20 @@ import (
 // (its cache rules, the order of its preflight checks, its redirect and
 // header-size limits, its console texts) cannot change what it sends. What
 // can is compared as each request meets it: the header list fetch builds
-// (Accept-Language), which of its headers are CORS-unsafe (the safelist),
+// (Accept-Language, repeated names joined, Origin and Referer under the
+// referrer policy), which of its headers are CORS-unsafe (the safelist),
 // the mixed-content upgrade or block, the Local Network Access check, and
 // the Fetch metadata headers. A Profile field that none of these reads is
 // taken to shape the request unless this function's test names it as
 // mattering only after a response (the test makes every new field choose).
+// A Fetcher with a cookie store is never the same as another.
 func SameWire(f, g *Fetcher, reqs ...*Request) bool {
 	if !sameValue(f.PublicSuffixList, g.PublicSuffixList) || !sameValue(f.AddressSpaces, g.AddressSpaces) {
+		return false
+	}
+	if f.Cookies != nil || g.Cookies != nil {
+		// A cookie store's Cookie header depends on what every earlier
+		// response set, CORS check or not: not compared.
 		return false
 	}
 	p, q := &f.Profile, &g.Profile
@@ -50,6 +58,9 @@ func SameWire(f, g *Fetcher, reqs ...*Request) bool {
 				return false
 			}
 		}
+		if !sameRequestShape(p, q, req) {
+			return false
+		}
 		// The gates and the Fetch metadata read the URL, the client and
 		// the mode, never the method or the headers: requests that share
 		// those with the previous one share its answer.
@@ -63,6 +74,45 @@ func SameWire(f, g *Fetcher, reqs ...*Request) bool {
 		last = req
 	}
 	return true
+}
+
+// sameRequestShape compares the Profile fields that change the header
+// list of req itself: repeated names joined, the Origin header's
+// referrer-policy switch, and the Referer header.
+func sameRequestShape(p, q *Profile, req *Request) bool {
+	if p.CombineDuplicateHeaders != q.CombineDuplicateHeaders && hasRepeatedName(req.Header) {
+		return false
+	}
+	if p.OriginIgnoresReferrerPolicy != q.OriginIgnoresReferrerPolicy && req.Mode != ModeCORS && req.Method != "GET" && req.Method != "HEAD" {
+		return false
+	}
+	policyOf := req.ReferrerPolicy
+	if policyOf == ReferrerDefault {
+		policyOf = req.Client.ReferrerPolicy
+	}
+	switch policyOf {
+	case ReferrerUnsafeURL, ReferrerNoReferrerWhenDowngrade, ReferrerOriginWhenCrossOrigin:
+		if p.IgnoreRelaxedCrossSiteReferrerPolicy != q.IgnoreRelaxedCrossSiteReferrerPolicy {
+			return false
+		}
+	}
+	if p.OpaqueOriginSendsReferrer != q.OpaqueOriginSendsReferrer && req.Client.Origin.IsOpaque() && req.Client.URL != nil {
+		return false
+	}
+	return true
+}
+
+// hasRepeatedName reports whether two entries of h share a name
+// (case-insensitively).
+func hasRepeatedName(h policy.HeaderList) bool {
+	for i := range h {
+		for j := i + 1; j < len(h); j++ {
+			if strings.EqualFold(h[i].Name, h[j].Name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sameGates compares the mixed-content, Local Network Access and Fetch

@@ -1,10 +1,12 @@
 package fetch
 
 import (
+	"net/url"
 	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/corsim/corsim/cookie"
 	"github.com/corsim/corsim/policy"
 )
 
@@ -20,7 +22,15 @@ var sameWireJudgingOnly = []string{
 	"StoreBeforeMethodCheck", "KeepCacheOnFailure", "ClearCacheOnCORSCheckFailure",
 	"PreflightStatusFirst", "PreflightRedirectFirst", "PreflightUntaintedOrigin", "WildcardCoversAuthorization", "WarnWildcardAuthorization",
 	"DataURLContentLength", "RedirectLimit", "MaxResponseHeaderBytes",
+	"WildcardByStoredCredentials", "EraseInsufficientEntry", "OpaqueOriginBypassesCache", "OpaqueOriginKeyedByPage",
+	"RefuseControlBytesInResponseHeaders",
 }
+
+// sameWireNotReadByFetch names the Profile fields the simulated browser
+// reads, not fetch: FormBoundary is in the request's body by the time fetch
+// gets it, and Cookies are the rules of the Fetcher's cookie store (a
+// Fetcher with a store is never SameWire).
+var sameWireNotReadByFetch = []string{"FormBoundary", "Cookies"}
 
 // sameWireRequests are requests that meet every gate SameWire compares:
 // a preflighted credentialed request with an extra header to a
@@ -48,8 +58,16 @@ func sameWireRequests(t *testing.T) []*Request {
 		{"https://www.attacker.example", true, RequestInit{Method: "GET", URL: "http://127.0.0.1:8080/x", Mode: ModeCORS}},
 		{"http://www.attacker.example", true, RequestInit{Method: "GET", URL: "http://127.0.0.1:8080/x", Mode: ModeCORS}},
 		{"https://www.attacker.example", false, RequestInit{Method: "GET", URL: "https://api.target.example/x", Mode: ModeCORS, TargetAddressSpace: "local"}},
+		{"https://www.attacker.example", false, RequestInit{Method: "GET", URL: "https://api.target.example/x", Mode: ModeCORS,
+			Header: policy.HeaderList{{Name: "Accept", Value: "a"}, {Name: "accept", Value: "b"}}}},
+		{"https://www.attacker.example", false, RequestInit{Method: "POST", URL: "https://api.target.example/x", Mode: ModeNoCORS, ReferrerPolicy: ReferrerNoReferrer}},
+		{"https://www.attacker.example", false, RequestInit{Method: "GET", URL: "https://api.target.example/x", Mode: ModeCORS, ReferrerPolicy: ReferrerUnsafeURL}},
+		{"null", false, RequestInit{Method: "GET", URL: "https://api.target.example/x", Mode: ModeCORS}},
 	} {
 		c := page(x.page)
+		if c.Origin.IsOpaque() {
+			c.URL, _ = url.Parse("https://sandbox.example/doc")
+		}
 		if x.granted {
 			c.LocalNetworkPermission = policy.PermissionGranted
 		}
@@ -68,7 +86,7 @@ func sameWireRequests(t *testing.T) []*Request {
 func TestSameWireFields(t *testing.T) {
 	reqs := sameWireRequests(t)
 	typ := reflect.TypeOf(Profile{})
-	for _, name := range sameWireJudgingOnly {
+	for _, name := range slices.Concat(sameWireJudgingOnly, sameWireNotReadByFetch) {
 		if _, ok := typ.FieldByName(name); !ok {
 			t.Errorf("sameWireJudgingOnly names %s, which Profile does not have", name)
 		}
@@ -76,6 +94,9 @@ func TestSameWireFields(t *testing.T) {
 	base := Profile{LocalNetworkAccess: true}
 	for i := range typ.NumField() {
 		f := typ.Field(i)
+		if slices.Contains(sameWireNotReadByFetch, f.Name) {
+			continue
+		}
 		p := base
 		v := reflect.ValueOf(&p).Elem().Field(i)
 		switch {
@@ -101,5 +122,18 @@ func TestSameWireFields(t *testing.T) {
 		if judging := slices.Contains(sameWireJudgingOnly, f.Name); same != judging {
 			t.Errorf("field %s changed alone: same requests = %v, want %v (judging-only: %v)", f.Name, same, judging, judging)
 		}
+	}
+}
+
+// A Fetcher with a cookie store is never SameWire as another: what it
+// sends depends on what earlier responses set.
+func TestSameWireCookieStore(t *testing.T) {
+	req := sameWireRequests(t)[0]
+	jar := cookie.New(cookie.Options{})
+	if !SameWire(&Fetcher{}, &Fetcher{}, req) {
+		t.Fatal("two plain Fetchers differ")
+	}
+	if SameWire(&Fetcher{Cookies: jar}, &Fetcher{}, req) || SameWire(&Fetcher{}, &Fetcher{Cookies: jar}, req) {
+		t.Error("a Fetcher with a cookie store is SameWire as one without")
 	}
 }
