@@ -48,7 +48,8 @@ Flags:
   -H, --header 'Name: v'
                       add a request header line (repeatable)
   --cookie 'n=v'      send the cookie n=v, to reach a server behind session
-                      auth (repeatable; its value is masked in the output)
+                      auth (repeatable; its value is masked in the output;
+                      @FILE reads one cookie a line, or a cookies.txt export)
   --json              print JSON (schema corsim.allow/v1, docs/json-schema.md)
 `)
 		writeLiveFlagsHelp(w)

@@ -54,7 +54,7 @@ Flags:
 		writeFlagHelp(w, "--live", "audit the real server at URL (unsafe methods are judged on their preflight unless --send-unsafe)")
 		writeFlagHelp(w, "--method LIST", "the URLs' methods, comma-separated (default: the Allow line of a plain OPTIONS, else GET)")
 		writeFlagHelp(w, "-H, --header 'N: V'", "add a header line to every request (repeatable), e.g. an API key; reports mask credentials")
-		writeFlagHelp(w, "--cookie 'a=b'", "send this Cookie with credentialed requests (the user's session); reports show only the names")
+		writeFlagHelp(w, "--cookie 'a=b'", "send this Cookie with credentialed requests (the user's session; repeatable; @FILE reads one cookie a line, or a cookies.txt export); reports show only the names")
 		writeFlagHelp(w, "--send-unsafe", "with --live, send actual POST, PUT, DELETE, … requests too (they may change data)")
 		writeFlagHelp(w, "--rate N", fmt.Sprintf("at most N requests per second (default %v with --live, no limit otherwise)", defaultAuditRate))
 		writeFlagHelp(w, "--concurrency N", "endpoints audited at once (default 1 with --live, the number of CPUs otherwise)")
@@ -84,7 +84,8 @@ Examples:
 		fs.Var(&extra, "try", "")
 		fs.Var(&headers, "header", "")
 		fs.Var(&headers, "H", "")
-		cookie := fs.String("cookie", "", "")
+		var cookieFlags listFlag
+		fs.Var(&cookieFlags, "cookie", "")
 		methods := fs.String("method", "", "")
 		fs.StringVar(methods, "methods", "", "")
 		serverFile := fs.String("server", "", "")
@@ -159,7 +160,6 @@ Examples:
 			Extra:                  extra,
 			MaxConsecutiveFailures: *maxFailures,
 			Concurrency:            *concurrency,
-			Cookie:                 *cookie,
 		}
 		if *methods != "" {
 			for _, m := range strings.Split(*methods, ",") {
@@ -178,9 +178,11 @@ Examples:
 			}
 			opts.Header = append(opts.Header, policy.Header{Name: name, Value: value})
 		}
-		if strings.ContainsAny(*cookie, "\r\n\x00") {
-			return inputErr(e, c, fmt.Errorf("--cookie: the value contains CR, LF or NUL"))
+		cookie, err := auditCookieHeader(cookieFlags)
+		if err != nil {
+			return inputErr(e, c, err)
 		}
+		opts.Cookie = cookie
 		t := audit.Target{Origins: origins, Endpoints: pos}
 		var configSrc []byte
 		switch {

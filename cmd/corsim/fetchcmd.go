@@ -97,7 +97,8 @@ Flags (they may come before or after the URL):
   --cookie LINE       the user already has this cookie for the URL's origin,
                       set first-party: 'sid=1; SameSite=None; Secure'
                       (repeatable); each browser's rules decide whether it
-                      is sent; its value is masked in the output
+                      is sent; its value is masked in the output; @FILE
+                      reads one cookie a line (or a cookies.txt export)
   --expect OUTCOME    exit 1 unless the outcome is allowed, blocked,
                       network-error or opaque (in every chosen browser)
   --json              print the sim JSON report (docs/json-schema.md)
