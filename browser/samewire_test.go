@@ -91,3 +91,35 @@ func TestSameWireEngines(t *testing.T) {
 		t.Errorf("the spec profile sends no Sec-Fetch-* headers; SameWire says it sends what Chromium sends")
 	}
 }
+
+// SameAnswer: for a server that reads only Origin and the
+// Access-Control-Request-* headers, the spec profile (no Fetch metadata,
+// no Accept-Language) gets Chromium's answers; for one that reads
+// Sec-Fetch-Mode it does not, and a preflight decision that differs still
+// counts whatever the server reads.
+func TestSameAnswerSpecAndEngines(t *testing.T) {
+	o, _ := policy.ParseOrigin("https://www.attacker.example")
+	build := func(init fetch.RequestInit) *fetch.Request {
+		r, err := fetch.NewRequest(fetch.Client{Origin: o}, init)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	get := build(fetch.RequestInit{Method: "GET", URL: "https://api.target.example/x", Mode: fetch.ModeCORS, Credentials: fetch.CredentialsInclude})
+	cors := []string{"Origin", "Access-Control-Request-Method", "access-control-request-headers"}
+	f, g := &fetch.Fetcher{Profile: Spec}, &fetch.Fetcher{Profile: Chromium}
+	if !fetch.SameAnswer(f, g, cors, get) {
+		t.Error("a server reading only the CORS request headers answers the spec profile as Chromium")
+	}
+	if fetch.SameAnswer(f, g, append(cors, "Sec-Fetch-Mode"), get) {
+		t.Error("a server reading Sec-Fetch-Mode may answer Chromium (which sends it) and the spec profile (which does not) differently")
+	}
+	// Chromium safelists DPR (a client hint); the spec does not, so only
+	// the spec profile preflights.
+	dpr := build(fetch.RequestInit{Method: "GET", URL: "https://api.target.example/x", Mode: fetch.ModeCORS,
+		Header: policy.HeaderList{{Name: "DPR", Value: "2"}}})
+	if fetch.SameAnswer(f, g, cors, dpr) {
+		t.Error("one profile preflights and the other does not: not the same answers")
+	}
+}

@@ -32,11 +32,23 @@ import (
 // taken to shape the request unless this function's test names it as
 // mattering only after a response (the test makes every new field choose).
 // A Fetcher with a cookie store is never the same as another.
-func SameWire(f, g *Fetcher, reqs ...*Request) bool {
+func SameWire(f, g *Fetcher, reqs ...*Request) bool { return SameAnswer(f, g, nil, reqs...) }
+
+// SameAnswer is SameWire for a server whose answer depends on the
+// method, the URL, whether a request is sent at all, and only the request
+// headers named in reads (case-insensitively; nil means every header): the
+// two fetchers' requests may differ in the values of other headers
+// (Accept-Language, Referer, Cookie, the Fetch metadata headers). Which
+// requests are sent (the preflight decision, the unsafe names in
+// Access-Control-Request-Headers, the gates) is compared as by SameWire.
+func SameAnswer(f, g *Fetcher, reads []string, reqs ...*Request) bool {
+	read := func(name string) bool {
+		return reads == nil || slices.ContainsFunc(reads, func(r string) bool { return strings.EqualFold(r, name) })
+	}
 	if !sameValue(f.PublicSuffixList, g.PublicSuffixList) || !sameValue(f.AddressSpaces, g.AddressSpaces) {
 		return false
 	}
-	if f.Cookies != nil || g.Cookies != nil {
+	if (f.Cookies != nil || g.Cookies != nil) && read("Cookie") {
 		// A cookie store's Cookie header depends on what every earlier
 		// response set, CORS check or not: not compared.
 		return false
@@ -49,7 +61,7 @@ func SameWire(f, g *Fetcher, reqs ...*Request) bool {
 		}
 		// Each part is computed only when the fields it reads differ:
 		// equal fields give equal results on the same request.
-		if p.AcceptLanguage != q.AcceptLanguage && !req.Header.Contains("Accept-Language") {
+		if p.AcceptLanguage != q.AcceptLanguage && !req.Header.Contains("Accept-Language") && read("Accept-Language") {
 			return false
 		}
 		if !slices.Equal(p.Safelist.Extra, q.Safelist.Extra) {
@@ -58,7 +70,7 @@ func SameWire(f, g *Fetcher, reqs ...*Request) bool {
 				return false
 			}
 		}
-		if !sameRequestShape(p, q, req) {
+		if !sameRequestShape(p, q, req, read("Referer")) {
 			return false
 		}
 		// The gates and the Fetch metadata read the URL, the client and
@@ -68,7 +80,7 @@ func SameWire(f, g *Fetcher, reqs ...*Request) bool {
 			last.Initiator == req.Initiator && last.TargetAddressSpace == req.TargetAddressSpace {
 			continue
 		}
-		if !sameGates(f, g, req) {
+		if !sameGates(f, g, req, read("Sec-Fetch-Site") || read("Sec-Fetch-Mode") || read("Sec-Fetch-Dest")) {
 			return false
 		}
 		last = req
@@ -78,13 +90,16 @@ func SameWire(f, g *Fetcher, reqs ...*Request) bool {
 
 // sameRequestShape compares the Profile fields that change the header
 // list of req itself: repeated names joined, the Origin header's
-// referrer-policy switch, and the Referer header.
-func sameRequestShape(p, q *Profile, req *Request) bool {
+// referrer-policy switch, and (with referer) the Referer header.
+func sameRequestShape(p, q *Profile, req *Request, referer bool) bool {
 	if p.CombineDuplicateHeaders != q.CombineDuplicateHeaders && hasRepeatedName(req.Header) {
 		return false
 	}
 	if p.OriginIgnoresReferrerPolicy != q.OriginIgnoresReferrerPolicy && req.Mode != ModeCORS && req.Method != "GET" && req.Method != "HEAD" {
 		return false
+	}
+	if !referer {
+		return true
 	}
 	policyOf := req.ReferrerPolicy
 	if policyOf == ReferrerDefault {
@@ -116,8 +131,9 @@ func hasRepeatedName(h policy.HeaderList) bool {
 }
 
 // sameGates compares the mixed-content, Local Network Access and Fetch
-// metadata steps for req under f and g (see SameWire).
-func sameGates(f, g *Fetcher, req *Request) bool {
+// metadata steps for req under f and g (see SameWire); metadata says
+// whether the Fetch metadata headers count.
+func sameGates(f, g *Fetcher, req *Request, metadata bool) bool {
 	p, q := &f.Profile, &g.Profile
 	gates := func(p *Profile) [5]any {
 		return [5]any{p.LocalNetworkAccess, p.LocalNetworkAskInsecure, p.LocalNetworkPromptAnswer,
@@ -139,7 +155,7 @@ func sameGates(f, g *Fetcher, req *Request) bool {
 	// Fetch metadata goes to a potentially trustworthy URL only, and then
 	// always (policy.FetchMetadataHeaders): with it on in one profile
 	// alone, the requests differ exactly when the URL is one.
-	return p.FetchMetadata == q.FetchMetadata || !policy.IsPotentiallyTrustworthyURL(a.currentURL())
+	return !metadata || p.FetchMetadata == q.FetchMetadata || !policy.IsPotentiallyTrustworthyURL(a.currentURL())
 }
 
 // newScratchRun is the state of a fetch of req with f before main fetch,

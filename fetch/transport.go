@@ -58,6 +58,17 @@ type Transport interface {
 	RoundTrip(ctx context.Context, req *WireRequest) (*WireResponse, error)
 }
 
+// HeaderReader is a Transport that says which request headers its
+// answers depend on: two requests with the same method, URL and values of
+// these headers get the same answer, whatever their other headers hold.
+// The auditor uses it to judge one answer under every profile whose
+// requests differ only in headers the server never reads (SameAnswer).
+type HeaderReader interface {
+	Transport
+	// RequestHeadersRead returns the header names, in any case.
+	RequestHeadersRead() []string
+}
+
 // TransportFunc adapts a function to the Transport interface.
 type TransportFunc func(ctx context.Context, req *WireRequest) (*WireResponse, error)
 

@@ -243,6 +243,9 @@ func Audit(ctx context.Context, t Target, opts Options) (*Report, error) {
 		a.attacker = DefaultAttackerDomain
 	}
 	a.transport = t.Transport
+	if hr, ok := t.Transport.(fetch.HeaderReader); ok {
+		a.reads = hr.RequestHeadersRead()
+	}
 	if opts.Rate > 0 {
 		a.transport = newRateLimited(t.Transport, opts.Rate)
 	}
@@ -267,6 +270,9 @@ type auditor struct {
 	opts      Options
 	attacker  string
 	transport fetch.Transport
+	// reads are the request headers the server's answers depend on, when
+	// its Transport says (fetch.HeaderReader); nil: every header.
+	reads []string
 
 	mu     sync.Mutex
 	cands  map[string][]Candidate // by endpoint origin
@@ -516,7 +522,7 @@ func (a *auditor) endpoint(ep string) epResult {
 		return epResult{}
 	}
 	u, _ := policy.ParseURL(ep) // checked by Audit
-	e := &epAudit{a: a, ep: ep, u: u, tr: newProbeTransport(a.ctx, a.transport, &a.opts)}
+	e := &epAudit{a: a, ep: ep, u: u, tr: newProbeTransport(a.ctx, a.transport, a.reads, &a.opts)}
 	if a.opts.Progress != nil {
 		e.tr.onSent = func(failed bool) {
 			n := 0

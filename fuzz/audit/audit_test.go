@@ -279,7 +279,7 @@ func TestUnsafeGuard(t *testing.T) {
 		got = append(got, r.Method)
 		return &fetch.WireResponse{Status: 200}, nil
 	})
-	m := newProbeTransport(context.Background(), next, &Options{})
+	m := newProbeTransport(context.Background(), next, nil, &Options{})
 	u := mustURL(t, "https://api.example/")
 	if _, err := m.RoundTrip(context.Background(), &fetch.WireRequest{Method: "DELETE", URL: u}); !errors.Is(err, errUnsafeNotSent) {
 		t.Errorf("DELETE: %v", err)

@@ -53,6 +53,9 @@ type probeTransport struct {
 	maxConsecutive int
 	extra          func(req *fetch.WireRequest) // adds the user's headers; may be nil
 	onSent         func(failed bool)            // called after each request sent; may be nil
+	// reads are the request headers the server's answer depends on
+	// (fetch.HeaderReader); the memo keys on these only. nil: all.
+	reads []string
 
 	mu          sync.Mutex
 	m           map[string]memoEntry
@@ -72,8 +75,8 @@ type memoEntry struct {
 	err  error
 }
 
-func newProbeTransport(ctx context.Context, next fetch.Transport, o *Options) *probeTransport {
-	return &probeTransport{next: next, auditCtx: ctx, unsafe: o.Unsafe, timeout: o.Timeout,
+func newProbeTransport(ctx context.Context, next fetch.Transport, reads []string, o *Options) *probeTransport {
+	return &probeTransport{next: next, reads: reads, auditCtx: ctx, unsafe: o.Unsafe, timeout: o.Timeout,
 		maxConsecutive: o.maxConsecutive(), extra: o.extraHeaders(),
 		m: map[string]memoEntry{}, failed: map[server.Cause]*Failure{}}
 }
@@ -99,6 +102,9 @@ func (m *probeTransport) RoundTrip(ctx context.Context, req *fetch.WireRequest) 
 		k = append(k, " +cred"...)
 	}
 	for _, h := range req.Header {
+		if m.reads != nil && !slices.ContainsFunc(m.reads, func(r string) bool { return strings.EqualFold(r, h.Name) }) {
+			continue // the server answers the same whatever it holds
+		}
 		k = append(append(append(append(k, '\n'), h.Name...), ':'), h.Value...)
 	}
 	m.keyBuf = k

@@ -174,7 +174,12 @@ func (s *Server) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.
 		return nil, errors.New("server: request without a URL")
 	}
 	var a answer
-	s.respond(&a, req.Method, req.URL.Path, req.Header.Get)
+	s.respond(&a, req.Method, req.URL.Path, func(name string) (string, bool) {
+		if !slices.Contains(headersRead, name) {
+			return "", false // respond asks only these (RequestHeadersRead)
+		}
+		return req.Header.Get(name)
+	})
 	h := addServerDefaults(a.header, req.Method, a.status, a.body)
 	sortLines(h)
 	body := a.body
@@ -183,6 +188,16 @@ func (s *Server) RoundTrip(ctx context.Context, req *fetch.WireRequest) (*fetch.
 	}
 	return &fetch.WireResponse{Status: a.status, Header: h, Body: body}, nil
 }
+
+// headersRead are the request headers respond reads: its answers depend on
+// the method, the path and these alone.
+var headersRead = []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"}
+
+// RequestHeadersRead implements fetch.HeaderReader: the server's answer
+// depends on the method, the URL's path, and the Origin,
+// Access-Control-Request-Method and Access-Control-Request-Headers
+// request headers only (RoundTrip hands respond no other).
+func (s *Server) RequestHeadersRead() []string { return slices.Clone(headersRead) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -391,5 +392,40 @@ func TestInvalidWildcardCredentials(t *testing.T) {
 	resp := roundTrip(t, c, req("GET", "https://api.example/", "Origin", "https://a.test"))
 	if got := hdr(resp, acao, acac); got != "*|-" {
 		t.Errorf("got %s, want *|-", got)
+	}
+}
+
+// RoundTrip's answer depends on the method, the path and the headers
+// RequestHeadersRead names only: other request headers, any values, give
+// the same answer (what the auditor relies on to judge one answer under
+// profiles that differ in them).
+func TestRequestHeadersRead(t *testing.T) {
+	s := mustConfig(t, "origins https://app.example\nmethods PUT\nheaders X-Token\ncredentials true\nexpose X-Id\n").Server()
+	var _ fetch.HeaderReader = s
+	others := []string{"Sec-Fetch-Mode", "cors", "Sec-Fetch-Site", "cross-site", "Referer", "https://app.example/",
+		"Cookie", "sid=1", "Accept-Language", "en", "Accept", "*/*", "Content-Type", "application/json", "User-Agent", "x"}
+	for _, base := range [][]string{
+		{"GET", "https://api.example/x", "Origin", "https://app.example"},
+		{"GET", "https://api.example/x", "Origin", "https://evil.example"},
+		{"OPTIONS", "https://api.example/x", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-token"},
+		{"OPTIONS", "https://api.example/x"},
+		{"PUT", "https://api.example/x", "Origin", "https://app.example"},
+	} {
+		plain, err := s.RoundTrip(context.Background(), req(base[0], base[1], base[2:]...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		more, err := s.RoundTrip(context.Background(), req(base[0], base[1], append(slices.Clone(base[2:]), others...)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(plain, more); d != "" {
+			t.Errorf("%v: headers outside RequestHeadersRead changed the answer (-without +with):\n%s", base, d)
+		}
+	}
+	for _, n := range s.RequestHeadersRead() {
+		if !slices.Contains(headersRead, n) {
+			t.Errorf("RequestHeadersRead names %s, which respond is not given", n)
+		}
 	}
 }
