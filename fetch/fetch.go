@@ -79,6 +79,10 @@ type run struct {
 	// The request's referrer as main fetch step 8 last determined it.
 	referrer    *url.URL // nil: no referrer
 	referrerSet bool     // determined at least once
+	// referrerOrigin is the origin of the referrer source (and of every
+	// referrer determined from it).
+	referrerOrigin      policy.Origin
+	referrerTrustworthy bool
 }
 
 // Fetch runs fetch (https://fetch.spec.whatwg.org/#concept-fetch) for req

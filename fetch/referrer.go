@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/corsim/corsim/policy"
 )
@@ -72,11 +73,11 @@ func (r *run) referrerSource() *url.URL {
 	if o.IsOpaque() {
 		return nil
 	}
-	u, err := url.Parse(o.String() + "/")
-	if err != nil {
-		return nil
+	host := o.Host() // bracketed already when IPv6
+	if o.HasPort() {
+		host += ":" + strconv.Itoa(o.Port())
 	}
-	return u
+	return &url.URL{Scheme: o.Scheme(), Host: host, Path: "/"}
 }
 
 // determineReferrer is "determine request's referrer"
@@ -88,6 +89,12 @@ func (r *run) determineReferrer() *url.URL {
 	src := r.referrer
 	if !r.referrerSet {
 		src, r.referrerSet = r.referrerSource(), true
+		if src != nil {
+			// Every hop's source is this one or what an earlier hop
+			// stripped from it: stripping keeps the origin.
+			r.referrerOrigin = policy.OriginOf(src)
+			r.referrerTrustworthy = policy.IsPotentiallyTrustworthyURL(src)
+		}
 	}
 	if src == nil {
 		return nil
@@ -102,8 +109,11 @@ func (r *run) determineReferrer() *url.URL {
 		full = originOnly // step 6
 	}
 	cur := r.currentURL()
-	sameOrigin := policy.SameOrigin(policy.OriginOf(full), policy.OriginOf(cur))
-	downgrade := policy.IsPotentiallyTrustworthyURL(full) && !policy.IsPotentiallyTrustworthyURL(cur)
+	sameOrigin := policy.SameOrigin(r.referrerOrigin, policy.OriginOf(cur))
+	// downgrade: the referrer is potentially trustworthy (as its source
+	// is: stripping an http(s) URL keeps its origin) and cur is not; asked
+	// only by the policies that read it.
+	downgrade := func() bool { return r.referrerTrustworthy && !policy.IsPotentiallyTrustworthyURL(cur) }
 	var out *url.URL
 	switch r.effectiveReferrerPolicy(cur) { // step 8
 	case ReferrerNoReferrer:
@@ -112,14 +122,14 @@ func (r *run) determineReferrer() *url.URL {
 	case ReferrerUnsafeURL:
 		out = full
 	case ReferrerStrictOrigin:
-		if !downgrade {
+		if !downgrade() {
 			out = originOnly
 		}
 	case ReferrerStrictOriginWhenCrossOrigin:
 		switch {
 		case sameOrigin:
 			out = full
-		case !downgrade:
+		case !downgrade():
 			out = originOnly
 		}
 	case ReferrerSameOrigin:
@@ -132,7 +142,7 @@ func (r *run) determineReferrer() *url.URL {
 			out = full
 		}
 	case ReferrerNoReferrerWhenDowngrade:
-		if !downgrade {
+		if !downgrade() {
 			out = full
 		}
 	}

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -64,8 +65,8 @@ func SameAnswer(f, g *Fetcher, reads []string, reqs ...*Request) bool {
 		if p.AcceptLanguage != q.AcceptLanguage && !req.Header.Contains("Accept-Language") && read("Accept-Language") {
 			return false
 		}
-		if !slices.Equal(p.Safelist.Extra, q.Safelist.Extra) {
-			h := newScratchRun(f, req).header // the same in g by now
+		if !slices.Equal(p.Safelist.Extra, q.Safelist.Extra) || p.Safelist.RangeUnitIgnoresCase != q.Safelist.RangeUnitIgnoresCase {
+			h := scratchHeader(f, req) // the same in g by now
 			if !slices.Equal(p.Safelist.UnsafeNames(h), q.Safelist.UnsafeNames(h)) {
 				return false
 			}
@@ -76,7 +77,7 @@ func SameAnswer(f, g *Fetcher, reads []string, reqs ...*Request) bool {
 		// The gates and the Fetch metadata read the URL, the client and
 		// the mode, never the method or the headers: requests that share
 		// those with the previous one share its answer.
-		if last != nil && last.URL().String() == req.URL().String() && last.Client == req.Client && last.Mode == req.Mode &&
+		if last != nil && sameURL(last.URL(), req.URL()) && last.Client == req.Client && last.Mode == req.Mode &&
 			last.Initiator == req.Initiator && last.TargetAddressSpace == req.TargetAddressSpace {
 			continue
 		}
@@ -146,7 +147,7 @@ func sameGates(f, g *Fetcher, req *Request, metadata bool) bool {
 		if blockedA || blockedB {
 			return blockedA && blockedB // neither sends anything, or one does
 		}
-		if a.currentURL().String() != b.currentURL().String() {
+		if !sameURL(a.currentURL(), b.currentURL()) && a.currentURL().String() != b.currentURL().String() {
 			return false // one upgraded the URL to https
 		}
 	} else if p.FetchMetadata != q.FetchMetadata {
@@ -159,22 +160,33 @@ func sameGates(f, g *Fetcher, req *Request, metadata bool) bool {
 }
 
 // newScratchRun is the state of a fetch of req with f before main fetch,
-// for running the steps SameWire compares; its trace is thrown away.
+// for running the gates SameWire compares; its trace is thrown away.
 func newScratchRun(f *Fetcher, req *Request) *run {
 	r := &run{
 		f: f, p: &f.Profile, ctx: context.Background(), req: req, res: &Result{},
 		originStr: req.Client.Origin.String(), method: req.Method, urls: slices.Clone(req.URLList),
 		tainting: TaintingCORS,
 	}
-	// The fetch steps' header list: Accept and Accept-Language appended.
-	r.header = slices.Clone(req.Header)
-	if !req.Header.Contains("Accept") {
-		r.header = append(r.header, policy.Header{Name: "Accept", Value: "*/*"})
-	}
-	if lang := r.p.AcceptLanguage; lang != "" && !req.Header.Contains("Accept-Language") {
-		r.header = append(r.header, policy.Header{Name: "Accept-Language", Value: lang})
-	}
 	return r
+}
+
+// scratchHeader is the header list the fetch steps build for req with f:
+// Accept and Accept-Language appended.
+func scratchHeader(f *Fetcher, req *Request) policy.HeaderList {
+	h := slices.Clone(req.Header)
+	if !req.Header.Contains("Accept") {
+		h = append(h, policy.Header{Name: "Accept", Value: "*/*"})
+	}
+	if lang := f.Profile.AcceptLanguage; lang != "" && !req.Header.Contains("Accept-Language") {
+		h = append(h, policy.Header{Name: "Accept-Language", Value: lang})
+	}
+	return h
+}
+
+// sameURL reports that a and b are one URL: the same pointer or equal
+// fields (a false "no" only costs a second look).
+func sameURL(a, b *url.URL) bool {
+	return a == b || (a != nil && b != nil && *a == *b)
 }
 
 // sameValue reports whether two interface values are the same: both nil,

@@ -137,3 +137,18 @@ func TestSameWireCookieStore(t *testing.T) {
 		t.Error("a Fetcher with a cookie store is SameWire as one without")
 	}
 }
+
+// The safelist's Range rule is compared too: a profile that reads the
+// unit ignoring case sends "Range: BYTES=0-1" without a preflight.
+func TestSameWireRangeUnitCase(t *testing.T) {
+	o, _ := policy.ParseOrigin("https://www.attacker.example")
+	req, err := NewRequest(Client{Origin: o}, RequestInit{Method: "GET", URL: "https://api.target.example/x", Mode: ModeCORS,
+		Header: policy.HeaderList{{Name: "Range", Value: "BYTES=0-1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	folding := Profile{Safelist: policy.Safelist{RangeUnitIgnoresCase: true}}
+	if SameWire(&Fetcher{}, &Fetcher{Profile: folding}, req) {
+		t.Error("one profile preflights Range: BYTES=0-1 and the other does not, yet SameWire says they send the same")
+	}
+}
