@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -200,5 +201,16 @@ func TestContentLengthFactorsOutBoundary(t *testing.T) {
 	}
 	if got := contentLength("", "", nil); got != "" {
 		t.Errorf("contentLength without the header = %q, want empty", got)
+	}
+}
+
+// The cookie store's console lines go after the others, each group keeping
+// its order: Firefox logs them and a CORS failure in either order.
+func TestCookieLinesLast(t *testing.T) {
+	got := []string{"cookiesCHIPS/warning: a", "CORS/error: b", "cookieSameSite/warning: c", "CORS/error: d"}
+	cookieLinesLast(got)
+	want := []string{"CORS/error: b", "CORS/error: d", "cookiesCHIPS/warning: a", "cookieSameSite/warning: c"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
