@@ -206,7 +206,7 @@ func firefoxWarn(p *Page, res *fetch.Result) ([]ConsoleMessage, []Issue) {
 	for _, e := range res.Trace {
 		if e.Step == fetch.StepReferrerPolicy {
 			out = append(out, ConsoleMessage{Level: LevelInfo, Source: "Security",
-				Text: "Referrer Policy: Ignoring the less restricted referrer policy “" + string(referrerPolicyOf(res)) +
+				Text: "Referrer Policy: Ignoring the less restricted referrer policy “" + string(res.Request.EffectiveReferrerPolicy()) +
 					"” for the cross-site request: " + hopURL(res, e.Hop)})
 			continue
 		}
@@ -223,16 +223,4 @@ func firefoxWarn(p *Page, res *fetch.Result) ([]ConsoleMessage, []Issue) {
 		})
 	}
 	return out, nil
-}
-
-// referrerPolicyOf is the referrer policy the request asked for: its own,
-// else its page's.
-func referrerPolicyOf(res *fetch.Result) fetch.ReferrerPolicy {
-	if res.Request == nil {
-		return ""
-	}
-	if p := res.Request.ReferrerPolicy; p != "" {
-		return p
-	}
-	return res.Request.Client.ReferrerPolicy
 }

@@ -42,19 +42,31 @@ const (
 	maxReferrerLength       = 4096 // determine request's referrer step 6
 )
 
-// referrerPolicy is the request's referrer policy, with main fetch step 7's
-// "if request's referrer policy is the empty string, set it to request's
-// policy container's referrer policy" and the default of
-// https://w3c.github.io/webappsec-referrer-policy/#default-referrer-policy.
-func (r *run) referrerPolicy() ReferrerPolicy {
-	p := r.req.ReferrerPolicy
+// EffectiveReferrerPolicy is the request's referrer policy, with main
+// fetch step 7's "if request's referrer policy is the empty string, set it
+// to request's policy container's referrer policy" (the page's) and the
+// default of https://w3c.github.io/webappsec-referrer-policy/#default-referrer-policy.
+// A profile may still override it (Profile.IgnoreRelaxedCrossSiteReferrerPolicy).
+func (r *Request) EffectiveReferrerPolicy() ReferrerPolicy {
+	p := r.ReferrerPolicy
 	if p == ReferrerDefault {
-		p = r.req.Client.ReferrerPolicy
+		p = r.Client.ReferrerPolicy
 	}
 	if p == ReferrerDefault {
 		p = ReferrerStrictOriginWhenCrossOrigin
 	}
 	return p
+}
+
+// lessStrictThanDefault reports whether p reveals more than the default
+// policy may: unsafe-url, no-referrer-when-downgrade,
+// origin-when-cross-origin (the policies Firefox ignores cross-site).
+func (p ReferrerPolicy) lessStrictThanDefault() bool {
+	switch p {
+	case ReferrerUnsafeURL, ReferrerNoReferrerWhenDowngrade, ReferrerOriginWhenCrossOrigin:
+		return true
+	}
+	return false
 }
 
 // referrerSource is "determine request's referrer" step 3 for a request
@@ -172,7 +184,7 @@ func stripForReferrer(u *url.URL, originOnly bool) *url.URL {
 // HEAD: whether the Origin header is null.
 func (r *run) originNullByPolicy() bool {
 	o, cur := r.origin(), r.currentURL()
-	switch r.referrerPolicy() {
+	switch r.req.EffectiveReferrerPolicy() {
 	case ReferrerNoReferrer:
 		return true
 	case ReferrerNoReferrerWhenDowngrade, ReferrerStrictOrigin, ReferrerStrictOriginWhenCrossOrigin:
@@ -191,13 +203,8 @@ func (r *run) originNullByPolicy() bool {
 // another site, schemelessly compared, and a StepReferrerPolicy event
 // says so.
 func (r *run) effectiveReferrerPolicy(cur *url.URL) ReferrerPolicy {
-	p := r.referrerPolicy()
-	if !r.p.IgnoreRelaxedCrossSiteReferrerPolicy {
-		return p
-	}
-	switch p {
-	case ReferrerUnsafeURL, ReferrerNoReferrerWhenDowngrade, ReferrerOriginWhenCrossOrigin:
-	default:
+	p := r.req.EffectiveReferrerPolicy()
+	if !r.p.IgnoreRelaxedCrossSiteReferrerPolicy || !p.lessStrictThanDefault() {
 		return p
 	}
 	if policy.SchemelesslySameSite(r.req.Client.Origin, policy.OriginOf(cur), r.f.PublicSuffixList) {

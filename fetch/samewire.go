@@ -102,15 +102,8 @@ func sameRequestShape(p, q *Profile, req *Request, referer bool) bool {
 	if !referer {
 		return true
 	}
-	policyOf := req.ReferrerPolicy
-	if policyOf == ReferrerDefault {
-		policyOf = req.Client.ReferrerPolicy
-	}
-	switch policyOf {
-	case ReferrerUnsafeURL, ReferrerNoReferrerWhenDowngrade, ReferrerOriginWhenCrossOrigin:
-		if p.IgnoreRelaxedCrossSiteReferrerPolicy != q.IgnoreRelaxedCrossSiteReferrerPolicy {
-			return false
-		}
+	if p.IgnoreRelaxedCrossSiteReferrerPolicy != q.IgnoreRelaxedCrossSiteReferrerPolicy && req.EffectiveReferrerPolicy().lessStrictThanDefault() {
+		return false
 	}
 	if p.OpaqueOriginSendsReferrer != q.OpaqueOriginSendsReferrer && req.Client.Origin.IsOpaque() && req.Client.URL != nil {
 		return false

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/corsim/corsim/explain"
 	"github.com/corsim/corsim/fetch"
 	"github.com/corsim/corsim/policy"
 	"github.com/corsim/corsim/sim"
@@ -76,30 +75,9 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 		fmt.Fprintf(e.stderr, "corsim %s: interrupted before the fetch finished: no verdict\n", c.name)
 		return exitInterrupted
 	}
-	runs := make([]fetchRun, 0, len(res.Runs))
-	for _, run := range res.Runs {
-		for _, st := range run.Steps {
-			if st.Fetch != nil {
-				runs = append(runs, fetchRun{profile: run.Profile, step: st.Fetch, rep: report.BuildFetch(st.Fetch)})
-			}
-		}
-		for _, f := range run.Failures {
-			if isSetupFailure(f) {
-				return inputErr(e, c, f)
-			}
-		}
-	}
-	if len(runs) == 0 {
-		return inputErr(e, c, fmt.Errorf("the simulation ran no fetch"))
-	}
-	subjects := make([]explain.Subject, len(runs))
-	for i, r := range runs {
-		subjects[i] = r.step.Subject()
-	}
-	ex := explain.Fetch(ctx, subjects...)
-	for i := range runs {
-		runs[i].ex = ex.Runs[i]
-		runs[i].explanation = ex
+	runs, err := explainedRuns(ctx, res)
+	if err != nil {
+		return inputErr(e, c, err)
 	}
 	missing := sayUnanswered(e, c, runs)
 	if o.asJSON {
@@ -109,7 +87,7 @@ func runFetch(ctx context.Context, e *env, c *command, o *fetchOpts) int {
 	} else {
 		// Server text is escaped: a header or body cannot drive the terminal.
 		p := colours(e, e.stdoutTTY)
-		if err := writeFetchStory(report.NewEscaper(e.stdout, p.on), runs, ex, o.explain, p); err != nil {
+		if err := writeFetchStory(report.NewEscaper(e.stdout, p.on), runs, runs[0].explanation, o.explain, p); err != nil {
 			return inputErr(e, c, err)
 		}
 	}

@@ -29,6 +29,14 @@ func runOneFetch(ctx context.Context, name string, page policy.Origin, servers [
 	if res.Err != nil {
 		return nil, res.Err
 	}
+	return explainedRuns(ctx, res)
+}
+
+// explainedRuns collects the fetches of a simulation's runs, one per
+// profile and fetch, and explains them together (explain.Fetch): what
+// fetch, explain, replay and check tell their stories from. A setup
+// failure of a run (a server that could not be built) is its error.
+func explainedRuns(ctx context.Context, res *sim.Result) ([]fetchRun, error) {
 	var runs []fetchRun
 	for _, run := range res.Runs {
 		for _, f := range run.Failures {
